@@ -1,0 +1,42 @@
+# Every dependency comes from Debian's packages (scripts/install-deps.sh installs them).
+find_package(Threads REQUIRED)
+find_package(Torch REQUIRED)
+find_package(nlohmann_json REQUIRED)
+
+# Debian's per-module OpenCV packages ship no OpenCVConfig.cmake (only libopencv-dev does):
+# find the headers and the module libraries directly.
+find_path(OPENCV_INCLUDE_DIR opencv2/core.hpp PATH_SUFFIXES opencv4 REQUIRED)
+set(SIREN_OPENCV_LIBS)
+foreach(module core imgproc imgcodecs videoio)
+  find_library(OPENCV_${module}_LIB NAMES opencv_${module} REQUIRED)
+  list(APPEND SIREN_OPENCV_LIBS ${OPENCV_${module}_LIB})
+endforeach()
+add_library(siren_opencv INTERFACE)
+target_include_directories(siren_opencv SYSTEM INTERFACE ${OPENCV_INCLUDE_DIR})
+target_link_libraries(siren_opencv INTERFACE ${SIREN_OPENCV_LIBS})
+
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(SNDFILE REQUIRED IMPORTED_TARGET sndfile)
+
+if(SIREN_USE_TCMALLOC)
+  find_library(TCMALLOC_LIB NAMES tcmalloc_minimal tcmalloc)
+endif()
+
+# Links an executable against tcmalloc when available: with glibc malloc about half of a training
+# step went to page faults on the large activation tensors (shared/deps.md).
+function(siren_use_fast_allocator target)
+  if(SIREN_USE_TCMALLOC AND TCMALLOC_LIB)
+    target_link_libraries(${target} PRIVATE ${TCMALLOC_LIB})
+  endif()
+endfunction()
+
+if(SIREN_BUILD_SERVICE)
+  find_package(Protobuf REQUIRED)
+  find_package(gRPC CONFIG REQUIRED)
+  find_package(spdlog CONFIG REQUIRED)
+  find_package(prometheus-cpp CONFIG REQUIRED)
+  find_package(CLI11 CONFIG REQUIRED)
+endif()
+if(SIREN_BUILD_TESTS)
+  find_package(GTest CONFIG REQUIRED)
+endif()

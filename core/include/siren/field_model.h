@@ -1,0 +1,47 @@
+#pragma once
+// A trained field loaded from a model/checkpoint file, for queries (no LibTorch in this header).
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "siren/fit_config.h"
+#include "siren/io/image.h"
+
+namespace siren {
+
+struct ModelInfo {
+  FitConfig config;                            // with in/out features resolved
+  std::string task_kind;
+  int64_t steps = 0;                           // optimiser updates in this state
+  std::map<std::string, double> metrics;       // final figures
+  std::map<std::string, std::string> metadata; // task facts, e.g. width/height/channels
+};
+
+class FieldModel {
+ public:
+  // Throws InvalidInput if the file is not a siren checkpoint, NotFound if it does not exist.
+  static FieldModel load(const std::string& path);
+  static ModelInfo read_info(const std::string& path);  // cheap: no weights
+
+  FieldModel(FieldModel&&) noexcept;
+  FieldModel& operator=(FieldModel&&) noexcept;
+  ~FieldModel();
+
+  const ModelInfo& info() const;
+  int in_features() const;
+  int out_features() const;
+
+  // coords: n * in_features floats (row-major) -> n * out_features raw outputs. Evaluated in blocks.
+  std::vector<float> query(const std::vector<float>& coords) const;
+  // Image models only: the field sampled on a width x height grid spanning [-1,1]^2.
+  Image render_image(int width, int height) const;
+
+ private:
+  struct Impl;
+  explicit FieldModel(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace siren

@@ -1,0 +1,42 @@
+#pragma once
+// Running one fit end to end (no LibTorch in this header): decode the input, build the task and the
+// network, train with checkpoints and progress callbacks, and write the final model file.
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "siren/fit_config.h"
+#include "siren/progress.h"
+
+namespace siren {
+
+struct FitCallbacks {
+  std::function<void(const Progress&)> on_progress;                      // every step
+  std::function<void(int64_t step, const std::string& path)> on_checkpoint;
+  std::function<bool()> should_stop;  // polled every step; true = checkpoint and return
+};
+
+struct FitPaths {
+  std::string checkpoint_dir;     // periodic checkpoints: <dir>/step_<N>.ckpt (atomic writes)
+  std::string final_model_path;   // written on completion (and on stop), same format as a checkpoint
+};
+
+enum class FitOutcome { Completed, Stopped };
+
+struct FitResult {
+  FitOutcome outcome = FitOutcome::Completed;
+  Progress final;                // figures of the network after the last update
+  std::string model_path;        // the file written (final_model_path), empty if none
+  std::string device;            // where it ran, e.g. "cpu"
+};
+
+// Throws InvalidInput for bad input or settings (before any training starts).
+FitResult run_fit(const FitConfig& config, const std::string& input_bytes, const FitPaths& paths,
+                  const FitCallbacks& callbacks,
+                  const std::optional<std::string>& resume_checkpoint_path = std::nullopt);
+
+// Checks config + input without training (decodes the input, builds the task). Throws InvalidInput.
+void validate_fit(const FitConfig& config, const std::string& input_bytes);
+
+}  // namespace siren

@@ -1,0 +1,28 @@
+#pragma once
+// The network family: SIREN and the paper's baselines, as one small config struct (no LibTorch).
+#include <string>
+#include <vector>
+
+namespace siren {
+
+enum class Activation { Sine, Relu, Tanh, ReluPe, Sigmoid, Softplus, Elu, Selu };
+
+std::string to_string(Activation a);                   // "sine", "relu", "tanh", "relu-pe", ...
+Activation activation_from_string(const std::string&);  // throws InvalidInput listing valid names
+const std::vector<std::string>& activation_names();
+
+struct ModelSpec {
+  Activation activation = Activation::Sine;
+  int in_features = 2;
+  int out_features = 1;
+  int hidden_features = 256;
+  int hidden_layers = 3;  // hidden->hidden layers; total linear layers = hidden_layers + 2
+  double first_omega0 = 30.0;
+  double hidden_omega0 = 30.0;
+  // ReLU+PE: frequencies per coordinate. 0 = the reference's rule, filled in by the task.
+  int pe_frequencies = 0;
+
+  void validate() const;  // throws InvalidInput
+};
+
+}  // namespace siren

@@ -1,0 +1,20 @@
+#pragma once
+#include <cstdint>
+#include <map>
+#include <string>
+
+namespace siren {
+
+// One progress report. `step` = optimiser updates done when loss/metrics were measured, so step 0
+// is the initial network and a fit of N steps reports a final step N.
+struct Progress {
+  int64_t step = 0;
+  int64_t total_steps = 0;
+  double loss = 0.0;
+  std::map<std::string, double> metrics;  // e.g. {"psnr": 27.1, "mse": 0.004}
+  double steps_per_second = 0.0;
+  double eta_seconds = 0.0;
+  double elapsed_seconds = 0.0;
+};
+
+}  // namespace siren

@@ -1,0 +1,20 @@
+#pragma once
+#include <cstdint>
+#include <string>
+
+namespace siren {
+
+// Optimisation settings. Defaults are the paper's code: Adam, lr 1e-4, constant rate, no clipping.
+struct TrainOptions {
+  int64_t steps = 10000;
+  double learning_rate = 1e-4;
+  int64_t batch_size = 0;        // points per step; 0 = the task's full batch
+  uint64_t seed = 0;
+  int64_t checkpoint_every = 100; // 0 = only the final checkpoint
+  double clip_grad_norm = 0.0;    // 0 = off
+  std::string device = "auto";    // auto | cpu | cuda | cuda:N
+
+  void validate() const;  // throws InvalidInput
+};
+
+}  // namespace siren

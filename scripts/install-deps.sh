@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs every Debian package siren needs to build, test and run. Idempotent: when everything
+# is already present it only checks (a second or two) and touches nothing.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build ccache pkg-config git
+  # LibTorch (CPU) with a fast BLAS and allocator: Debian's default reference BLAS is ~30x slower.
+  libtorch-dev libblis4-openmp libgoogle-perftools-dev
+  # RPC and logging
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
+  libspdlog-dev prometheus-cpp-dev
+  # Data I/O
+  libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-videoio-dev
+  libsndfile1-dev
+  # CLI, JSON, storage
+  libcli11-dev nlohmann-json3-dev libsqlite3-dev
+  # Tests
+  googletest libgtest-dev libgmock-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+echo "install-deps: installing ${#missing[@]} packages: ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -8,16 +8,10 @@
 
 #include "siren/fit_config.h"
 #include "siren/io/image.h"
+#include "siren/model_info.h"
 
 namespace siren {
 
-struct ModelInfo {
-  FitConfig config;                            // with in/out features resolved
-  std::string task_kind;
-  int64_t steps = 0;                           // optimiser updates in this state
-  std::map<std::string, double> metrics;       // final figures
-  std::map<std::string, std::string> metadata; // task facts, e.g. width/height/channels
-};
 
 class FieldModel {
  public:

@@ -1,0 +1,42 @@
+#pragma once
+// One file format for checkpoints and finished models: the model info (config, task facts, metrics),
+// the weights, and -- for resuming -- the Adam moments, the step and the sampling RNG state.
+#include <torch/torch.h>
+
+#include <optional>
+#include <string>
+
+#include "siren/model_info.h"
+#include "siren/network.h"
+
+namespace siren {
+
+struct TrainingStateRefs {
+  torch::optim::Optimizer* optimizer = nullptr;  // optional
+  at::Generator* generator = nullptr;            // optional
+};
+
+// Written to a temporary name, fsync'd, then renamed: a reader never sees a half-written file.
+void save_checkpoint(const std::string& path, const ModelInfo& info, FieldNetwork& network,
+                     const TrainingStateRefs& state = {});
+
+// Throws NotFound if missing, InvalidInput if the file is not a siren checkpoint.
+class CheckpointReader {
+ public:
+  explicit CheckpointReader(const std::string& path);
+  const ModelInfo& info() const { return info_; }
+  void restore_network(FieldNetwork& network);
+  // False when the file holds weights only.
+  bool restore_optimizer(torch::optim::Optimizer& optimizer);
+  bool restore_generator(at::Generator& generator);
+
+ private:
+  std::string path_;
+  torch::serialize::InputArchive archive_;
+  ModelInfo info_;
+};
+
+// Writes `bytes` to `path` atomically (temp file + fsync + rename).
+void write_file_atomically(const std::string& path, const std::string& bytes);
+
+}  // namespace siren

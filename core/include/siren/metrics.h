@@ -1,0 +1,13 @@
+#pragma once
+#include <torch/torch.h>
+
+namespace siren {
+
+// PSNR as the reference's utils.write_psnr: both in [-1,1], mapped to [0,1] by x/2 + 0.5, prediction
+// clipped to [0,1], data range 1: 10 log10(1 / MSE) over every pixel and channel.
+double psnr_from_normalized(const torch::Tensor& prediction, const torch::Tensor& target);
+// The MSE behind that PSNR (on the [0,1] scale, prediction clipped).
+double mse_on_unit_range(const torch::Tensor& prediction, const torch::Tensor& target);
+double psnr_from_mse(double mse);
+
+}  // namespace siren

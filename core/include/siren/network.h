@@ -1,0 +1,36 @@
+#pragma once
+// The field network: the reference's FCBlock/SingleBVPNet. in -> hidden, hidden_layers x (hidden ->
+// hidden), hidden -> out (purely linear), with sin(omega0 * (Wx + b)) on every sine layer, or one of
+// the baselines' activations. Inputs are (points, in_features), outputs (points, out_features).
+#include <torch/torch.h>
+
+#include <vector>
+
+#include "siren/model_spec.h"
+#include "siren/positional_encoding.h"
+
+namespace siren {
+
+class FieldNetworkImpl : public torch::nn::Module {
+ public:
+  explicit FieldNetworkImpl(const ModelSpec& spec);
+
+  torch::Tensor forward(const torch::Tensor& coords);
+  // Every intermediate tensor in order: input (after encoding), then per layer its pre-activation and
+  // activation, then the output. For the activation-statistics tests and plots.
+  std::vector<torch::Tensor> forward_with_activations(const torch::Tensor& coords);
+
+  const ModelSpec& spec() const { return spec_; }
+  int64_t parameter_count() const;
+  std::vector<torch::nn::Linear>& layers() { return layers_; }
+
+ private:
+  torch::Tensor activate(const torch::Tensor& pre, size_t layer_index) const;
+
+  ModelSpec spec_;
+  PositionalEncoding encoding_{nullptr};
+  std::vector<torch::nn::Linear> layers_;
+};
+TORCH_MODULE(FieldNetwork);
+
+}  // namespace siren

@@ -1,0 +1,53 @@
+#pragma once
+// The interface every experiment implements (image, audio, video, Poisson, SDF, Helmholtz, wave).
+// The trainer and the server only ever see this: adding a task never touches them.
+#include <torch/torch.h>
+
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "siren/model_spec.h"
+
+namespace siren {
+
+// One step's worth of supervision: coordinates plus named ground-truth tensors (e.g. "values",
+// "gradients", "normals"), all on the training device, first dimension = points.
+struct Batch {
+  torch::Tensor coords;
+  std::unordered_map<std::string, torch::Tensor> fields;
+
+  const torch::Tensor& field(const std::string& name) const { return fields.at(name); }
+};
+
+using LossTerms = std::vector<std::pair<std::string, torch::Tensor>>;
+
+class Task {
+ public:
+  virtual ~Task() = default;
+  virtual std::string kind() const = 0;
+
+  // Fills in what the data decides: in/out features, ReLU+PE frequency count.
+  virtual void configure_model(ModelSpec& spec) const = 0;
+  virtual void to(const torch::Device& device) = 0;
+
+  virtual int64_t num_points() const = 0;
+  // batch_size <= 0: the task's natural batch (full signal for images). Random draws use `gen` only,
+  // so a restored generator reproduces the same batches after a resume.
+  virtual Batch sample(int64_t batch_size, at::Generator& gen) const = 0;
+  // True when losses differentiate the output w.r.t. the coordinates (Poisson, SDF, PDEs).
+  virtual bool needs_coordinate_gradients() const { return false; }
+
+  // Named scalar terms; the training loss is their sum (as the reference's Σ loss.mean()).
+  virtual LossTerms losses(const torch::Tensor& coords, const torch::Tensor& output, const Batch& batch) const = 0;
+  // Quality figures for progress reports, e.g. {"psnr", "mse"}; output is detached.
+  virtual std::map<std::string, double> metrics(const torch::Tensor& output, const Batch& batch) const {
+    return {};
+  }
+  // Facts a query needs later (stored in the model file), e.g. image width/height/channels.
+  virtual std::map<std::string, std::string> metadata() const = 0;
+};
+
+}  // namespace siren

@@ -1,0 +1,54 @@
+#pragma once
+// The single generic training loop (the reference's training.train): sample a batch, forward, sum the
+// task's loss terms, Adam step. Reports progress every step and checkpoints the full training state.
+#include <torch/torch.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "siren/fit.h"
+#include "siren/model_info.h"
+#include "siren/network.h"
+#include "siren/task.h"
+
+namespace siren {
+
+class Trainer {
+ public:
+  // `info` describes the fit; the trainer stamps steps and metrics into it when saving.
+  Trainer(Task& task, FieldNetwork network, const TrainOptions& options, ModelInfo info, torch::Device device);
+
+  // Continues from a checkpoint written by save(): weights, Adam moments, step and RNG.
+  void restore(const std::string& checkpoint_path);
+
+  // Trains until options.steps updates are done or callbacks.should_stop() says so. Periodic checkpoints
+  // go to checkpoint_dir (empty = none). Returns whether it completed.
+  FitOutcome train(const FitCallbacks& callbacks, const std::string& checkpoint_dir);
+
+  // Loss and metrics of the current network on the task's full batch (step = updates so far).
+  Progress evaluate();
+  void save(const std::string& path, const Progress& figures);
+
+  int64_t step() const { return step_; }
+  FieldNetwork& network() { return network_; }
+
+ private:
+  struct StepFigures {
+    torch::Tensor loss;
+    std::map<std::string, double> metrics;
+  };
+  StepFigures forward(const Batch& batch, bool with_metrics);
+  void save_periodic(const std::string& checkpoint_dir, const FitCallbacks& callbacks, const Progress& latest);
+
+  Task& task_;
+  FieldNetwork network_;
+  TrainOptions options_;
+  ModelInfo info_;
+  torch::Device device_;
+  std::unique_ptr<torch::optim::Adam> optimizer_;
+  at::Generator generator_;
+  int64_t step_ = 0;
+};
+
+}  // namespace siren

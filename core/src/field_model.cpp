@@ -1,0 +1,76 @@
+#include "siren/field_model.h"
+
+#include <cmath>
+
+#include "siren/checkpoint.h"
+#include "siren/errors.h"
+#include "siren/grid.h"
+#include "siren/network.h"
+#include "siren/tasks/image_task.h"
+
+namespace siren {
+namespace {
+
+constexpr int64_t kQueryBlockPoints = 1 << 16;  // bounds activation memory per forward pass
+
+}  // namespace
+
+struct FieldModel::Impl {
+  ModelInfo info;
+  FieldNetwork network{nullptr};
+
+  torch::Tensor evaluate(const torch::Tensor& coords) {
+    torch::NoGradGuard no_grad;
+    std::vector<torch::Tensor> blocks;
+    for (int64_t start = 0; start < coords.size(0); start += kQueryBlockPoints) {
+      const int64_t n = std::min(kQueryBlockPoints, coords.size(0) - start);
+      blocks.push_back(network->forward(coords.narrow(0, start, n)));
+    }
+    if (blocks.empty()) return torch::zeros({0, info.config.model.out_features});
+    return torch::cat(blocks, 0);
+  }
+};
+
+FieldModel::FieldModel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+FieldModel::FieldModel(FieldModel&&) noexcept = default;
+FieldModel& FieldModel::operator=(FieldModel&&) noexcept = default;
+FieldModel::~FieldModel() = default;
+
+FieldModel FieldModel::load(const std::string& path) {
+  CheckpointReader reader(path);
+  auto impl = std::make_unique<Impl>();
+  impl->info = reader.info();
+  impl->network = FieldNetwork(impl->info.config.model);
+  reader.restore_network(impl->network);
+  impl->network->eval();
+  return FieldModel(std::move(impl));
+}
+
+ModelInfo FieldModel::read_info(const std::string& path) { return CheckpointReader(path).info(); }
+
+const ModelInfo& FieldModel::info() const { return impl_->info; }
+int FieldModel::in_features() const { return impl_->info.config.model.in_features; }
+int FieldModel::out_features() const { return impl_->info.config.model.out_features; }
+
+std::vector<float> FieldModel::query(const std::vector<float>& coords) const {
+  const int in = in_features();
+  if (coords.size() % static_cast<size_t>(in) != 0)
+    throw InvalidInput("got " + std::to_string(coords.size()) + " coordinate values, not a multiple of the model's " +
+                       std::to_string(in) + " input features");
+  for (float v : coords)
+    if (!std::isfinite(v)) throw InvalidInput("coordinates contain NaN or infinite values");
+  const auto n = static_cast<int64_t>(coords.size() / in);
+  const torch::Tensor x = torch::from_blob(const_cast<float*>(coords.data()), {n, in}, torch::kFloat32);
+  const torch::Tensor y = impl_->evaluate(x).contiguous();
+  return std::vector<float>(y.data_ptr<float>(), y.data_ptr<float>() + y.numel());
+}
+
+Image FieldModel::render_image(int width, int height) const {
+  if (impl_->info.task_kind != "image")
+    throw InvalidInput("model is a \"" + impl_->info.task_kind + "\" field, not an image; use a query instead");
+  if (width <= 0 || height <= 0) throw InvalidInput("render size must be positive");
+  const torch::Tensor values = impl_->evaluate(coordinate_grid({height, width}));
+  return image_from_normalized(values, width, height);
+}
+
+}  // namespace siren

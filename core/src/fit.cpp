@@ -1,0 +1,69 @@
+#include "siren/fit.h"
+
+#include <filesystem>
+
+#include "siren/checkpoint.h"
+#include "siren/errors.h"
+#include "siren/network.h"
+#include "siren/runtime.h"
+#include "siren/task.h"
+#include "siren/task_registry.h"
+#include "siren/trainer.h"
+
+namespace siren {
+namespace {
+
+struct PreparedFit {
+  std::unique_ptr<Task> task;
+  ModelInfo info;  // resolved config
+};
+
+PreparedFit prepare(const FitConfig& config, const std::string& input_bytes) {
+  config.train.validate();
+  PreparedFit prepared;
+  prepared.task = make_task(config.task, input_bytes);
+  prepared.info.config = config;
+  prepared.task->configure_model(prepared.info.config.model);
+  prepared.info.config.model.validate();
+  prepared.info.task_kind = prepared.task->kind();
+  prepared.info.metadata = prepared.task->metadata();
+  return prepared;
+}
+
+}  // namespace
+
+void validate_fit(const FitConfig& config, const std::string& input_bytes) {
+  prepare(config, input_bytes);
+  resolve_device(config.train.device);
+}
+
+FitResult run_fit(const FitConfig& config, const std::string& input_bytes, const FitPaths& paths,
+                  const FitCallbacks& callbacks, const std::optional<std::string>& resume_checkpoint_path) {
+  configure_threads();
+  PreparedFit prepared = prepare(config, input_bytes);
+  const std::string device_name = resolve_device(config.train.device);
+  const torch::Device device(device_name);
+
+  // The global seed fixes the initialisation, the trainer's own generator the batch sampling.
+  torch::manual_seed(config.train.seed);
+  FieldNetwork network(prepared.info.config.model);
+  network->to(device);
+  prepared.task->to(device);
+
+  Trainer trainer(*prepared.task, network, config.train, prepared.info, device);
+  if (resume_checkpoint_path) trainer.restore(*resume_checkpoint_path);
+
+  FitResult result;
+  result.device = device_name;
+  result.outcome = trainer.train(callbacks, paths.checkpoint_dir);
+  result.final = trainer.evaluate();
+  if (result.outcome == FitOutcome::Completed && callbacks.on_progress) callbacks.on_progress(result.final);
+  if (!paths.final_model_path.empty()) {
+    trainer.save(paths.final_model_path, result.final);
+    result.model_path = paths.final_model_path;
+    if (callbacks.on_checkpoint) callbacks.on_checkpoint(trainer.step(), paths.final_model_path);
+  }
+  return result;
+}
+
+}  // namespace siren

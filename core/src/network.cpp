@@ -1,0 +1,78 @@
+#include "siren/network.h"
+
+#include "siren/init.h"
+
+namespace siren {
+
+FieldNetworkImpl::FieldNetworkImpl(const ModelSpec& spec) : spec_(spec) {
+  spec_.validate();
+  int in = spec_.in_features;
+  if (spec_.activation == Activation::ReluPe) {
+    encoding_ = register_module("encoding", PositionalEncoding(in, std::max(spec_.pe_frequencies, 1)));
+    in = encoding_->out_features();
+  }
+  const int depth = spec_.hidden_layers + 2;
+  for (int i = 0; i < depth; ++i) {
+    const int fan_in = i == 0 ? in : spec_.hidden_features;
+    const int fan_out = i == depth - 1 ? spec_.out_features : spec_.hidden_features;
+    // nn::Linear's own init gives the bias PyTorch's default U(+-1/sqrt(fan_in)), which the paper keeps.
+    layers_.push_back(register_module("linear" + std::to_string(i), torch::nn::Linear(fan_in, fan_out)));
+  }
+  for (int i = 0; i < depth; ++i) {
+    if (spec_.activation == Activation::Sine) {
+      if (i == 0) init_sine_first_layer(layers_[i]);
+      else init_sine_layer(layers_[i], spec_.hidden_omega0);
+    } else {
+      init_baseline_layer(layers_[i], spec_.activation);
+    }
+  }
+}
+
+torch::Tensor FieldNetworkImpl::activate(const torch::Tensor& pre, size_t layer_index) const {
+  switch (spec_.activation) {
+    case Activation::Sine: {
+      // omega0 multiplies the whole pre-activation, bias included, as in the reference.
+      const double omega0 = layer_index == 0 ? spec_.first_omega0 : spec_.hidden_omega0;
+      return torch::sin(pre * omega0);
+    }
+    case Activation::Relu:
+    case Activation::ReluPe: return torch::relu(pre);
+    case Activation::Tanh: return torch::tanh(pre);
+    case Activation::Sigmoid: return torch::sigmoid(pre);
+    case Activation::Softplus: return torch::softplus(pre);
+    case Activation::Elu: return torch::elu(pre);
+    case Activation::Selu: return torch::selu(pre);
+  }
+  return pre;
+}
+
+torch::Tensor FieldNetworkImpl::forward(const torch::Tensor& coords) {
+  torch::Tensor h = encoding_ ? encoding_->forward(coords) : coords;
+  const size_t last = layers_.size() - 1;
+  for (size_t i = 0; i < last; ++i) h = activate(layers_[i]->forward(h), i);
+  return layers_[last]->forward(h);
+}
+
+std::vector<torch::Tensor> FieldNetworkImpl::forward_with_activations(const torch::Tensor& coords) {
+  std::vector<torch::Tensor> out;
+  torch::Tensor h = encoding_ ? encoding_->forward(coords) : coords;
+  out.push_back(h);
+  const size_t last = layers_.size() - 1;
+  for (size_t i = 0; i < last; ++i) {
+    torch::Tensor pre = layers_[i]->forward(h);
+    if (spec_.activation == Activation::Sine) pre = pre * (i == 0 ? spec_.first_omega0 : spec_.hidden_omega0);
+    out.push_back(pre);
+    h = spec_.activation == Activation::Sine ? torch::sin(pre) : activate(pre, i);
+    out.push_back(h);
+  }
+  out.push_back(layers_[last]->forward(h));
+  return out;
+}
+
+int64_t FieldNetworkImpl::parameter_count() const {
+  int64_t count = 0;
+  for (const auto& p : parameters()) count += p.numel();
+  return count;
+}
+
+}  // namespace siren

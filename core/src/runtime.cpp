@@ -1,0 +1,39 @@
+#include "siren/runtime.h"
+
+#include <ATen/Parallel.h>
+#include <torch/cuda.h>
+
+#include <cstdlib>
+#include <thread>
+
+#include "siren/errors.h"
+
+namespace siren {
+
+void configure_threads(int threads) {
+  if (threads <= 0) {
+    if (const char* env = std::getenv("SIREN_THREADS")) threads = std::atoi(env);
+  }
+  if (threads <= 0) threads = static_cast<int>(std::thread::hardware_concurrency());
+  if (threads <= 0) threads = 1;
+  if (at::get_num_threads() != threads) at::set_num_threads(threads);
+}
+
+bool cuda_available() { return torch::cuda::is_available(); }
+
+std::string resolve_device(const std::string& requested) {
+  if (requested.empty() || requested == "auto") return cuda_available() ? "cuda" : "cpu";
+  if (requested == "cpu") return "cpu";
+  if (requested.rfind("cuda", 0) == 0) {
+    if (!cuda_available())
+      throw InvalidInput("device \"" + requested + "\" requested but CUDA is not available on this server");
+    if (requested == "cuda") return requested;
+    if (requested.size() > 5 && requested[4] == ':') {
+      const int index = std::atoi(requested.c_str() + 5);
+      if (index >= 0 && index < static_cast<int>(torch::cuda::device_count())) return requested;
+    }
+  }
+  throw InvalidInput("unknown device \"" + requested + "\"; use auto, cpu, cuda or cuda:N");
+}
+
+}  // namespace siren

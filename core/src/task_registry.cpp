@@ -1,0 +1,57 @@
+#include "siren/task_registry.h"
+
+#include <functional>
+
+#include "siren/errors.h"
+#include "siren/task.h"
+#include "siren/tasks/image_task.h"
+
+namespace siren {
+namespace {
+
+struct TaskEntry {
+  std::string kind;
+  std::function<FitConfig()> preset;
+  std::function<std::unique_ptr<Task>(const TaskSpec&, const std::string&)> make;
+};
+
+// One line per task. Kept explicit (no static self-registration) because the linker drops unreferenced
+// objects of a static library, which would silently lose tasks.
+const std::vector<TaskEntry>& entries() {
+  static const std::vector<TaskEntry> all = {
+      {"image", &ImageTask::preset,
+       [](const TaskSpec& spec, const std::string& bytes) { return std::make_unique<ImageTask>(spec, bytes); }},
+  };
+  return all;
+}
+
+const TaskEntry& entry(const std::string& kind) {
+  for (const auto& e : entries())
+    if (e.kind == kind) return e;
+  std::string known;
+  for (const auto& e : entries()) known += (known.empty() ? "" : ", ") + e.kind;
+  throw InvalidInput("unknown task kind \"" + kind + "\"; known kinds: " + known);
+}
+
+}  // namespace
+
+const std::vector<std::string>& task_kinds() {
+  static const std::vector<std::string> kinds = [] {
+    std::vector<std::string> out;
+    for (const auto& e : entries()) out.push_back(e.kind);
+    return out;
+  }();
+  return kinds;
+}
+
+FitConfig preset_fit_config(const std::string& task_kind) {
+  FitConfig config = entry(task_kind).preset();
+  config.task.kind = task_kind;
+  return config;
+}
+
+std::unique_ptr<Task> make_task(const TaskSpec& spec, const std::string& input_bytes) {
+  return entry(spec.kind).make(spec, input_bytes);
+}
+
+}  // namespace siren

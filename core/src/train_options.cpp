@@ -1,0 +1,24 @@
+#include "siren/train_options.h"
+
+#include <cmath>
+
+#include "siren/errors.h"
+
+namespace siren {
+
+void TrainOptions::validate() const {
+  constexpr int64_t kMaxSteps = 10'000'000;
+  if (steps < 1 || steps > kMaxSteps)
+    throw InvalidInput("steps must be in [1, " + std::to_string(kMaxSteps) + "], got " + std::to_string(steps));
+  if (!(learning_rate > 0.0) || !std::isfinite(learning_rate) || learning_rate > 10.0)
+    throw InvalidInput("learning rate must be in (0, 10], got " + std::to_string(learning_rate) +
+                       " (the paper uses 1e-4)");
+  if (batch_size < 0) throw InvalidInput("batch size must be >= 0 (0 = full batch), got " + std::to_string(batch_size));
+  if (checkpoint_every < 0)
+    throw InvalidInput("checkpoint_every must be >= 0 (0 = final checkpoint only), got " +
+                       std::to_string(checkpoint_every));
+  if (!(clip_grad_norm >= 0.0) || !std::isfinite(clip_grad_norm))
+    throw InvalidInput("clip_grad_norm must be >= 0 (0 = off)");
+}
+
+}  // namespace siren

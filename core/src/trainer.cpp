@@ -1,0 +1,144 @@
+#include "siren/trainer.h"
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+
+#include "siren/checkpoint.h"
+#include "siren/errors.h"
+
+namespace siren {
+namespace {
+
+constexpr int kPeriodicCheckpointsKept = 3;
+
+std::map<std::string, double> with_loss(std::map<std::string, double> metrics, double loss) {
+  metrics["loss"] = loss;
+  return metrics;
+}
+
+}  // namespace
+
+Trainer::Trainer(Task& task, FieldNetwork network, const TrainOptions& options, ModelInfo info, torch::Device device)
+    : task_(task),
+      network_(std::move(network)),
+      options_(options),
+      info_(std::move(info)),
+      device_(device),
+      generator_(at::make_generator<at::CPUGeneratorImpl>(options.seed)) {
+  optimizer_ = std::make_unique<torch::optim::Adam>(network_->parameters(),
+                                                    torch::optim::AdamOptions(options_.learning_rate));
+}
+
+void Trainer::restore(const std::string& checkpoint_path) {
+  CheckpointReader reader(checkpoint_path);
+  const ModelInfo& saved = reader.info();
+  if (saved.task_kind != info_.task_kind)
+    throw InvalidInput("checkpoint is for a \"" + saved.task_kind + "\" fit, not \"" + info_.task_kind + "\"");
+  const ModelSpec& a = saved.config.model;
+  const ModelSpec& b = info_.config.model;
+  if (a.activation != b.activation || a.in_features != b.in_features || a.out_features != b.out_features ||
+      a.hidden_features != b.hidden_features || a.hidden_layers != b.hidden_layers ||
+      a.first_omega0 != b.first_omega0 || a.hidden_omega0 != b.hidden_omega0 || a.pe_frequencies != b.pe_frequencies)
+    throw InvalidInput("checkpoint network (" + to_string(a.activation) + ", " + std::to_string(a.hidden_layers) + "x" +
+                       std::to_string(a.hidden_features) + ", in " + std::to_string(a.in_features) + ", out " +
+                       std::to_string(a.out_features) + ") does not match the requested one; resume with the same "
+                       "model settings and input");
+  if (saved.steps >= options_.steps)
+    throw InvalidInput("checkpoint already has " + std::to_string(saved.steps) +
+                       " steps; ask for more than that with --steps (the total)");
+  reader.restore_network(network_);
+  network_->to(device_);
+  // The optimizer's state tensors must live with the parameters: rebuild it after moving the network.
+  optimizer_ = std::make_unique<torch::optim::Adam>(network_->parameters(),
+                                                    torch::optim::AdamOptions(options_.learning_rate));
+  reader.restore_optimizer(*optimizer_);
+  reader.restore_generator(generator_);
+  step_ = saved.steps;
+}
+
+Trainer::StepFigures Trainer::forward(const Batch& batch, bool with_metrics) {
+  torch::Tensor coords = batch.coords;
+  if (task_.needs_coordinate_gradients()) coords = coords.detach().requires_grad_(true);
+  const torch::Tensor output = network_->forward(coords);
+  torch::Tensor loss;
+  for (auto& [name, term] : task_.losses(coords, output, batch)) {
+    const torch::Tensor mean = term.mean();
+    loss = loss.defined() ? loss + mean : mean;
+  }
+  StepFigures figures{loss, {}};
+  if (with_metrics) figures.metrics = task_.metrics(output.detach(), batch);
+  return figures;
+}
+
+Progress Trainer::evaluate() {
+  network_->eval();
+  std::optional<torch::NoGradGuard> no_grad;
+  if (!task_.needs_coordinate_gradients()) no_grad.emplace();
+  at::Generator scratch = at::make_generator<at::CPUGeneratorImpl>(0);  // full batch: draws nothing
+  const StepFigures figures = forward(task_.sample(0, scratch), true);
+  network_->train();
+  Progress p;
+  p.step = step_;
+  p.total_steps = options_.steps;
+  p.loss = figures.loss.item<double>();
+  p.metrics = figures.metrics;
+  return p;
+}
+
+void Trainer::save(const std::string& path, const Progress& figures) {
+  ModelInfo info = info_;
+  info.steps = step_;
+  info.metrics = with_loss(figures.metrics, figures.loss);
+  save_checkpoint(path, info, network_, {optimizer_.get(), &generator_});
+}
+
+void Trainer::save_periodic(const std::string& dir, const FitCallbacks& callbacks, const Progress& latest) {
+  namespace fs = std::filesystem;
+  const std::string path = (fs::path(dir) / ("step_" + std::to_string(step_) + ".ckpt")).string();
+  save(path, latest);
+  const int64_t stale = step_ - kPeriodicCheckpointsKept * options_.checkpoint_every;
+  if (stale > 0) fs::remove(fs::path(dir) / ("step_" + std::to_string(stale) + ".ckpt"));
+  if (callbacks.on_checkpoint) callbacks.on_checkpoint(step_, path);
+}
+
+FitOutcome Trainer::train(const FitCallbacks& callbacks, const std::string& checkpoint_dir) {
+  using clock = std::chrono::steady_clock;
+  const auto start = clock::now();
+  const int64_t first_step = step_;
+  network_->train();
+  Progress latest;
+  while (step_ < options_.steps) {
+    if (callbacks.should_stop && callbacks.should_stop()) return FitOutcome::Stopped;
+    const Batch batch = task_.sample(options_.batch_size, generator_);
+    const StepFigures figures = forward(batch, true);
+    const double loss = figures.loss.item<double>();
+    if (!std::isfinite(loss))
+      throw std::runtime_error("training diverged: the loss is " + std::to_string(loss) + " at step " +
+                               std::to_string(step_) + "; try a lower learning rate");
+
+    const double elapsed = std::chrono::duration<double>(clock::now() - start).count();
+    latest.step = step_;
+    latest.total_steps = options_.steps;
+    latest.loss = loss;
+    latest.metrics = figures.metrics;
+    latest.elapsed_seconds = elapsed;
+    const int64_t done = step_ - first_step;
+    latest.steps_per_second = done > 0 && elapsed > 0 ? done / elapsed : 0.0;
+    latest.eta_seconds = latest.steps_per_second > 0 ? (options_.steps - step_) / latest.steps_per_second : 0.0;
+    if (callbacks.on_progress) callbacks.on_progress(latest);
+
+    optimizer_->zero_grad();
+    figures.loss.backward();
+    if (options_.clip_grad_norm > 0) torch::nn::utils::clip_grad_norm_(network_->parameters(), options_.clip_grad_norm);
+    optimizer_->step();
+    ++step_;
+
+    if (!checkpoint_dir.empty() && options_.checkpoint_every > 0 && step_ % options_.checkpoint_every == 0 &&
+        step_ < options_.steps)
+      save_periodic(checkpoint_dir, callbacks, latest);
+  }
+  return FitOutcome::Completed;
+}
+
+}  // namespace siren

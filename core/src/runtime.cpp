@@ -3,12 +3,28 @@
 #include <ATen/Parallel.h>
 #include <torch/cuda.h>
 
+#include <dlfcn.h>
+
 #include <cstdlib>
+#include <string>
 #include <thread>
 
 #include "siren/errors.h"
 
 namespace siren {
+
+namespace {
+
+// BLIS (the BLAS chosen by scripts/install-deps.sh) ignores LibTorch's thread setting and runs
+// single-threaded unless told otherwise. Debian's libblas.so.3 build of BLIS reads BLIS_NUM_THREADS when
+// it initialises (at its first call); a libblis build also takes the count through its own API.
+void configure_blas_threads(int threads) {
+  ::setenv("BLIS_NUM_THREADS", std::to_string(threads).c_str(), /*overwrite=*/0);
+  using SetThreads = void (*)(long);
+  if (auto set = reinterpret_cast<SetThreads>(::dlsym(RTLD_DEFAULT, "bli_thread_set_num_threads"))) set(threads);
+}
+
+}  // namespace
 
 void configure_threads(int threads) {
   if (threads <= 0) {
@@ -17,6 +33,7 @@ void configure_threads(int threads) {
   if (threads <= 0) threads = static_cast<int>(std::thread::hardware_concurrency());
   if (threads <= 0) threads = 1;
   if (at::get_num_threads() != threads) at::set_num_threads(threads);
+  configure_blas_threads(threads);
 }
 
 bool cuda_available() { return torch::cuda::is_available(); }

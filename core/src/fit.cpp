@@ -4,6 +4,7 @@
 
 #include "siren/checkpoint.h"
 #include "siren/errors.h"
+#include "siren/field_model.h"
 #include "siren/network.h"
 #include "siren/runtime.h"
 #include "siren/task.h"
@@ -32,9 +33,12 @@ PreparedFit prepare(const FitConfig& config, const std::string& input_bytes) {
 
 }  // namespace
 
-void validate_fit(const FitConfig& config, const std::string& input_bytes) {
-  prepare(config, input_bytes);
+void validate_fit(const FitConfig& config, const std::string& input_bytes,
+                  const std::optional<std::string>& resume_checkpoint_path) {
+  const PreparedFit prepared = prepare(config, input_bytes);
   resolve_device(config.train.device);
+  if (resume_checkpoint_path)
+    check_resumable(FieldModel::read_info(*resume_checkpoint_path), prepared.info, config.train.steps);
 }
 
 FitResult run_fit(const FitConfig& config, const std::string& input_bytes, const FitPaths& paths,

@@ -5,6 +5,7 @@
 
 #include <dlfcn.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <string>
 #include <thread>
@@ -27,6 +28,9 @@ void configure_blas_threads(int threads) {
 }  // namespace
 
 void configure_threads(int threads) {
+  static std::atomic<bool> configured{false};
+  if (threads <= 0 && configured.load()) return;
+  configured = true;
   if (threads <= 0) {
     if (const char* env = std::getenv("SIREN_THREADS")) threads = std::atoi(env);
   }

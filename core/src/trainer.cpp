@@ -33,20 +33,7 @@ Trainer::Trainer(Task& task, FieldNetwork network, const TrainOptions& options, 
 void Trainer::restore(const std::string& checkpoint_path) {
   CheckpointReader reader(checkpoint_path);
   const ModelInfo& saved = reader.info();
-  if (saved.task_kind != info_.task_kind)
-    throw InvalidInput("checkpoint is for a \"" + saved.task_kind + "\" fit, not \"" + info_.task_kind + "\"");
-  const ModelSpec& a = saved.config.model;
-  const ModelSpec& b = info_.config.model;
-  if (a.activation != b.activation || a.in_features != b.in_features || a.out_features != b.out_features ||
-      a.hidden_features != b.hidden_features || a.hidden_layers != b.hidden_layers ||
-      a.first_omega0 != b.first_omega0 || a.hidden_omega0 != b.hidden_omega0 || a.pe_frequencies != b.pe_frequencies)
-    throw InvalidInput("checkpoint network (" + to_string(a.activation) + ", " + std::to_string(a.hidden_layers) + "x" +
-                       std::to_string(a.hidden_features) + ", in " + std::to_string(a.in_features) + ", out " +
-                       std::to_string(a.out_features) + ") does not match the requested one; resume with the same "
-                       "model settings and input");
-  if (saved.steps >= options_.steps)
-    throw InvalidInput("checkpoint already has " + std::to_string(saved.steps) +
-                       " steps; ask for more than that with --steps (the total)");
+  check_resumable(saved, info_, options_.steps);
   reader.restore_network(network_);
   network_->to(device_);
   // The optimizer's state tensors must live with the parameters: rebuild it after moving the network.

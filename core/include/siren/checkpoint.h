@@ -36,7 +36,4 @@ class CheckpointReader {
   ModelInfo info_;
 };
 
-// Writes `bytes` to `path` atomically (temp file + fsync + rename).
-void write_file_atomically(const std::string& path, const std::string& bytes);
-
 }  // namespace siren

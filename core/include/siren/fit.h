@@ -36,7 +36,9 @@ FitResult run_fit(const FitConfig& config, const std::string& input_bytes, const
                   const FitCallbacks& callbacks,
                   const std::optional<std::string>& resume_checkpoint_path = std::nullopt);
 
-// Checks config + input without training (decodes the input, builds the task). Throws InvalidInput.
-void validate_fit(const FitConfig& config, const std::string& input_bytes);
+// Checks config + input (+ a resume checkpoint) without training: decodes the input, builds the task,
+// and checks the checkpoint fits the requested network and has fewer steps. Throws InvalidInput.
+void validate_fit(const FitConfig& config, const std::string& input_bytes,
+                  const std::optional<std::string>& resume_checkpoint_path = std::nullopt);
 
 }  // namespace siren

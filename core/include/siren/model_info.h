@@ -19,4 +19,8 @@ struct ModelInfo {
   static ModelInfo from_json(const std::string& json);  // throws InvalidInput
 };
 
+// Throws InvalidInput unless a fit described by `wanted` (asking for `total_steps`) can continue from a
+// checkpoint described by `saved`: same task kind, same network, fewer steps done.
+void check_resumable(const ModelInfo& saved, const ModelInfo& wanted, int64_t total_steps);
+
 }  // namespace siren

@@ -1,0 +1,44 @@
+#pragma once
+// One fit job as the server tracks it. Every field is guarded by JobManager's mutex except the
+// atomics, which the fit's should_stop callback reads without it.
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+
+#include "siren/fit_config.h"
+#include "siren/v1/jobs.pb.h"
+
+namespace siren::server {
+
+struct Job {
+  v1::Job record;  // what clients see; spec is the resolved one (every field set)
+  FitConfig config;
+  std::string dir;                         // <data-dir>/jobs/<job_id>
+  std::optional<std::string> resume_path;  // a checkpoint to continue from
+  std::atomic<bool> cancel_requested{false};
+
+  // Events for watchers, numbered from first_seq. Old ones are dropped past a cap; a watcher that
+  // lags that far behind skips ahead rather than holding memory for it.
+  std::deque<v1::JobEvent> events;
+  int64_t first_seq = 0;
+  int64_t next_seq() const { return first_seq + static_cast<int64_t>(events.size()); }
+
+  // Progress-event throttling and step counting for metrics.
+  std::chrono::steady_clock::time_point last_progress_event{};
+  int64_t last_counted_step = -1;
+};
+
+inline bool is_terminal(v1::JobState state) {
+  return state == v1::JOB_STATE_SUCCEEDED || state == v1::JOB_STATE_FAILED || state == v1::JOB_STATE_CANCELLED ||
+         state == v1::JOB_STATE_INTERRUPTED;
+}
+
+inline bool is_terminal_event(v1::JobEvent::Type type) {
+  return type == v1::JobEvent::TYPE_FINISHED || type == v1::JobEvent::TYPE_FAILED ||
+         type == v1::JobEvent::TYPE_CANCELLED || type == v1::JobEvent::TYPE_INTERRUPTED;
+}
+
+}  // namespace siren::server

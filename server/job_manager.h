@@ -1,0 +1,95 @@
+#pragma once
+// The job queue: accepts validated fits, runs them on N worker threads, records each job's events,
+// and lets watchers wait for new ones. Knows nothing about gRPC or about what a task is.
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "job.h"
+#include "job_store.h"
+#include "siren/progress.h"
+
+namespace siren {
+struct FitResult;
+}
+
+namespace siren::server {
+
+class Metrics;
+class ModelStore;
+
+class JobManager {
+ public:
+  JobManager(std::string jobs_dir, int workers, ModelStore& models, Metrics& metrics);
+  ~JobManager();  // stop() then join the workers
+
+  // Loads saved jobs (QUEUED ones go back in the queue; RUNNING ones become INTERRUPTED), then
+  // starts the workers.
+  void start();
+
+  // `spec` is what the client sent (for name/filename), `config` its validated resolution.
+  // Throws RpcError(UNAVAILABLE) while draining, InvalidInput for a bad resume checkpoint.
+  v1::Job submit(const v1::FitSpec& spec, const FitConfig& config, const std::string& input,
+                 const std::string& resume_checkpoint);
+
+  v1::Job get(const std::string& job_id) const;  // throws NotFound
+  std::vector<v1::Job> list() const;             // oldest first
+  // QUEUED -> CANCELLED now; RUNNING -> asks the fit to stop (it ends CANCELLED within a step);
+  // finished jobs are returned unchanged. Throws NotFound.
+  v1::Job cancel(const std::string& job_id);
+
+  // Watching: snapshot() gives the job now and the sequence number of its next event;
+  // wait_events() returns the events from *next_seq on (advancing it), waiting up to `timeout` for
+  // at least one. Returns empty on timeout or once the manager is stopped.
+  v1::Job snapshot(const std::string& job_id, int64_t* next_seq) const;
+  std::vector<v1::JobEvent> wait_events(const std::string& job_id, int64_t* next_seq,
+                                        std::chrono::milliseconds timeout) const;
+
+  // Draining: no new submissions, running fits are asked to stop (they checkpoint and end
+  // INTERRUPTED), queued jobs stay QUEUED on disk for the next start.
+  void begin_drain();
+  bool draining() const;
+  // True once no fit is running, false if `deadline` came first.
+  bool wait_until_idle(std::chrono::steady_clock::time_point deadline) const;
+  // Wakes every watcher and lets the workers exit. Does not wait for a running fit.
+  void stop();
+  bool stopped() const;
+
+ private:
+  std::shared_ptr<Job> find_locked(const std::string& job_id) const;  // throws NotFound
+  void worker_loop();
+  void run(const std::shared_ptr<Job>& job);  // job_worker.cpp
+  void finish(const std::shared_ptr<Job>& job, const FitResult& result, const std::string& model_id);
+  void fail(const std::shared_ptr<Job>& job, const std::string& error, const std::string& model_id);
+  void on_progress(Job& job, const Progress& progress);
+  void on_checkpoint(Job& job, int64_t step);
+  bool should_stop(const Job& job) const;
+
+  // Moves the job to `state` (metrics, log, job.json) and records an event of `type`.
+  void transition_locked(Job& job, v1::JobState state, v1::JobEvent::Type type, const std::string& message);
+  void emit_locked(Job& job, v1::JobEvent::Type type, const std::string& message, int64_t checkpoint_step = 0);
+  void persist_locked(const Job& job) const;
+
+  JobStore store_;
+  int worker_count_;
+  ModelStore& models_;
+  Metrics& metrics_;
+
+  mutable std::mutex mu_;
+  mutable std::condition_variable changed_;  // any event, queue change, drain or stop
+  std::map<std::string, std::shared_ptr<Job>> jobs_;
+  std::deque<std::string> queue_;
+  int running_ = 0;
+  std::atomic<bool> draining_{false};
+  std::atomic<bool> stopped_{false};
+  std::vector<std::thread> workers_;
+};
+
+}  // namespace siren::server

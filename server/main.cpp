@@ -1,0 +1,125 @@
+// siren-server: fits SIREN neural fields on request and serves queries on the trained fields.
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <thread>
+
+#include "options.h"
+#include "server.h"
+#include "siren/runtime.h"
+
+namespace {
+
+using siren::server::ServerOptions;
+
+void add_flags(CLI::App& app, ServerOptions& o) {
+  app.add_option("--host", o.host, "Address to listen on. Anything but loopback requires --token")
+      ->capture_default_str();
+  app.add_option("--port", o.port, "gRPC port; 0 = any free port (see --port-file)")->capture_default_str();
+  app.add_option("--port-file", o.port_file, "Write the port actually bound to this file once listening");
+  app.add_option("--data-dir", o.data_dir, "Where jobs (inputs, checkpoints) and trained models are kept")
+      ->capture_default_str();
+  app.add_option("--metrics-port", o.metrics_port, "Serve Prometheus metrics on http://HOST:PORT/metrics; 0 = off")
+      ->capture_default_str();
+  app.add_option("--token", o.token,
+                 "Require 'authorization: Bearer TOKEN' metadata on every RPC (default: $SIREN_TOKEN; empty = no auth)");
+  app.add_option("--workers", o.workers, "Fits that run at the same time; later ones wait in the queue")
+      ->capture_default_str();
+  app.add_option("--threads", o.threads, "LibTorch threads per process; 0 = $SIREN_THREADS, else all cores")
+      ->capture_default_str();
+  app.add_option("--drain-timeout", o.drain_timeout_s,
+                 "Seconds running fits get to save a checkpoint on SIGTERM/SIGINT before the server exits")
+      ->capture_default_str();
+  app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error or off")->capture_default_str();
+  app.add_option("--max-upload-mb", o.max_upload_mb, "Largest SubmitFit upload (input + resume checkpoint), MiB")
+      ->capture_default_str();
+  app.add_option("--max-render-pixels", o.max_render_pixels, "Largest RenderImage width*height")
+      ->capture_default_str();
+  app.add_option("--max-query-points-per-message", o.max_query_points_per_message,
+                 "Most points in one QueryField message")
+      ->capture_default_str();
+}
+
+// Blocks SIGINT/SIGTERM in this thread and every thread started after, so only sigwait sees them.
+sigset_t block_stop_signals() {
+  // A shell starts background jobs with SIGINT ignored, and an ignored signal is discarded before
+  // sigwait could see it: restore the default disposition first.
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return signals;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  static const sigset_t stop_signals = block_stop_signals();
+
+  ServerOptions options;
+  if (const char* token = std::getenv("SIREN_TOKEN")) options.token = token;
+  CLI::App app{
+      "siren-server: fits SIREN neural fields (Sitzmann et al. 2020) and serves queries on them over gRPC\n"
+      "(service siren.v1.Siren, plus grpc.health.v1 and server reflection).\n"
+      "SIGTERM/SIGINT drain: no new fits, running fits checkpoint and end INTERRUPTED, then exit 0.\n"
+      "A second signal exits at once."};
+  add_flags(app, options);
+  CLI11_PARSE(app, argc, argv);
+
+  const auto level = spdlog::level::from_str(options.log_level);
+  if (level == spdlog::level::off && options.log_level != "off") {
+    std::cerr << "unknown --log-level '" << options.log_level << "'; use trace, debug, info, warn, error or off\n";
+    return 2;
+  }
+  spdlog::set_level(level);
+
+  try {
+    siren::server::check_options(options);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "siren-server: " << e.what() << "\n";
+    return 2;
+  }
+  // run_fit calls configure_threads() itself, which reads $SIREN_THREADS: set it so every fit
+  // keeps the --threads choice.
+  if (options.threads > 0) setenv("SIREN_THREADS", std::to_string(options.threads).c_str(), 1);
+  siren::configure_threads(options.threads);
+
+  siren::server::Server server(options);
+  try {
+    server.Start();
+  } catch (const std::exception& e) {
+    spdlog::critical("cannot start: {}", e.what());
+    return 1;
+  }
+
+  bool drained = true;
+  std::thread signal_thread([&] {
+    int signal = 0;
+    sigwait(&stop_signals, &signal);
+    spdlog::info("received {}; draining (send it again to exit at once)", strsignal(signal));
+    std::thread second_signal([&] {
+      int again = 0;
+      sigwait(&stop_signals, &again);
+      spdlog::warn("second {}: exiting without waiting for fits", strsignal(again));
+      spdlog::shutdown();
+      std::_Exit(1);
+    });
+    second_signal.detach();
+    drained = server.GracefulStop(std::chrono::seconds(options.drain_timeout_s));
+  });
+  server.Wait();
+  signal_thread.join();
+  if (!drained) {
+    // A fit ignored the stop request past the drain timeout: do not wait for it any longer.
+    spdlog::shutdown();
+    std::_Exit(0);
+  }
+  return 0;
+}

@@ -1,0 +1,34 @@
+#include "options.h"
+
+#include <stdexcept>
+
+namespace siren::server {
+
+bool is_loopback_host(const std::string& host) {
+  return host == "localhost" || host == "::1" || host == "[::1]" || host.rfind("127.", 0) == 0;
+}
+
+void check_options(const ServerOptions& o) {
+  auto fail = [](const std::string& message) { throw std::invalid_argument(message); };
+  if (!is_loopback_host(o.host) && o.token.empty()) {
+    fail("refusing to listen on non-loopback host '" + o.host +
+         "' without a token: anyone who can reach it could run fits. Set --token or SIREN_TOKEN, "
+         "or use --host 127.0.0.1");
+  }
+  if (o.port < 0 || o.port > 65535) fail("--port must be in [0, 65535]");
+  if (o.metrics_port < 0 || o.metrics_port > 65535) fail("--metrics-port must be in [0, 65535]");
+  if (o.metrics_port != 0 && o.metrics_port == o.port) fail("--metrics-port must differ from --port");
+  if (o.workers < 1) fail("--workers must be >= 1");
+  if (o.drain_timeout_s < 0) fail("--drain-timeout must be >= 0");
+  if (o.max_upload_mb < 1) fail("--max-upload-mb must be >= 1");
+  if (o.max_render_pixels < 1) fail("--max-render-pixels must be >= 1");
+  if (o.max_query_points_per_message < 1) fail("--max-query-points-per-message must be >= 1");
+  if (o.data_dir.empty()) fail("--data-dir must not be empty");
+}
+
+std::string host_port(const std::string& host, int port) {
+  const bool ipv6_literal = host.find(':') != std::string::npos && host.front() != '[';
+  return (ipv6_literal ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+}  // namespace siren::server

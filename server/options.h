@@ -1,0 +1,34 @@
+#pragma once
+// Everything that configures a server, with the defaults the command line documents.
+#include <cstdint>
+#include <string>
+
+namespace siren::server {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 50051;                     // 0 = let the OS pick a free port
+  std::string port_file;                // written with the actual port once listening
+  std::string data_dir = "./siren-data";
+  int metrics_port = 0;                 // 0 = no Prometheus endpoint
+  std::string token;                    // non-empty = every RPC needs "authorization: Bearer <token>"
+  int workers = 1;                      // fits that run at the same time
+  int threads = 0;                      // LibTorch intra-op threads; 0 = $SIREN_THREADS or all cores
+  int drain_timeout_s = 30;             // on SIGTERM: how long running fits get to checkpoint
+  std::string log_level = "info";
+  int64_t max_upload_mb = 256;          // input + resume checkpoint of one SubmitFit
+  int64_t max_render_pixels = 8192LL * 8192;
+  int64_t max_query_points_per_message = 1 << 20;
+  int max_receive_message_mb = 64;      // one gRPC message; uploads are chunked below this
+  int model_cache_size = 4;             // loaded models kept in memory for queries
+
+  int64_t max_upload_bytes() const { return max_upload_mb * 1024 * 1024; }
+};
+
+bool is_loopback_host(const std::string& host);
+// Throws std::invalid_argument with a message that says how to fix the options.
+void check_options(const ServerOptions& options);
+// "host:port" in the form gRPC and CivetWeb expect (IPv6 literals in brackets).
+std::string host_port(const std::string& host, int port);
+
+}  // namespace siren::server

@@ -1,0 +1,46 @@
+#include "rpc_guard.h"
+
+#include <spdlog/spdlog.h>
+
+#include "auth.h"
+#include "metrics.h"
+#include "rpc_error.h"
+#include "siren/errors.h"
+
+namespace siren::server {
+namespace {
+
+grpc::Status call_handler(const std::function<grpc::Status()>& handler) {
+  try {
+    return handler();
+  } catch (const RpcError& e) {
+    return e.status();
+  } catch (const InvalidInput& e) {
+    return {grpc::StatusCode::INVALID_ARGUMENT, e.what()};
+  } catch (const NotFound& e) {
+    return {grpc::StatusCode::NOT_FOUND, e.what()};
+  } catch (const std::bad_alloc&) {
+    return {grpc::StatusCode::RESOURCE_EXHAUSTED, "the server ran out of memory for this request"};
+  } catch (const std::exception& e) {
+    return {grpc::StatusCode::INTERNAL, std::string("internal error: ") + e.what()};
+  } catch (...) {
+    return {grpc::StatusCode::INTERNAL, "internal error"};
+  }
+}
+
+}  // namespace
+
+grpc::Status RpcGuard::run(const char* method, grpc::ServerContext* context,
+                           const std::function<grpc::Status()>& handler) const {
+  grpc::Status status = auth_.check(*context);
+  if (status.ok()) status = call_handler(handler);
+  metrics_.rpc_finished(method, status.error_code());
+  if (!status.ok()) {
+    const auto level = status.error_code() == grpc::StatusCode::INTERNAL ? spdlog::level::err : spdlog::level::warn;
+    spdlog::log(level, "{} from {} failed: {} {}", method, context->peer(), status_code_name(status.error_code()),
+                status.error_message());
+  }
+  return status;
+}
+
+}  // namespace siren::server

@@ -1,0 +1,88 @@
+#include "server.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/server_builder.h>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+
+#include "auth.h"
+#include "siren/io/files.h"
+#include "job_manager.h"
+#include "metrics.h"
+#include "model_store.h"
+#include "rpc_guard.h"
+#include "service.h"
+
+namespace fs = std::filesystem;
+
+namespace siren::server {
+namespace {
+
+// In-flight RPCs (a render, a download) get this long after the drain before they are cut off.
+constexpr auto kRpcGracePeriod = std::chrono::seconds(2);
+
+}  // namespace
+
+Server::Server(ServerOptions options) : options_(std::move(options)) {}
+
+Server::~Server() { GracefulStop(std::chrono::seconds(5)); }
+
+void Server::Start() {
+  check_options(options_);
+  const fs::path data_dir = options_.data_dir;
+  fs::create_directories(data_dir);
+
+  metrics_ = std::make_unique<Metrics>();
+  models_ = std::make_unique<ModelStore>((data_dir / "models").string(), options_.model_cache_size);
+  models_->scan();
+  jobs_ = std::make_unique<JobManager>((data_dir / "jobs").string(), options_.workers, *models_, *metrics_);
+  jobs_->start();
+  auth_ = std::make_unique<TokenAuth>(options_.token);
+  guard_ = std::make_unique<RpcGuard>(*auth_, *metrics_);
+  service_ = std::make_unique<SirenService>(options_, *jobs_, *models_, *guard_);
+
+  if (options_.metrics_port > 0) {
+    metrics_->serve(options_.host, options_.metrics_port);
+    spdlog::info("metrics on http://{}/metrics", host_port(options_.host, options_.metrics_port));
+  }
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(host_port(options_.host, options_.port), grpc::InsecureServerCredentials(), &port_);
+  builder.RegisterService(service_.get());
+  builder.SetMaxReceiveMessageSize(options_.max_receive_message_mb * 1024 * 1024);
+  grpc_server_ = builder.BuildAndStart();
+  if (!grpc_server_ || port_ == 0) {
+    throw std::runtime_error("cannot listen on " + host_port(options_.host, options_.port) +
+                             " (in use? try another --port, or --port 0 for any free one)");
+  }
+  if (auto* health = grpc_server_->GetHealthCheckService()) health->SetServingStatus(true);
+  if (!options_.port_file.empty()) write_file_atomically(options_.port_file, std::to_string(port_) + "\n");
+  spdlog::info("siren-server listening on {} (data dir {}, {} worker(s){})", host_port(options_.host, port_),
+               options_.data_dir, options_.workers, auth_->enabled() ? ", token required" : "");
+}
+
+void Server::Wait() {
+  if (grpc_server_) grpc_server_->Wait();
+}
+
+bool Server::GracefulStop(std::chrono::milliseconds timeout) {
+  std::lock_guard<std::mutex> lock(stop_mu_);
+  if (stopped_ || !grpc_server_) return drained_;
+  stopped_ = true;
+  spdlog::info("shutting down: waiting up to {} ms for running fits to checkpoint", timeout.count());
+  if (auto* health = grpc_server_->GetHealthCheckService()) health->SetServingStatus(false);
+  jobs_->begin_drain();
+  drained_ = jobs_->wait_until_idle(std::chrono::steady_clock::now() + timeout);
+  if (!drained_) spdlog::warn("drain timeout: some fits are still running");
+  jobs_->stop();  // wakes watchers of jobs that will not finish now
+  grpc_server_->Shutdown(std::chrono::system_clock::now() + kRpcGracePeriod);
+  spdlog::info("server stopped");
+  return drained_;
+}
+
+}  // namespace siren::server

@@ -1,0 +1,48 @@
+#pragma once
+// The siren.v1.Siren gRPC service. Thin on purpose: each method checks its request, translates
+// proto <-> core (siren::wire), calls the job manager, model store or core, and lets the RPC guard
+// turn exceptions into statuses. Jobs RPCs are in service_jobs.cpp, model RPCs in service_models.cpp.
+#include "options.h"
+#include "rpc_guard.h"
+#include "siren/v1/service.grpc.pb.h"
+
+namespace siren::server {
+
+class JobManager;
+class ModelStore;
+
+class SirenService final : public v1::Siren::Service {
+ public:
+  SirenService(const ServerOptions& options, JobManager& jobs, ModelStore& models, const RpcGuard& guard)
+      : options_(options), jobs_(jobs), models_(models), guard_(guard) {}
+
+  grpc::Status SubmitFit(grpc::ServerContext* context, grpc::ServerReader<v1::SubmitFitRequest>* reader,
+                         v1::Job* response) override;
+  grpc::Status GetJob(grpc::ServerContext* context, const v1::GetJobRequest* request, v1::Job* response) override;
+  grpc::Status ListJobs(grpc::ServerContext* context, const v1::ListJobsRequest* request,
+                        v1::ListJobsResponse* response) override;
+  grpc::Status WatchJob(grpc::ServerContext* context, const v1::WatchJobRequest* request,
+                        grpc::ServerWriter<v1::JobEvent>* writer) override;
+  grpc::Status CancelJob(grpc::ServerContext* context, const v1::CancelJobRequest* request,
+                         v1::Job* response) override;
+
+  grpc::Status ListModels(grpc::ServerContext* context, const v1::ListModelsRequest* request,
+                          v1::ListModelsResponse* response) override;
+  grpc::Status GetModel(grpc::ServerContext* context, const v1::GetModelRequest* request, v1::Model* response) override;
+  grpc::Status DeleteModel(grpc::ServerContext* context, const v1::DeleteModelRequest* request,
+                           v1::DeleteModelResponse* response) override;
+  grpc::Status RenderImage(grpc::ServerContext* context, const v1::RenderImageRequest* request,
+                           grpc::ServerWriter<v1::DataChunk>* writer) override;
+  grpc::Status QueryField(grpc::ServerContext* context,
+                          grpc::ServerReaderWriter<v1::QueryFieldResponse, v1::QueryFieldRequest>* stream) override;
+  grpc::Status DownloadCheckpoint(grpc::ServerContext* context, const v1::DownloadCheckpointRequest* request,
+                                  grpc::ServerWriter<v1::DataChunk>* writer) override;
+
+ private:
+  const ServerOptions& options_;
+  JobManager& jobs_;
+  ModelStore& models_;
+  const RpcGuard& guard_;
+};
+
+}  // namespace siren::server

@@ -1,0 +1,123 @@
+// Jobs RPCs: SubmitFit, GetJob, ListJobs, WatchJob, CancelJob.
+#include <spdlog/spdlog.h>
+
+#include "ids.h"
+#include "job.h"
+#include "job_manager.h"
+#include "rpc_error.h"
+#include "service.h"
+#include "siren/fit.h"
+#include "siren/wire/convert.h"
+
+namespace siren::server {
+namespace {
+
+using grpc::Status;
+using grpc::StatusCode;
+
+// How often a watcher wakes to notice a client that went away or a server that is stopping.
+constexpr auto kWatchPollInterval = std::chrono::milliseconds(200);
+
+struct Upload {
+  v1::FitSpec spec;
+  std::string input;
+  std::string resume_checkpoint;
+};
+
+// Reads the whole client stream: spec first, then input and resume chunks, within the size limit.
+Upload read_upload(grpc::ServerReader<v1::SubmitFitRequest>* reader, int64_t max_bytes) {
+  v1::SubmitFitRequest message;
+  if (!reader->Read(&message) || !message.has_spec()) {
+    throw RpcError(StatusCode::INVALID_ARGUMENT, "first message must carry spec (then input_chunk messages)");
+  }
+  Upload upload;
+  upload.spec = message.spec();
+  auto append = [&](std::string& into, const std::string& chunk) {
+    if (static_cast<int64_t>(upload.input.size() + upload.resume_checkpoint.size() + chunk.size()) > max_bytes) {
+      throw RpcError(StatusCode::RESOURCE_EXHAUSTED,
+                     "upload exceeds the server's limit of " + std::to_string(max_bytes / (1024 * 1024)) +
+                         " MiB (input + resume checkpoint; server flag --max-upload-mb)");
+    }
+    into += chunk;
+  };
+  while (reader->Read(&message)) {
+    switch (message.payload_case()) {
+      case v1::SubmitFitRequest::kInputChunk: append(upload.input, message.input_chunk()); break;
+      case v1::SubmitFitRequest::kResumeCheckpointChunk:
+        append(upload.resume_checkpoint, message.resume_checkpoint_chunk());
+        break;
+      case v1::SubmitFitRequest::kSpec:
+        throw RpcError(StatusCode::INVALID_ARGUMENT, "spec must be sent once, in the first message only");
+      default: break;  // an empty message carries nothing
+    }
+  }
+  if (upload.input.empty()) {
+    throw RpcError(StatusCode::INVALID_ARGUMENT,
+                   "no input: after the spec, send the signal file (e.g. a PNG) as input_chunk messages");
+  }
+  return upload;
+}
+
+}  // namespace
+
+Status SirenService::SubmitFit(grpc::ServerContext* context, grpc::ServerReader<v1::SubmitFitRequest>* reader,
+                               v1::Job* response) {
+  return guard_.run("SubmitFit", context, [&] {
+    if (jobs_.draining()) {
+      return Status(StatusCode::UNAVAILABLE, "the server is shutting down; submit to another server or retry later");
+    }
+    Upload upload = read_upload(reader, options_.max_upload_bytes());
+    const FitConfig config = wire::fit_config_from_proto(upload.spec);
+    *response = jobs_.submit(upload.spec, config, upload.input, upload.resume_checkpoint);
+    return Status::OK;
+  });
+}
+
+Status SirenService::GetJob(grpc::ServerContext* context, const v1::GetJobRequest* request, v1::Job* response) {
+  return guard_.run("GetJob", context, [&] {
+    require_valid_id(request->job_id(), "job_id");
+    *response = jobs_.get(request->job_id());
+    return Status::OK;
+  });
+}
+
+Status SirenService::ListJobs(grpc::ServerContext* context, const v1::ListJobsRequest*,
+                              v1::ListJobsResponse* response) {
+  return guard_.run("ListJobs", context, [&] {
+    for (auto& job : jobs_.list()) *response->add_jobs() = std::move(job);
+    return Status::OK;
+  });
+}
+
+Status SirenService::WatchJob(grpc::ServerContext* context, const v1::WatchJobRequest* request,
+                              grpc::ServerWriter<v1::JobEvent>* writer) {
+  return guard_.run("WatchJob", context, [&] {
+    require_valid_id(request->job_id(), "job_id");
+    int64_t next_seq = 0;
+    v1::JobEvent snapshot;
+    snapshot.set_type(v1::JobEvent::TYPE_SNAPSHOT);
+    *snapshot.mutable_job() = jobs_.snapshot(request->job_id(), &next_seq);
+    if (!writer->Write(snapshot)) return Status(StatusCode::CANCELLED, "client went away");
+    if (is_terminal(snapshot.job().state())) return Status::OK;
+
+    while (!context->IsCancelled()) {
+      if (jobs_.stopped()) return Status(StatusCode::UNAVAILABLE, "the server is shutting down; watch again later");
+      for (const auto& event : jobs_.wait_events(request->job_id(), &next_seq, kWatchPollInterval)) {
+        if (!writer->Write(event)) return Status(StatusCode::CANCELLED, "client went away");
+        if (is_terminal_event(event.type())) return Status::OK;
+      }
+    }
+    return Status(StatusCode::CANCELLED, "client went away");
+  });
+}
+
+Status SirenService::CancelJob(grpc::ServerContext* context, const v1::CancelJobRequest* request,
+                               v1::Job* response) {
+  return guard_.run("CancelJob", context, [&] {
+    require_valid_id(request->job_id(), "job_id");
+    *response = jobs_.cancel(request->job_id());
+    return Status::OK;
+  });
+}
+
+}  // namespace siren::server

@@ -1,0 +1,71 @@
+// With a token configured, every RPC needs "authorization: Bearer <token>".
+#include "test_server.h"
+
+namespace siren::testing {
+namespace {
+
+constexpr const char* kToken = "s3cret-token";
+
+TestServer* token_server() {
+  server::ServerOptions options;
+  options.token = kToken;
+  return new TestServer(options);
+}
+
+grpc::Status list_jobs(v1::Siren::Stub& stub, const std::string& authorization) {
+  grpc::ClientContext context;
+  if (!authorization.empty()) context.AddMetadata("authorization", authorization);
+  v1::ListJobsResponse response;
+  return stub.ListJobs(&context, {}, &response);
+}
+
+TEST(ServiceAuth, MissingOrWrongTokenIsUnauthenticated) {
+  std::unique_ptr<TestServer> server(token_server());
+  struct Case {
+    std::string authorization;
+    std::string message_part;
+  };
+  for (const Case& c : {Case{"", "requires a token"}, Case{"Bearer wrong", "invalid token"},
+                        Case{"s3cret-token", "invalid token"}, Case{"Basic s3cret-token", "invalid token"},
+                        Case{"Bearer s3cret-token-and-more", "invalid token"}}) {
+    SCOPED_TRACE("authorization: '" + c.authorization + "'");
+    const auto status = list_jobs(server->stub(), c.authorization);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+    EXPECT_NE(status.error_message().find(c.message_part), std::string::npos) << status.error_message();
+  }
+  EXPECT_TRUE(list_jobs(server->stub(), std::string("Bearer ") + kToken).ok());
+}
+
+TEST(ServiceAuth, StreamingRpcsNeedTheTokenToo) {
+  std::unique_ptr<TestServer> server(token_server());
+  v1::SubmitFitRequest spec;
+  *spec.mutable_spec() = tiny_image_spec(5);
+  v1::SubmitFitRequest input;
+  input.set_input_chunk(gradient_png(8, 8));
+  EXPECT_EQ(submit_messages(server->stub(), {spec, input}).status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  // The right token gets through to the real checks (here: a queued job).
+  const auto ok = submit_messages(server->stub(), {spec, input}, kToken);
+  EXPECT_TRUE(ok.status.ok()) << ok.status.error_message();
+
+  grpc::ClientContext context;
+  v1::WatchJobRequest request;
+  request.set_job_id("job-000000000000");
+  auto reader = server->stub().WatchJob(&context, request);
+  v1::JobEvent event;
+  EXPECT_FALSE(reader->Read(&event));
+  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST(ServiceAuth, NonLoopbackHostWithoutTokenIsRefused) {
+  server::ServerOptions options;
+  options.host = "0.0.0.0";
+  EXPECT_THROW(server::check_options(options), std::invalid_argument);
+  options.token = kToken;
+  EXPECT_NO_THROW(server::check_options(options));
+  options.host = "127.0.0.1";
+  options.token.clear();
+  EXPECT_NO_THROW(server::check_options(options));
+}
+
+}  // namespace
+}  // namespace siren::testing

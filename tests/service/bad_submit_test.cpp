@@ -1,0 +1,156 @@
+// SubmitFit with bad input: every case fails the RPC with the exact code and a message that says
+// what was wrong, and the server keeps answering afterwards.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "test_server.h"
+
+namespace siren::testing {
+namespace {
+
+// PNG bytes whose header claims a 0x0 image (valid signature, IHDR and IEND chunks with CRCs).
+std::string zero_size_png() {
+  auto crc32 = [](const std::string& bytes) {
+    uint32_t crc = 0xFFFFFFFFu;
+    for (unsigned char b : bytes) {
+      crc ^= b;
+      for (int k = 0; k < 8; ++k) crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+    }
+    return crc ^ 0xFFFFFFFFu;
+  };
+  auto be32 = [](uint32_t v) {
+    return std::string{static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8),
+                       static_cast<char>(v)};
+  };
+  auto chunk = [&](const std::string& type, const std::string& data) {
+    return be32(static_cast<uint32_t>(data.size())) + type + data + be32(crc32(type + data));
+  };
+  // width 0, height 0, bit depth 8, colour type 0 (gray), compression, filter, interlace 0.
+  const std::string ihdr = be32(0) + be32(0) + std::string{8, 0, 0, 0, 0};
+  return std::string("\x89PNG\r\n\x1a\n", 8) + chunk("IHDR", ihdr) + chunk("IEND", "");
+}
+
+v1::SubmitFitRequest spec_message(const v1::FitSpec& spec) {
+  v1::SubmitFitRequest m;
+  *m.mutable_spec() = spec;
+  return m;
+}
+v1::SubmitFitRequest input_message(const std::string& bytes) {
+  v1::SubmitFitRequest m;
+  m.set_input_chunk(bytes);
+  return m;
+}
+v1::SubmitFitRequest resume_message(const std::string& bytes) {
+  v1::SubmitFitRequest m;
+  m.set_resume_checkpoint_chunk(bytes);
+  return m;
+}
+
+v1::FitSpec spec_with(const std::function<void(v1::FitSpec&)>& change) {
+  v1::FitSpec spec = tiny_image_spec(5);
+  change(spec);
+  return spec;
+}
+
+struct BadSubmit {
+  std::string name;
+  std::vector<v1::SubmitFitRequest> messages;
+  grpc::StatusCode code;
+  std::string message_part;
+};
+
+std::vector<BadSubmit> bad_submits() {
+  const std::string png = gradient_png(16, 16);
+  const auto ok_spec = spec_message(tiny_image_spec(5));
+  const std::string big(700 * 1024, 'x');  // two of these exceed the suite's 1 MiB upload limit
+  return {
+      {"not_an_image", {ok_spec, input_message("this is not an image")}, grpc::StatusCode::INVALID_ARGUMENT,
+       "could not decode"},
+      {"zero_size_png", {ok_spec, input_message(zero_size_png())}, grpc::StatusCode::INVALID_ARGUMENT, "0x0"},
+      {"empty_input", {ok_spec}, grpc::StatusCode::INVALID_ARGUMENT, "no input"},
+      {"empty_input_chunk", {ok_spec, input_message("")}, grpc::StatusCode::INVALID_ARGUMENT, "no input"},
+      {"no_spec_first", {input_message(png), ok_spec}, grpc::StatusCode::INVALID_ARGUMENT,
+       "first message must carry spec"},
+      {"empty_stream", {}, grpc::StatusCode::INVALID_ARGUMENT, "first message must carry spec"},
+      {"spec_twice", {ok_spec, input_message(png), ok_spec}, grpc::StatusCode::INVALID_ARGUMENT,
+       "spec must be sent once"},
+      {"unspecified_task",
+       {spec_message(spec_with([](v1::FitSpec& s) { s.set_task(v1::TASK_KIND_UNSPECIFIED); })), input_message(png)},
+       grpc::StatusCode::INVALID_ARGUMENT, "task kind is unspecified; expected one of: image"},
+      {"unknown_task",
+       {spec_message(spec_with([](v1::FitSpec& s) { s.set_task(static_cast<v1::TaskKind>(99)); })), input_message(png)},
+       grpc::StatusCode::INVALID_ARGUMENT, "task kind is unknown (99)"},
+      {"unknown_task_option",
+       {spec_message(spec_with([](v1::FitSpec& s) { (*s.mutable_task_options())["colour"] = "red"; })),
+        input_message(png)},
+       grpc::StatusCode::INVALID_ARGUMENT, "colour"},
+      {"negative_steps",
+       {spec_message(spec_with([](v1::FitSpec& s) { s.mutable_train()->set_steps(-5); })), input_message(png)},
+       grpc::StatusCode::INVALID_ARGUMENT, "steps must be in"},
+      {"absurd_steps",
+       {spec_message(spec_with([](v1::FitSpec& s) { s.mutable_train()->set_steps(1'000'000'000'000); })),
+        input_message(png)},
+       grpc::StatusCode::INVALID_ARGUMENT, "steps must be in"},
+      {"negative_hidden",
+       {spec_message(spec_with([](v1::FitSpec& s) { s.mutable_model()->set_hidden_features(-3); })),
+        input_message(png)},
+       grpc::StatusCode::INVALID_ARGUMENT, "hidden features"},
+      {"absurd_hidden",
+       {spec_message(spec_with([](v1::FitSpec& s) { s.mutable_model()->set_hidden_features(1'000'000'000); })),
+        input_message(png)},
+       grpc::StatusCode::INVALID_ARGUMENT, "hidden features"},
+      {"unknown_activation",
+       {spec_message(spec_with([](v1::FitSpec& s) { s.mutable_model()->set_activation(static_cast<v1::Activation>(42)); })),
+        input_message(png)},
+       grpc::StatusCode::INVALID_ARGUMENT, "activation is unknown (42)"},
+      {"upload_too_large", {ok_spec, input_message(big), input_message(big)}, grpc::StatusCode::RESOURCE_EXHAUSTED,
+       "--max-upload-mb"},
+      {"resume_not_a_checkpoint", {ok_spec, input_message(png), resume_message("not a checkpoint")},
+       grpc::StatusCode::INVALID_ARGUMENT, "checkpoint"},
+  };
+}
+
+// Names the case in test listings instead of dumping its bytes.
+void PrintTo(const BadSubmit& c, std::ostream* os) { *os << c.name; }
+
+class ServiceBadSubmit : public ::testing::TestWithParam<BadSubmit> {
+ protected:
+  static void SetUpTestSuite() {
+    server::ServerOptions options;
+    options.max_upload_mb = 1;
+    server_ = new TestServer(options);
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+  static TestServer* server_;
+};
+TestServer* ServiceBadSubmit::server_ = nullptr;
+
+TEST_P(ServiceBadSubmit, FailsWithClearStatus) {
+  const BadSubmit& c = GetParam();
+  const auto result = submit_messages(server_->stub(), c.messages);
+  EXPECT_EQ(result.status.error_code(), c.code) << result.status.error_message();
+  EXPECT_NE(result.status.error_message().find(c.message_part), std::string::npos)
+      << "message: " << result.status.error_message();
+  expect_server_alive(server_->stub());
+}
+
+INSTANTIATE_TEST_SUITE_P(Cases, ServiceBadSubmit, ::testing::ValuesIn(bad_submits()),
+                         [](const auto& info) { return info.param.name; });
+
+TEST(ServiceBadSubmitState, RejectedSubmissionsLeaveNoJobs) {
+  TestServer server;
+  submit_messages(server.stub(), {input_message("x")});
+  submit_fit(server.stub(), tiny_image_spec(5), "not an image");
+  grpc::ClientContext context;
+  v1::ListJobsResponse jobs;
+  ASSERT_TRUE(server.stub().ListJobs(&context, {}, &jobs).ok());
+  EXPECT_EQ(jobs.jobs_size(), 0);
+}
+
+}  // namespace
+}  // namespace siren::testing

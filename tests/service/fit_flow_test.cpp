@@ -1,0 +1,205 @@
+// One tiny real fit end to end through the service: the job succeeds, its model is listed and can be
+// rendered, queried, watched and downloaded; bad render/query requests on that model fail cleanly.
+#include <cmath>
+#include <limits>
+
+#include "siren/io/image.h"
+#include "metrics.h"
+#include "test_server.h"
+
+namespace siren::testing {
+namespace {
+
+constexpr int kSize = 16;
+constexpr int64_t kSteps = 5;
+
+class ServiceFit : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    server::ServerOptions options;
+    options.max_render_pixels = 10'000;
+    options.max_query_points_per_message = 1'000;
+    server_ = new TestServer(options);
+    const auto submitted = submit_fit(server_->stub(), tiny_image_spec(kSteps), gradient_png(kSize, kSize));
+    ASSERT_TRUE(submitted.status.ok()) << submitted.status.error_message();
+    ASSERT_EQ(submitted.job.state(), v1::JOB_STATE_QUEUED);
+    job_ = new v1::Job(wait_for_job(server_->stub(), submitted.job.job_id()));
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    delete job_;
+  }
+  void SetUp() override { ASSERT_EQ(job_->state(), v1::JOB_STATE_SUCCEEDED) << job_->error(); }
+
+  static v1::Siren::Stub& stub() { return server_->stub(); }
+
+  struct Rendered {
+    grpc::Status status;
+    std::string png;
+    int64_t total_bytes = -1;
+  };
+  static Rendered render(int width, int height) {
+    grpc::ClientContext context;
+    v1::RenderImageRequest request;
+    request.set_model_id(job_->model_id());
+    request.set_width(width);
+    request.set_height(height);
+    auto reader = stub().RenderImage(&context, request);
+    Rendered out;
+    v1::DataChunk chunk;
+    while (reader->Read(&chunk)) {
+      if (out.total_bytes < 0) out.total_bytes = chunk.total_bytes();
+      out.png += chunk.data();
+    }
+    out.status = reader->Finish();
+    return out;
+  }
+
+  // Sends each coordinate list as one message on one QueryField stream.
+  static std::pair<grpc::Status, std::vector<v1::QueryFieldResponse>> query(
+      const std::vector<std::vector<float>>& messages, const std::string& model_id) {
+    grpc::ClientContext context;
+    auto stream = stub().QueryField(&context);
+    for (size_t i = 0; i < messages.size(); ++i) {
+      v1::QueryFieldRequest request;
+      if (i == 0) request.set_model_id(model_id);
+      request.mutable_coords()->Add(messages[i].begin(), messages[i].end());
+      if (!stream->Write(request)) break;
+    }
+    stream->WritesDone();
+    std::vector<v1::QueryFieldResponse> responses;
+    v1::QueryFieldResponse response;
+    while (stream->Read(&response)) responses.push_back(response);
+    return {stream->Finish(), responses};
+  }
+
+  static TestServer* server_;
+  static v1::Job* job_;
+};
+TestServer* ServiceFit::server_ = nullptr;
+v1::Job* ServiceFit::job_ = nullptr;
+
+TEST_F(ServiceFit, JobSucceedsWithFinalProgressAndModel) {
+  EXPECT_EQ(job_->progress().step(), kSteps);
+  EXPECT_EQ(job_->progress().total_steps(), kSteps);
+  EXPECT_FALSE(job_->model_id().empty());
+  EXPECT_GT(job_->finished_unix_ms(), 0);
+  EXPECT_EQ(job_->spec().model().hidden_features(), 16);
+  EXPECT_EQ(job_->spec().name(), "tiny");
+  EXPECT_NE(server_->server().metrics().text().find("siren_jobs_submitted_total{task=\"image\"} 1"), std::string::npos);
+}
+
+TEST_F(ServiceFit, ModelIsListedWithItsFacts) {
+  grpc::ClientContext context;
+  v1::ListModelsResponse models;
+  ASSERT_TRUE(stub().ListModels(&context, {}, &models).ok());
+  ASSERT_EQ(models.models_size(), 1);
+  const v1::Model& model = models.models(0);
+  EXPECT_EQ(model.model_id(), job_->model_id());
+  EXPECT_EQ(model.job_id(), job_->job_id());
+  EXPECT_EQ(model.task(), v1::TASK_KIND_IMAGE);
+  EXPECT_EQ(model.in_features(), 2);
+  EXPECT_EQ(model.out_features(), 1);
+  EXPECT_EQ(model.steps(), kSteps);
+  EXPECT_EQ(model.metadata().at("width"), std::to_string(kSize));
+  EXPECT_GT(model.checkpoint_bytes(), 0);
+}
+
+TEST_F(ServiceFit, RenderReturnsPngOfRequestedSize) {
+  const Rendered r = render(24, 20);
+  ASSERT_TRUE(r.status.ok()) << r.status.error_message();
+  EXPECT_EQ(r.total_bytes, static_cast<int64_t>(r.png.size()));
+  const Image image = decode_image(r.png);
+  EXPECT_EQ(image.width, 24);
+  EXPECT_EQ(image.height, 20);
+
+  const Rendered native = render(0, 0);  // 0 = the fitted image's size
+  ASSERT_TRUE(native.status.ok()) << native.status.error_message();
+  EXPECT_EQ(decode_image(native.png).width, kSize);
+}
+
+TEST_F(ServiceFit, BadRenderSizesAreInvalidArgument) {
+  for (auto [w, h, part] : {std::tuple{-1, 16, "must be >= 0"}, std::tuple{16, -5, "must be >= 0"},
+                            std::tuple{200, 200, "limit of 10000 pixels"},
+                            std::tuple{65536, 65536, "limit of 10000 pixels"}}) {
+    const Rendered r = render(w, h);
+    EXPECT_EQ(r.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << w << "x" << h;
+    EXPECT_NE(r.status.error_message().find(part), std::string::npos) << r.status.error_message();
+    expect_server_alive(stub());
+  }
+}
+
+TEST_F(ServiceFit, QueryReturnsOutFeaturesPerPoint) {
+  const auto [status, responses] = query({{0.f, 0.f, 0.5f, -0.5f, 1.f, 1.f}, {-1.f, -1.f}, {}}, job_->model_id());
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(responses.size(), 3u);
+  EXPECT_EQ(responses[0].out_features(), 1);
+  EXPECT_EQ(responses[0].values_size(), 3);
+  EXPECT_EQ(responses[1].values_size(), 1);
+  EXPECT_EQ(responses[2].values_size(), 0);
+  for (float v : responses[0].values()) EXPECT_TRUE(std::isfinite(v));
+}
+
+TEST_F(ServiceFit, BadQueriesAreInvalidArgument) {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  const float inf = std::numeric_limits<float>::infinity();
+  struct Case {
+    std::vector<std::vector<float>> messages;
+    std::string model_id;
+    std::string part;
+  };
+  const std::vector<Case> cases = {
+      {{{0.f, 0.f, 0.5f}}, job_->model_id(), "not a multiple of in_features=2"},
+      {{{0.f, 0.f}, {0.1f}}, job_->model_id(), "not a multiple of in_features=2"},
+      {{{0.f, nan}}, job_->model_id(), "coords[1] is NaN"},
+      {{{inf, 0.f}}, job_->model_id(), "coords[0] is infinite"},
+      {{std::vector<float>(2 * 1001, 0.f)}, job_->model_id(), "too many points in one message: 1001 > limit 1000"},
+      {{{0.f, 0.f}}, "", "model_id (required on the first message) is required"},
+  };
+  for (const Case& c : cases) {
+    const auto [status, responses] = query(c.messages, c.model_id);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << c.part;
+    EXPECT_NE(status.error_message().find(c.part), std::string::npos) << status.error_message();
+    expect_server_alive(stub());
+  }
+}
+
+TEST_F(ServiceFit, WatchAfterFinishGivesSnapshotThenCloses) {
+  grpc::ClientContext context;
+  v1::WatchJobRequest request;
+  request.set_job_id(job_->job_id());
+  auto reader = stub().WatchJob(&context, request);
+  std::vector<v1::JobEvent> events;
+  v1::JobEvent event;
+  while (reader->Read(&event)) events.push_back(event);
+  ASSERT_TRUE(reader->Finish().ok());
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].type(), v1::JobEvent::TYPE_SNAPSHOT);
+  EXPECT_EQ(events[0].job().state(), v1::JOB_STATE_SUCCEEDED);
+}
+
+TEST_F(ServiceFit, DownloadCheckpointStreamsTheWholeFile) {
+  grpc::ClientContext get_context;
+  v1::GetModelRequest get;
+  get.set_model_id(job_->model_id());
+  v1::Model model;
+  ASSERT_TRUE(stub().GetModel(&get_context, get, &model).ok());
+
+  grpc::ClientContext context;
+  v1::DownloadCheckpointRequest request;
+  request.set_model_id(job_->model_id());
+  auto reader = stub().DownloadCheckpoint(&context, request);
+  std::string bytes;
+  int64_t total = -1;
+  v1::DataChunk chunk;
+  while (reader->Read(&chunk)) {
+    if (total < 0) total = chunk.total_bytes();
+    bytes += chunk.data();
+  }
+  ASSERT_TRUE(reader->Finish().ok());
+  EXPECT_EQ(total, model.checkpoint_bytes());
+  EXPECT_EQ(static_cast<int64_t>(bytes.size()), model.checkpoint_bytes());
+}
+
+}  // namespace
+}  // namespace siren::testing

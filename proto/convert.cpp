@@ -3,6 +3,7 @@
 // Enum <-> name mapping goes through the protobuf enum descriptors, so a new task kind or
 // activation needs only a proto value whose name follows the pattern (TASK_KIND_<NAME>,
 // ACTIVATION_<NAME>, with '-' in core's name written as '_'): no code here changes.
+#include "siren/export.h"
 #include "siren/wire/convert.h"
 
 #include <google/protobuf/descriptor.h>
@@ -181,6 +182,13 @@ v1::Model model_info_to_proto(const ModelInfo& info) {
   out.set_steps(info.steps);
   for (const auto& [key, value] : info.metrics) (*out.mutable_metrics())[key] = value;
   for (const auto& [key, value] : info.metadata) (*out.mutable_metadata())[key] = value;
+  for (const ExportFormat& format : export_formats(info.task_kind)) {
+    v1::ExportFormat* f = out.add_export_formats();
+    f->set_name(format.name);
+    f->set_extension(format.extension);
+    f->set_description(format.description);
+    for (const auto& option : format.options) (*f->mutable_options())[option.name] = option.help;
+  }
   return out;
 }
 

@@ -3,6 +3,7 @@
 // proto <-> core (siren::wire), calls the job manager, model store or core, and lets the RPC guard
 // turn exceptions into statuses. Jobs RPCs are in service_jobs.cpp, model RPCs in service_models.cpp.
 #include "options.h"
+#include "siren/export.h"
 #include "rpc_guard.h"
 #include "siren/v1/service.grpc.pb.h"
 
@@ -35,10 +36,15 @@ class SirenService final : public v1::Siren::Service {
                            grpc::ServerWriter<v1::DataChunk>* writer) override;
   grpc::Status QueryField(grpc::ServerContext* context,
                           grpc::ServerReaderWriter<v1::QueryFieldResponse, v1::QueryFieldRequest>* stream) override;
+  grpc::Status ExportModel(grpc::ServerContext* context, const v1::ExportModelRequest* request,
+                           grpc::ServerWriter<v1::DataChunk>* writer) override;
   grpc::Status DownloadCheckpoint(grpc::ServerContext* context, const v1::DownloadCheckpointRequest* request,
                                   grpc::ServerWriter<v1::DataChunk>* writer) override;
 
  private:
+  grpc::Status export_to(grpc::ServerWriter<v1::DataChunk>* writer, const std::string& model_id,
+                         const std::string& format, const ExportOptions& options);
+
   const ServerOptions& options_;
   JobManager& jobs_;
   ModelStore& models_;

@@ -6,6 +6,7 @@
 #include "model_store.h"
 #include "rpc_error.h"
 #include "service.h"
+#include "siren/export.h"
 #include "siren/io/image.h"
 
 namespace siren::server {
@@ -15,19 +16,6 @@ using grpc::Status;
 using grpc::StatusCode;
 
 constexpr size_t kChunkBytes = 1 << 20;  // well under gRPC's default 4 MiB client receive limit
-
-// Sends `bytes` as DataChunks; total_bytes rides on the first. False if the client went away.
-bool write_chunks(grpc::ServerWriter<v1::DataChunk>* writer, const std::string& bytes) {
-  size_t offset = 0;
-  do {
-    v1::DataChunk chunk;
-    if (offset == 0) chunk.set_total_bytes(static_cast<int64_t>(bytes.size()));
-    chunk.set_data(bytes.substr(offset, kChunkBytes));
-    if (!writer->Write(chunk)) return false;
-    offset += kChunkBytes;
-  } while (offset < bytes.size());
-  return true;
-}
 
 int metadata_int(const v1::Model& model, const std::string& key) {
   auto it = model.metadata().find(key);
@@ -105,10 +93,33 @@ Status SirenService::RenderImage(grpc::ServerContext* context, const v1::RenderI
                     std::to_string(width) + "x" + std::to_string(height) + " is more than the server's limit of " +
                         std::to_string(options_.max_render_pixels) + " pixels (flag --max-render-pixels)");
     }
-    const std::string png = encode_png(models_.load(model.model_id())->render_image(width, height));
-    if (!write_chunks(writer, png)) return Status(StatusCode::CANCELLED, "client went away");
-    return Status::OK;
+    return export_to(writer, model.model_id(), "png",
+                     {{"width", std::to_string(width)}, {"height", std::to_string(height)}});
   });
+}
+
+Status SirenService::ExportModel(grpc::ServerContext* context, const v1::ExportModelRequest* request,
+                                 grpc::ServerWriter<v1::DataChunk>* writer) {
+  return guard_.run("ExportModel", context, [&] {
+    require_valid_id(request->model_id(), "model_id");
+    const ExportOptions options(request->options().begin(), request->options().end());
+    return export_to(writer, request->model_id(), request->format(), options);
+  });
+}
+
+Status SirenService::export_to(grpc::ServerWriter<v1::DataChunk>* writer, const std::string& model_id,
+                               const std::string& format, const ExportOptions& options) {
+  bool client_gone = false;
+  // Pieces go out as they are produced (large meshes stream in bounded memory); the total is unknown
+  // up front, so total_bytes stays 0.
+  export_model(*models_.load(model_id), format, options, [&](const std::string& bytes) {
+    for (size_t offset = 0; offset < bytes.size() && !client_gone; offset += kChunkBytes) {
+      v1::DataChunk chunk;
+      chunk.set_data(bytes.substr(offset, kChunkBytes));
+      client_gone = !writer->Write(chunk);
+    }
+  }, options_.max_render_pixels);
+  return client_gone ? Status(StatusCode::CANCELLED, "client went away") : Status::OK;
 }
 
 Status SirenService::QueryField(grpc::ServerContext* context,

@@ -4,6 +4,8 @@
 
 #include "siren/errors.h"
 #include "siren/task.h"
+#include "siren/task_exporter.h"
+#include "siren/tasks/image_export.h"
 #include "siren/tasks/image_task.h"
 
 namespace siren {
@@ -13,6 +15,7 @@ struct TaskEntry {
   std::string kind;
   std::function<FitConfig()> preset;
   std::function<std::unique_ptr<Task>(const TaskSpec&, const std::string&)> make;
+  std::vector<TaskExporter> exporters;  // the first is the default format
 };
 
 // One line per task. Kept explicit (no static self-registration) because the linker drops unreferenced
@@ -20,7 +23,8 @@ struct TaskEntry {
 const std::vector<TaskEntry>& entries() {
   static const std::vector<TaskEntry> all = {
       {"image", &ImageTask::preset,
-       [](const TaskSpec& spec, const std::string& bytes) { return std::make_unique<ImageTask>(spec, bytes); }},
+       [](const TaskSpec& spec, const std::string& bytes) { return std::make_unique<ImageTask>(spec, bytes); },
+       {image_png_exporter()}},
   };
   return all;
 }
@@ -48,6 +52,13 @@ FitConfig preset_fit_config(const std::string& task_kind) {
   FitConfig config = entry(task_kind).preset();
   config.task.kind = task_kind;
   return config;
+}
+
+const std::vector<TaskExporter>& task_exporters(const std::string& task_kind) {
+  static const std::vector<TaskExporter> none;
+  for (const auto& e : entries())
+    if (e.kind == task_kind) return e.exporters;
+  return none;
 }
 
 std::unique_ptr<Task> make_task(const TaskSpec& spec, const std::string& input_bytes) {

@@ -105,10 +105,46 @@ TEST_F(ServiceFit, ModelIsListedWithItsFacts) {
   EXPECT_GT(model.checkpoint_bytes(), 0);
 }
 
+TEST_F(ServiceFit, ExportModelUsesTheTasksFormats) {
+  grpc::ClientContext get_context;
+  v1::GetModelRequest get;
+  get.set_model_id(job_->model_id());
+  v1::Model model;
+  ASSERT_TRUE(stub().GetModel(&get_context, get, &model).ok());
+  ASSERT_GE(model.export_formats_size(), 1);
+  EXPECT_EQ(model.export_formats(0).name(), "png");
+  EXPECT_TRUE(model.export_formats(0).options().count("scale"));
+
+  auto export_bytes = [](const std::string& format, const std::map<std::string, std::string>& options) {
+    grpc::ClientContext context;
+    v1::ExportModelRequest request;
+    request.set_model_id(job_->model_id());
+    request.set_format(format);
+    for (const auto& [k, v] : options) (*request.mutable_options())[k] = v;
+    auto reader = stub().ExportModel(&context, request);
+    std::string bytes;
+    v1::DataChunk chunk;
+    while (reader->Read(&chunk)) bytes += chunk.data();
+    return std::make_pair(reader->Finish(), bytes);
+  };
+  const auto [ok, png] = export_bytes("png", {{"scale", "2"}});
+  ASSERT_TRUE(ok.ok()) << ok.error_message();
+  EXPECT_EQ(decode_image(png).width, 2 * kSize);
+  const auto [bad_format, ignored1] = export_bytes("stl", {});
+  EXPECT_EQ(bad_format.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(bad_format.error_message().find("formats: png"), std::string::npos) << bad_format.error_message();
+  const auto [bad_option, ignored2] = export_bytes("png", {{"dpi", "300"}});
+  EXPECT_EQ(bad_option.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  const auto [too_big, ignored3] = export_bytes("png", {{"scale", "50"}});  // over max_render_pixels
+  EXPECT_EQ(too_big.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  expect_server_alive(stub());
+}
+
 TEST_F(ServiceFit, RenderReturnsPngOfRequestedSize) {
   const Rendered r = render(24, 20);
   ASSERT_TRUE(r.status.ok()) << r.status.error_message();
-  EXPECT_EQ(r.total_bytes, static_cast<int64_t>(r.png.size()));
+  // Exports stream as they are produced: total_bytes is either exact or 0 (unknown).
+  EXPECT_TRUE(r.total_bytes == 0 || r.total_bytes == static_cast<int64_t>(r.png.size())) << r.total_bytes;
   const Image image = decode_image(r.png);
   EXPECT_EQ(image.width, 24);
   EXPECT_EQ(image.height, 20);

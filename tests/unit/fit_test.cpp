@@ -103,6 +103,10 @@ TEST_F(FitTest, ResumeRejectsMismatchedOrExhaustedCheckpoints) {
   wider.model.hidden_features = 32;
   wider.train.steps = 6;
   EXPECT_THROW(run_fit(wider, png, {}, {}, path("m.ckpt")), InvalidInput);
+  EXPECT_THROW(validate_fit(wider, png, path("m.ckpt")), InvalidInput);  // caught before any training
+  FitConfig more = c;
+  more.train.steps = 6;
+  EXPECT_NO_THROW(validate_fit(more, png, path("m.ckpt")));
   std::ofstream(path("junk.ckpt")) << "not a checkpoint";
   c.train.steps = 6;
   EXPECT_THROW(run_fit(c, png, {}, {}, path("junk.ckpt")), InvalidInput);

@@ -1,0 +1,61 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "siren/errors.h"
+#include "siren/export.h"
+#include "siren/fit.h"
+#include "synthetic.h"
+
+namespace siren {
+namespace {
+
+class ExportTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    path_ = (std::filesystem::temp_directory_path() / ("siren_export_" + std::to_string(::getpid()) + ".ckpt")).string();
+    FitConfig c = preset_fit_config("image");
+    c.model.hidden_features = 16;
+    c.train.steps = 3;
+    run_fit(c, encode_png(testing::synthetic_image(12, 10, 3)), {"", path_}, {});
+  }
+  static void TearDownTestSuite() { std::filesystem::remove(path_); }
+
+  static std::string export_bytes(const std::string& format, const ExportOptions& options) {
+    std::string out;
+    export_model(FieldModel::load(path_), format, options, [&](const std::string& b) { out += b; });
+    return out;
+  }
+  static std::string path_;
+};
+std::string ExportTest::path_;
+
+TEST_F(ExportTest, ImageExportsPngAtAnySize) {
+  EXPECT_EQ(export_formats("image").front().name, "png");
+  const Image same = decode_image(export_bytes("", {}));  // default format, fitted size
+  EXPECT_EQ(same.width, 12);
+  EXPECT_EQ(same.height, 10);
+  EXPECT_EQ(same.channels, 3);
+  const Image twice = decode_image(export_bytes("png", {{"scale", "2"}}));
+  EXPECT_EQ(twice.width, 24);
+  EXPECT_EQ(twice.height, 20);
+  const Image sized = decode_image(export_bytes("png", {{"width", "7"}, {"height", "5"}}));
+  EXPECT_EQ(sized.width, 7);
+  EXPECT_EQ(sized.height, 5);
+}
+
+TEST_F(ExportTest, BadFormatsAndOptionsAreInvalidInput) {
+  EXPECT_THROW(export_bytes("wav", {}), InvalidInput);
+  EXPECT_THROW(export_bytes("png", {{"dpi", "300"}}), InvalidInput);
+  EXPECT_THROW(export_bytes("png", {{"width", "-4"}}), InvalidInput);
+  EXPECT_THROW(export_bytes("png", {{"width", "1000000"}}), InvalidInput);
+  EXPECT_THROW(export_bytes("png", {{"scale", "two"}}), InvalidInput);
+  std::string out;
+  EXPECT_THROW(export_model(FieldModel::load(path_), "png", {{"scale", "2"}}, [&](const std::string& b) { out += b; },
+                            /*max_samples=*/100),
+               InvalidInput);
+  EXPECT_TRUE(export_formats("no-such-task").empty());
+}
+
+}  // namespace
+}  // namespace siren

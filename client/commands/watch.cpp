@@ -1,0 +1,32 @@
+// `siren watch JOB_ID`: follow a job until it ends (Ctrl-C only detaches).
+#include <memory>
+
+#include <CLI/CLI.hpp>
+
+#include "commands/command.h"
+#include "connection.h"
+#include "follow_job.h"
+
+namespace siren::cli {
+
+void register_watch_command(CLI::App& root, CommandContext& context) {
+  auto job_id = std::make_shared<std::string>();
+  CLI::App* command = add_command(
+      root, "watch", "follow a job's progress until it ends (Ctrl-C detaches; the job goes on)",
+      context);
+  command->add_option("job_id", *job_id, "the job, as printed by `siren fit` / `siren jobs`")
+      ->required()->type_name("JOB_ID");
+  command->footer(
+      "--json prints one line per event ({\"event\":\"progress\",...}) and always ends with\n"
+      "{\"event\":\"result\",\"job_id\":..,\"model_id\":..,\"state\":..,\"step\":..,\"loss\":..,<metrics>}.\n"
+      "Exit code: 0 only if the job succeeded; 1 if it failed, was cancelled or interrupted, or\n"
+      "on an RPC error; 130 when detached with Ctrl-C.");
+  command->callback([job_id, &context] {
+    context.action = [job_id, &context] {
+      Connection connection(context.global);
+      return follow_job(connection, *job_id, Output(context.global.json));
+    };
+  });
+}
+
+}  // namespace siren::cli

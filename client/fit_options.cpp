@@ -1,0 +1,94 @@
+#include "fit_options.h"
+
+#include <cstdio>
+
+#include <CLI/CLI.hpp>
+
+#include "siren/model_spec.h"
+
+namespace siren::cli {
+
+namespace {
+
+std::string number(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%g", value);
+  return buffer;
+}
+
+std::string preset(const std::string& value) { return " (default: " + value + ")"; }
+std::string preset(int64_t value) { return preset(std::to_string(value)); }
+
+// An option that records its value only when given, leaving the preset in charge otherwise.
+template <typename T>
+CLI::Option* add_optional(CLI::App& command, const std::string& name, std::optional<T>& target,
+                          const std::string& help) {
+  return command.add_option_function<T>(
+      name, [&target](const T& value) { target = value; }, help);
+}
+
+}  // namespace
+
+void add_fit_settings_options(CLI::App& command, const FitConfig& p, FitSettings& s) {
+  const std::string network = "Network (the paper's Sec. 3)";
+  const std::string training = "Training";
+
+  add_optional(command, "--model", s.model,
+               "activation of every hidden layer: sine = SIREN, sin(w0 * (Wx + b)); the paper's "
+               "baselines relu, tanh, relu-pe (ReLU on a NeRF-style positional encoding), "
+               "sigmoid, softplus, elu, selu" + preset(to_string(p.model.activation)))
+      ->check(CLI::IsMember(activation_names()))
+      ->type_name("NAME")
+      ->group(network);
+  add_optional(command, "--hidden", s.hidden_features,
+               "width of every hidden layer (features)" + preset(p.model.hidden_features))
+      ->type_name("N")->group(network);
+  add_optional(command, "--layers", s.hidden_layers,
+               "hidden-to-hidden layers; the network has N+2 linear layers (the paper's 3 gives "
+               "5)" + preset(p.model.hidden_layers))
+      ->type_name("N")->group(network);
+  add_optional(command, "--w0", s.omega0,
+               "omega_0 of every sine layer (sets --first-w0 and --hidden-w0). Scales the "
+               "pre-activations so sin spans many periods over [-1,1]; higher fits finer detail")
+      ->type_name("X")->group(network);
+  add_optional(command, "--first-w0", s.first_omega0,
+               "omega_0 of the first layer: sets the range of frequencies the field starts with "
+               "(the paper uses 30)" + preset(number(p.model.first_omega0)))
+      ->type_name("X")->group(network);
+  add_optional(command, "--hidden-w0", s.hidden_omega0,
+               "omega_0 of the hidden layers; the paper's initialisation W ~ U(-sqrt(6/n)/w0, "
+               "sqrt(6/n)/w0) keeps activations well distributed for any value" +
+                   preset(number(p.model.hidden_omega0)))
+      ->type_name("X")->group(network);
+  add_optional(command, "--pe-frequencies", s.pe_frequencies,
+               "relu-pe only: encoding frequencies per coordinate (default: the reference code's "
+               "rule from the signal's sampling rate, Nyquist)")
+      ->type_name("N")->group(network);
+
+  add_optional(command, "--steps", s.steps,
+               "optimiser updates (Adam steps); with --resume, the total including the "
+               "checkpoint's" + preset(p.train.steps))
+      ->type_name("N")->group(training);
+  add_optional(command, "--lr", s.learning_rate,
+               "Adam learning rate, constant (the paper: 1e-4)" +
+                   preset(number(p.train.learning_rate)))
+      ->type_name("X")->group(training);
+  add_optional(command, "--batch-size", s.batch_size,
+               "sample points per step; 0 = all of them every step (full batch)" +
+                   preset(p.train.batch_size))
+      ->type_name("N")->group(training);
+  add_optional(command, "--seed", s.seed,
+               "seeds initialisation and sampling: same seed and settings give the same fit, bit "
+               "for bit on CPU" + preset(std::to_string(p.train.seed)))
+      ->type_name("N")->group(training);
+  add_optional(command, "--checkpoint-every", s.checkpoint_every,
+               "steps between resumable checkpoints; 0 = only the final one" +
+                   preset(p.train.checkpoint_every))
+      ->type_name("N")->group(training);
+  add_optional(command, "--clip-grad", s.clip_grad_norm,
+               "clip the gradients' global norm to X; 0 = off (the paper does not clip)" +
+                   preset(number(p.train.clip_grad_norm)))
+      ->type_name("X")->group(training);
+}
+
+}  // namespace siren::cli

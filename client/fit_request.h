@@ -1,0 +1,50 @@
+#pragma once
+// What `siren fit <task> FILE ...` was asked to do. Every setting is optional: only those the user
+// typed go into the FitSpec, so the server (or the core, for --local) fills the rest from the
+// task's preset — the paper's settings for that experiment — and there is one source of defaults.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "siren/v1/fit.pb.h"
+
+namespace siren::cli {
+
+// Network and optimiser settings shared by every task.
+struct FitSettings {
+  std::optional<std::string> model;  // activation name: sine, relu, ...
+  std::optional<int> hidden_features;
+  std::optional<int> hidden_layers;
+  std::optional<double> omega0;  // --w0: first and hidden
+  std::optional<double> first_omega0;
+  std::optional<double> hidden_omega0;
+  std::optional<int> pe_frequencies;
+  std::optional<int64_t> steps;
+  std::optional<double> learning_rate;
+  std::optional<int64_t> batch_size;
+  std::optional<uint64_t> seed;
+  std::optional<int64_t> checkpoint_every;
+  std::optional<double> clip_grad_norm;
+};
+
+struct FitRequest {
+  std::string task;                                 // "image"
+  std::string input_path;
+  std::map<std::string, std::string> task_options;  // only those given, e.g. {"size": "64x64"}
+  FitSettings settings;
+  std::optional<std::string> resume_path;  // a downloaded checkpoint to continue from
+  std::string name;
+  bool no_watch = false;
+  bool local = false;
+  std::string model_out;  // --local only; empty = ./<input stem>.siren.ckpt
+};
+
+// The FitSpec holding exactly what the user set (throws siren::InvalidInput for an unknown task or
+// activation; CLI11 has normally rejected those already).
+v1::FitSpec build_fit_spec(const FitRequest& request);
+
+// --local's default model path: ./<input stem>.siren.ckpt
+std::string default_local_model_path(const std::string& input_path);
+
+}  // namespace siren::cli

@@ -1,0 +1,72 @@
+#include "fit_upload.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <functional>
+
+#include "rpc_error.h"
+
+namespace siren::cli {
+
+namespace {
+
+constexpr size_t kChunkBytes = 1 << 20;  // 1 MiB: well under gRPC's message limits
+
+std::ifstream open_for_reading(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw CommandError("cannot read " + path + ": " + std::strerror(errno));
+  return in;
+}
+
+// Sends `path` chunk by chunk via `set_chunk`; false if the server stopped listening (its reason
+// comes with Finish()).
+bool send_file(grpc::ClientWriter<v1::SubmitFitRequest>& writer, const std::string& path,
+               const std::function<void(v1::SubmitFitRequest&, std::string&&)>& set_chunk) {
+  std::ifstream in = open_for_reading(path);
+  std::string buffer(kChunkBytes, '\0');
+  while (in) {
+    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    const auto got = static_cast<size_t>(in.gcount());
+    if (got == 0) break;
+    v1::SubmitFitRequest message;
+    set_chunk(message, buffer.substr(0, got));
+    if (!writer.Write(message)) return false;
+  }
+  if (in.bad()) throw CommandError("error reading " + path);
+  return true;
+}
+
+}  // namespace
+
+v1::Job submit_fit(Connection& connection, const v1::FitSpec& spec, const std::string& input_path,
+                   const std::optional<std::string>& resume_checkpoint_path) {
+  // Fail on unreadable files before the server sees a half-finished upload.
+  open_for_reading(input_path);
+  if (resume_checkpoint_path) open_for_reading(*resume_checkpoint_path);
+
+  // Uploads can be large and slow links slower: no deadline.
+  auto context = connection.context(std::nullopt);
+  v1::Job job;
+  auto writer = connection.stub().SubmitFit(context.get(), &job);
+
+  v1::SubmitFitRequest first;
+  *first.mutable_spec() = spec;
+  bool open = writer->Write(first);
+  if (open) {
+    open = send_file(*writer, input_path, [](v1::SubmitFitRequest& m, std::string&& bytes) {
+      m.set_input_chunk(std::move(bytes));
+    });
+  }
+  if (open && resume_checkpoint_path) {
+    open = send_file(*writer, *resume_checkpoint_path,
+                     [](v1::SubmitFitRequest& m, std::string&& bytes) {
+                       m.set_resume_checkpoint_chunk(std::move(bytes));
+                     });
+  }
+  if (open) writer->WritesDone();
+  check_rpc(writer->Finish());
+  return job;
+}
+
+}  // namespace siren::cli

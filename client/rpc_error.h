@@ -1,0 +1,31 @@
+#pragma once
+// Errors a command reports to the user as `error: ...` with exit code 1. RPC failures carry the gRPC
+// status code name first (`NOT_FOUND: no job "job-x"`) so scripts and people see the same thing.
+#include <stdexcept>
+#include <string>
+
+#include <grpcpp/support/status.h>
+
+namespace siren::cli {
+
+// A failure with a message fit for the user (file not readable, stream ended early, ...).
+class CommandError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class RpcError : public CommandError {
+ public:
+  explicit RpcError(const grpc::Status& status);
+  grpc::StatusCode code() const { return code_; }
+
+ private:
+  grpc::StatusCode code_;
+};
+
+std::string status_code_name(grpc::StatusCode code);  // "NOT_FOUND", "INVALID_ARGUMENT", ...
+
+// Throws RpcError unless `status` is OK.
+void check_rpc(const grpc::Status& status);
+
+}  // namespace siren::cli

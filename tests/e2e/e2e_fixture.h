@@ -1,0 +1,54 @@
+#pragma once
+// The end-to-end fixture: a private temporary directory, a real `siren-server --port 0` on loopback
+// started for each test, and helpers that drive the real `siren` CLI against it with --json.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "siren/io/image.h"
+#include "subprocess.h"
+
+namespace siren::e2e {
+
+using nlohmann::json;
+
+// 24x24 gray: smooth gradients, a bright square with hard edges and a dark stripe — enough
+// structure that a few dozen steps make visible progress, small enough for a 2-core CI machine.
+siren::Image synthetic_image(int width = 24, int height = 24);
+
+std::vector<json> json_lines(const std::string& text);  // every line must be a JSON object
+double psnr(const siren::Image& a, const siren::Image& b);  // on [0,1], dB
+
+class E2ETest : public ::testing::Test {
+ protected:
+  void SetUp() override;
+  // More siren-server flags (e.g. --token) for a fixture that needs them.
+  virtual std::vector<std::string> extra_server_args() const { return {}; }
+  void TearDown() override;
+
+  std::string path(const std::string& name) const { return dir_ + "/" + name; }
+  std::string write_image(const std::string& name, const siren::Image& image);
+  std::string write_file(const std::string& name, const std::string& bytes);
+
+  // `siren <args> --server 127.0.0.1:PORT --json`, to completion.
+  ProcessResult siren(std::vector<std::string> args, const std::string& stdin_data = "");
+  // The same, left running (for watch + Ctrl-C).
+  std::unique_ptr<Subprocess> start_siren(std::vector<std::string> args);
+  std::vector<std::string> siren_argv(std::vector<std::string> args) const;
+
+  // `siren fit image FILE --hidden 32 <extra> --json`: asserts exit 0 and returns the result line.
+  json fit_image(const std::string& image_path, const std::vector<std::string>& extra);
+  json last_json_line(const ProcessResult& result);
+
+  std::string server_log() const;
+  bool server_healthy();  // `siren jobs` still answers
+
+  std::string dir_;
+  std::string address_;  // 127.0.0.1:PORT
+  std::unique_ptr<Subprocess> server_;
+};
+
+}  // namespace siren::e2e

@@ -101,11 +101,14 @@ Status SirenService::WatchJob(grpc::ServerContext* context, const v1::WatchJobRe
     if (is_terminal(snapshot.job().state())) return Status::OK;
 
     while (!context->IsCancelled()) {
-      if (jobs_.stopped()) return Status(StatusCode::UNAVAILABLE, "the server is shutting down; watch again later");
-      for (const auto& event : jobs_.wait_events(request->job_id(), &next_seq, kWatchPollInterval)) {
+      // Deliver what is pending first: during a shutdown the job's INTERRUPTED event is the one that matters.
+      const auto events = jobs_.wait_events(request->job_id(), &next_seq, kWatchPollInterval);
+      for (const auto& event : events) {
         if (!writer->Write(event)) return Status(StatusCode::CANCELLED, "client went away");
         if (is_terminal_event(event.type())) return Status::OK;
       }
+      if (events.empty() && jobs_.stopped())
+        return Status(StatusCode::UNAVAILABLE, "the server is shutting down; watch again later");
     }
     return Status(StatusCode::CANCELLED, "client went away");
   });

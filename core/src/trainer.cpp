@@ -70,6 +70,9 @@ Progress Trainer::evaluate() {
   p.total_steps = options_.steps;
   p.loss = figures.loss.item<double>();
   p.metrics = figures.metrics;
+  p.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start_).count();
+  const int64_t done = step_ - run_first_step_;
+  p.steps_per_second = done > 0 && p.elapsed_seconds > 0 ? done / p.elapsed_seconds : 0.0;
   return p;
 }
 
@@ -91,7 +94,9 @@ void Trainer::save_periodic(const std::string& dir, const FitCallbacks& callback
 
 FitOutcome Trainer::train(const FitCallbacks& callbacks, const std::string& checkpoint_dir) {
   using clock = std::chrono::steady_clock;
-  const auto start = clock::now();
+  run_start_ = clock::now();
+  run_first_step_ = step_;
+  const auto start = run_start_;
   const int64_t first_step = step_;
   network_->train();
   Progress latest;

@@ -62,6 +62,8 @@ TEST_F(FitTest, ProgressReportsEveryStepThenTheFinalNetwork) {
   ASSERT_EQ(rec.progress.size(), 6u);  // steps 0..4 measured before each update, then step 5
   for (int i = 0; i < 6; ++i) EXPECT_EQ(rec.progress[i].step, i);
   EXPECT_EQ(r.final.step, 5);
+  EXPECT_GT(r.final.elapsed_seconds, 0.0);
+  EXPECT_GT(r.final.steps_per_second, 0.0);
   EXPECT_LT(r.final.loss, rec.progress[0].loss);
   EXPECT_EQ(r.outcome, FitOutcome::Completed);
 }

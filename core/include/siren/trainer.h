@@ -3,6 +3,7 @@
 // task's loss terms, Adam step. Reports progress every step and checkpoints the full training state.
 #include <torch/torch.h>
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -49,6 +50,9 @@ class Trainer {
   std::unique_ptr<torch::optim::Adam> optimizer_;
   at::Generator generator_;
   int64_t step_ = 0;
+  // Timing of the current train() call, so the final figures report the run's speed too.
+  std::chrono::steady_clock::time_point run_start_ = std::chrono::steady_clock::now();
+  int64_t run_first_step_ = 0;
 };
 
 }  // namespace siren

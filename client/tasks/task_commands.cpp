@@ -7,6 +7,8 @@ namespace siren::cli {
 const std::vector<TaskCommand>& task_commands() {
   static const std::vector<TaskCommand> tasks = {
       image_task_command(),
+      audio_task_command(),
+      video_task_command(),
   };
   return tasks;
 }

@@ -6,12 +6,25 @@
 #include "siren/errors.h"
 #include "siren/grid.h"
 #include "siren/network.h"
+#include "siren/operators.h"
 #include "siren/tasks/image_task.h"
 
 namespace siren {
 namespace {
 
 constexpr int64_t kQueryBlockPoints = 1 << 16;  // bounds activation memory per forward pass
+constexpr int64_t kGradientBlockPoints = 1 << 14;  // the backward pass keeps every activation
+
+// n * in floats -> an (n, in) tensor viewing them; throws InvalidInput for a bad length or NaN/Inf.
+torch::Tensor coordinate_tensor(const std::vector<float>& coords, int in) {
+  if (coords.size() % static_cast<size_t>(in) != 0)
+    throw InvalidInput("got " + std::to_string(coords.size()) + " coordinate values, not a multiple of the model's " +
+                       std::to_string(in) + " input features");
+  for (float v : coords)
+    if (!std::isfinite(v)) throw InvalidInput("coordinates contain NaN or infinite values");
+  const auto n = static_cast<int64_t>(coords.size() / in);
+  return torch::from_blob(const_cast<float*>(coords.data()), {n, in}, torch::kFloat32);
+}
 
 }  // namespace
 
@@ -27,6 +40,19 @@ struct FieldModel::Impl {
       blocks.push_back(network->forward(coords.narrow(0, start, n)));
     }
     if (blocks.empty()) return torch::zeros({0, info.config.model.out_features});
+    return torch::cat(blocks, 0);
+  }
+
+  torch::Tensor evaluate_gradients(const torch::Tensor& coords) {
+    torch::AutoGradMode enable_grad(true);
+    std::vector<torch::Tensor> blocks;
+    for (int64_t start = 0; start < coords.size(0); start += kGradientBlockPoints) {
+      const int64_t n = std::min(kGradientBlockPoints, coords.size(0) - start);
+      const torch::Tensor x = coords.narrow(0, start, n).detach().clone().requires_grad_(true);
+      const torch::Tensor y = network->forward(x);
+      blocks.push_back(gradient(y, x).detach());
+    }
+    if (blocks.empty()) return torch::zeros({0, info.config.model.in_features});
     return torch::cat(blocks, 0);
   }
 };
@@ -53,16 +79,13 @@ int FieldModel::in_features() const { return impl_->info.config.model.in_feature
 int FieldModel::out_features() const { return impl_->info.config.model.out_features; }
 
 std::vector<float> FieldModel::query(const std::vector<float>& coords) const {
-  const int in = in_features();
-  if (coords.size() % static_cast<size_t>(in) != 0)
-    throw InvalidInput("got " + std::to_string(coords.size()) + " coordinate values, not a multiple of the model's " +
-                       std::to_string(in) + " input features");
-  for (float v : coords)
-    if (!std::isfinite(v)) throw InvalidInput("coordinates contain NaN or infinite values");
-  const auto n = static_cast<int64_t>(coords.size() / in);
-  const torch::Tensor x = torch::from_blob(const_cast<float*>(coords.data()), {n, in}, torch::kFloat32);
-  const torch::Tensor y = impl_->evaluate(x).contiguous();
+  const torch::Tensor y = impl_->evaluate(coordinate_tensor(coords, in_features())).contiguous();
   return std::vector<float>(y.data_ptr<float>(), y.data_ptr<float>() + y.numel());
+}
+
+std::vector<float> FieldModel::query_gradients(const std::vector<float>& coords) const {
+  const torch::Tensor g = impl_->evaluate_gradients(coordinate_tensor(coords, in_features())).contiguous();
+  return std::vector<float>(g.data_ptr<float>(), g.data_ptr<float>() + g.numel());
 }
 
 Image FieldModel::render_image(int width, int height) const {

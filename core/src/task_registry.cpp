@@ -5,8 +5,12 @@
 #include "siren/errors.h"
 #include "siren/task.h"
 #include "siren/task_exporter.h"
+#include "siren/tasks/audio_export.h"
+#include "siren/tasks/audio_task.h"
 #include "siren/tasks/image_export.h"
 #include "siren/tasks/image_task.h"
+#include "siren/tasks/video_export.h"
+#include "siren/tasks/video_task.h"
 
 namespace siren {
 namespace {
@@ -25,6 +29,12 @@ const std::vector<TaskEntry>& entries() {
       {"image", &ImageTask::preset,
        [](const TaskSpec& spec, const std::string& bytes) { return std::make_unique<ImageTask>(spec, bytes); },
        {image_png_exporter()}},
+      {"audio", &AudioTask::preset,
+       [](const TaskSpec& spec, const std::string& bytes) { return std::make_unique<AudioTask>(spec, bytes); },
+       {audio_wav_exporter()}},
+      {"video", &VideoTask::preset,
+       [](const TaskSpec& spec, const std::string& bytes) { return std::make_unique<VideoTask>(spec, bytes); },
+       {video_avi_exporter(), video_png_exporter()}},
   };
   return all;
 }

@@ -1,9 +1,11 @@
-// Parity with the paper's code on the reference image (shared/siren-reference.md, section 13): the official
-// code at 256^2 with the defaults reaches 25.30 / 27.13 / 30.59 dB (mean of 4 seeds; ranges 25.11-25.56,
-// 26.80-27.39, 29.98-30.93) after 50 / 100 / 200 Adam updates. A port cannot reproduce PyTorch's RNG stream,
-// so one fixed seed must land within 0.5 dB of that range.
+// Parity with the paper's code on the reference image (shared/siren-reference.md, section 13). The official
+// code at 256^2 with the defaults reaches 25.30 +- 0.21, 27.13 +- 0.26, 30.59 +- 0.44 dB (mean +- sample std
+// over seeds 0-3) after 50 / 100 / 200 Adam updates, and 10.88 dB at initialisation. A port cannot reproduce
+// PyTorch's RNG stream, so one seed is a draw from that spread: this test asserts the reference mean +- 3
+// standard deviations (at least +- 0.5 dB). A wrong init, omega0, grid or normalisation misses it by dB.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iterator>
 
@@ -12,7 +14,13 @@
 namespace siren {
 namespace {
 
-TEST(CameramanParity, PsnrAt50_100_200StepsMatchesTheReference) {
+struct Reference {
+  int64_t step;
+  double mean;
+  double std;
+};
+
+TEST(CameramanParity, PsnrAt0_50_100_200StepsMatchesTheReference) {
   const std::string path = std::string(SIREN_SOURCE_DIR) + "/data/cameraman_256.png";
   std::ifstream in(path, std::ios::binary);
   ASSERT_TRUE(in) << path;
@@ -26,15 +34,13 @@ TEST(CameramanParity, PsnrAt50_100_200StepsMatchesTheReference) {
   cb.on_progress = [&](const Progress& p) { psnr[p.step] = p.metrics.at("psnr"); };
   run_fit(config, png, {}, cb);
 
-  std::cout << "cameraman 256: PSNR k=0 " << psnr[0] << ", k=50 " << psnr[50] << ", k=100 " << psnr[100]
-            << ", k=200 " << psnr[200] << " dB\n";
-  EXPECT_NEAR(psnr[0], 10.88, 0.6);
-  EXPECT_GE(psnr[50], 25.11 - 0.5);
-  EXPECT_LE(psnr[50], 25.56 + 0.5);
-  EXPECT_GE(psnr[100], 26.80 - 0.5);
-  EXPECT_LE(psnr[100], 27.39 + 0.5);
-  EXPECT_GE(psnr[200], 29.98 - 0.5);
-  EXPECT_LE(psnr[200], 30.93 + 0.5);
+  for (const Reference& ref : {Reference{0, 10.88, 0.06}, Reference{50, 25.30, 0.21}, Reference{100, 27.13, 0.26},
+                               Reference{200, 30.59, 0.44}}) {
+    const double tolerance = std::max(0.5, 3.0 * ref.std);
+    std::cout << "cameraman 256, step " << ref.step << ": " << psnr.at(ref.step) << " dB (reference " << ref.mean
+              << " +- " << ref.std << ")\n";
+    EXPECT_NEAR(psnr.at(ref.step), ref.mean, tolerance) << "step " << ref.step;
+  }
 }
 
 }  // namespace

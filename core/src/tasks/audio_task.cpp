@@ -1,0 +1,126 @@
+#include "siren/tasks/audio_task.h"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+#include "siren/errors.h"
+#include "siren/positional_encoding.h"
+
+namespace siren {
+namespace {
+
+double parse_time_scale(const std::string& text) {
+  char* end = nullptr;
+  const double value = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0' || !(value > 0.0 && value <= 1e6))
+    throw InvalidInput("audio option time_scale must be a number in (0, 1e6] (the paper uses 100), got \"" + text +
+                       "\"");
+  return value;
+}
+
+std::string exact(double value) {  // round-trips through std::stod
+  char buffer[40];
+  std::snprintf(buffer, sizeof buffer, "%.17g", value);
+  return buffer;
+}
+
+}  // namespace
+
+std::vector<float> audio_time_coordinates(int64_t n, double time_scale) {
+  std::vector<float> t(static_cast<size_t>(std::max<int64_t>(n, 0)));
+  const double start = -time_scale, stop = time_scale;
+  const double step = n > 1 ? (stop - start) / double(n - 1) : 0.0;
+  for (int64_t i = 0; i < n; ++i) t[static_cast<size_t>(i)] = static_cast<float>(double(i) * step + start);
+  if (n > 1) t.back() = static_cast<float>(stop);
+  return t;
+}
+
+AudioTask::AudioTask(const Audio& audio, double time_scale) { load(audio, time_scale); }
+
+AudioTask::AudioTask(const TaskSpec& spec, const std::string& input_bytes) {
+  double time_scale = kDefaultAudioTimeScale;
+  for (const auto& [key, value] : spec.options) {
+    if (key == "time_scale") {
+      if (!value.empty()) time_scale = parse_time_scale(value);
+    } else {
+      throw InvalidInput("unknown audio task option \"" + key + "\"; known options: time_scale (default 100)");
+    }
+  }
+  load(decode_audio(input_bytes), time_scale);
+}
+
+void AudioTask::load(const Audio& audio, double time_scale) {
+  if (audio.samples.empty()) throw InvalidInput("the audio has no samples (0 frames)");
+  if (audio.sample_rate <= 0) throw InvalidInput("the audio has no sample rate");
+  if (!(time_scale > 0.0 && std::isfinite(time_scale))) throw InvalidInput("time_scale must be positive");
+  double peak = 0.0;
+  for (float v : audio.samples) peak = std::max(peak, double(std::fabs(v)));
+  if (!(peak > 0.0)) throw InvalidInput("the audio is silent (every sample is 0): there is nothing to fit");
+  sample_rate_ = audio.sample_rate;
+  time_scale_ = time_scale;
+  // The reference divides the float32 samples by the float32 max |x| (numpy keeps float32).
+  const float peak32 = static_cast<float>(peak);
+  scale_ = peak32;
+  const auto n = static_cast<int64_t>(audio.samples.size());
+  const std::vector<float> t = audio_time_coordinates(n, time_scale);
+  coords_ = torch::from_blob(const_cast<float*>(t.data()), {n, 1}, torch::kFloat32).clone();
+  values_ = (torch::from_blob(const_cast<float*>(audio.samples.data()), {n, 1}, torch::kFloat32) / peak32).contiguous();
+}
+
+FitConfig AudioTask::preset() {
+  // train_audio.py: SingleBVPNet(type=sine, in_features=1) = 1 -> 256 x 3 hidden -> 1, sin(30 x) on every
+  // layer, Adam lr 1e-4, num_epochs 9001 (one epoch = one full-signal step).
+  FitConfig config;
+  config.task.kind = "audio";
+  config.model.in_features = 1;
+  config.model.out_features = 1;
+  config.model.hidden_features = 256;
+  config.model.hidden_layers = 3;
+  config.model.first_omega0 = 30.0;
+  config.model.hidden_omega0 = 30.0;
+  config.train.learning_rate = 1e-4;
+  config.train.steps = 9001;
+  config.train.batch_size = 0;
+  return config;
+}
+
+void AudioTask::configure_model(ModelSpec& spec) const {
+  spec.in_features = 1;
+  spec.out_features = 1;
+  // PosEncodingNeRF with fn_samples = len(data): floor(log2(n / 4)) frequencies (16 for gt_bach.wav).
+  if (spec.activation == Activation::ReluPe && spec.pe_frequencies == 0)
+    spec.pe_frequencies = reference_pe_frequencies(1, num_points());
+}
+
+void AudioTask::to(const torch::Device& device) {
+  coords_ = coords_.to(device);
+  values_ = values_.to(device);
+}
+
+Batch AudioTask::sample(int64_t batch_size, at::Generator& gen) const {
+  if (batch_size <= 0 || batch_size >= num_points()) return Batch{coords_, {{"values", values_}}};
+  const torch::Tensor index =
+      torch::randint(num_points(), {batch_size}, gen, torch::TensorOptions().dtype(torch::kLong)).to(coords_.device());
+  return Batch{coords_.index_select(0, index), {{"values", values_.index_select(0, index)}}};
+}
+
+LossTerms AudioTask::losses(const torch::Tensor&, const torch::Tensor& output, const Batch& batch) const {
+  return {{"func_loss", (output - batch.field("values")).pow(2).mean()}};
+}
+
+std::map<std::string, double> AudioTask::metrics(const torch::Tensor& output, const Batch& batch) const {
+  torch::NoGradGuard no_grad;
+  const torch::Tensor error = output.to(torch::kFloat64) - batch.field("values").to(torch::kFloat64);
+  const double mse = error.pow(2).mean().item<double>();
+  return {{"mse", mse}};
+}
+
+std::map<std::string, std::string> AudioTask::metadata() const {
+  return {{"sample_rate", std::to_string(sample_rate_)},
+          {"samples", std::to_string(num_points())},
+          {"scale", exact(scale_)},
+          {"time_scale", exact(time_scale_)}};
+}
+
+}  // namespace siren

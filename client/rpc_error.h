@@ -1,4 +1,5 @@
 #pragma once
+#include "siren/wire/status_names.h"
 // Errors a command reports to the user as `error: ...` with exit code 1. RPC failures carry the gRPC
 // status code name first (`NOT_FOUND: no job "job-x"`) so scripts and people see the same thing.
 #include <stdexcept>
@@ -23,7 +24,7 @@ class RpcError : public CommandError {
   grpc::StatusCode code_;
 };
 
-std::string status_code_name(grpc::StatusCode code);  // "NOT_FOUND", "INVALID_ARGUMENT", ...
+using wire::status_code_name;
 
 // Throws RpcError unless `status` is OK.
 void check_rpc(const grpc::Status& status);

@@ -1,4 +1,5 @@
 #pragma once
+#include "siren/wire/status_names.h"
 // Prometheus metrics. Always counted (cheap); served on /metrics only when --metrics-port > 0.
 #include <grpcpp/support/status_code_enum.h>
 
@@ -42,6 +43,6 @@ class Metrics {
   prometheus::Family<prometheus::Counter>* rpcs_;
 };
 
-std::string status_code_name(grpc::StatusCode code);
+using wire::status_code_name;
 
 }  // namespace siren::server

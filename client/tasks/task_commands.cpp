@@ -9,6 +9,7 @@ const std::vector<TaskCommand>& task_commands() {
       image_task_command(),
       audio_task_command(),
       video_task_command(),
+      sdf_task_command(),
   };
   return tasks;
 }

@@ -9,6 +9,8 @@
 #include "siren/tasks/audio_task.h"
 #include "siren/tasks/image_export.h"
 #include "siren/tasks/image_task.h"
+#include "siren/tasks/sdf_export.h"
+#include "siren/tasks/sdf_task.h"
 #include "siren/tasks/video_export.h"
 #include "siren/tasks/video_task.h"
 
@@ -29,6 +31,9 @@ const std::vector<TaskEntry>& entries() {
       {"image", &ImageTask::preset,
        [](const TaskSpec& spec, const std::string& bytes) { return std::make_unique<ImageTask>(spec, bytes); },
        {image_png_exporter()}},
+      {"sdf", &SdfTask::preset,
+       [](const TaskSpec& spec, const std::string& bytes) { return std::make_unique<SdfTask>(spec, bytes); },
+       {sdf_ply_exporter()}},
       {"audio", &AudioTask::preset,
        [](const TaskSpec& spec, const std::string& bytes) { return std::make_unique<AudioTask>(spec, bytes); },
        {audio_wav_exporter()}},

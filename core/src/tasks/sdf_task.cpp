@@ -1,0 +1,195 @@
+#include "siren/tasks/sdf_task.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+#include "siren/errors.h"
+#include "siren/operators.h"
+#include "siren/positional_encoding.h"
+
+namespace siren {
+namespace {
+
+int64_t integer_option(const TaskSpec& spec, const std::string& name, int64_t fallback, int64_t min, int64_t max) {
+  const auto it = spec.options.find(name);
+  if (it == spec.options.end() || it->second.empty()) return fallback;
+  errno = 0;
+  char* end = nullptr;
+  const long long value = std::strtoll(it->second.c_str(), &end, 10);
+  if (errno != 0 || *end != '\0' || value < min || value > max)
+    throw InvalidInput("sdf task option " + name + " must be an integer in [" + std::to_string(min) + ", " +
+                       std::to_string(max) + "], got \"" + it->second + "\"");
+  return value;
+}
+
+std::string exact(double v) {
+  char buffer[40];
+  std::snprintf(buffer, sizeof buffer, "%.17g", v);
+  return buffer;
+}
+
+constexpr int64_t kMaxOptionPoints = 100'000'000;
+
+}  // namespace
+
+namespace {
+
+// The reference's statistics, in float64 as numpy: the per-axis mean, then one scalar min/max over
+// all centred coordinates (keep_aspect_ratio=True).
+struct RangeStats {
+  double mean[3] = {0, 0, 0};
+  double cmin = INFINITY, cmax = -INFINITY;
+};
+
+RangeStats range_stats(const std::vector<float>& positions) {
+  const size_t n = positions.size() / 3;
+  if (n == 0) throw InvalidInput("the point cloud is empty");
+  RangeStats s;
+  for (size_t i = 0; i < n; ++i)
+    for (int d = 0; d < 3; ++d) s.mean[d] += positions[3 * i + d];
+  for (double& m : s.mean) m /= static_cast<double>(n);
+  for (size_t i = 0; i < n; ++i)
+    for (int d = 0; d < 3; ++d) {
+      const double c = positions[3 * i + d] - s.mean[d];
+      s.cmin = std::min(s.cmin, c);
+      s.cmax = std::max(s.cmax, c);
+    }
+  if (!(s.cmax > s.cmin)) throw InvalidInput("all points of the point cloud coincide; there is no surface to fit");
+  return s;
+}
+
+}  // namespace
+
+PointNormalization reference_normalization(const std::vector<float>& positions) {
+  const RangeStats s = range_stats(positions);
+  // ((c - m - cmin) / (cmax - cmin) - 0.5) * 2 = (c - (m + (cmin + cmax) / 2)) / ((cmax - cmin) / 2)
+  PointNormalization norm;
+  for (int d = 0; d < 3; ++d) norm.center[d] = s.mean[d] + 0.5 * (s.cmin + s.cmax);
+  norm.scale = 0.5 * (s.cmax - s.cmin);
+  return norm;
+}
+
+SdfTask::SdfTask(const OrientedPoints& points, int64_t on_surface_points) : on_surface_points_(on_surface_points) {
+  if (on_surface_points_ <= 0) throw InvalidInput("on_surface_points must be positive");
+  load(points);
+}
+
+SdfTask::SdfTask(const TaskSpec& spec, const std::string& input_bytes) {
+  for (const auto& [key, value] : spec.options)
+    if (key != "on_surface_points" && key != "mesh_samples")
+      throw InvalidInput("unknown sdf task option \"" + key + "\"; known options: on_surface_points, mesh_samples");
+  on_surface_points_ = integer_option(spec, "on_surface_points", kDefaultOnSurfacePoints, 1, kMaxOptionPoints);
+  PointCloudOptions options;
+  options.mesh_samples = integer_option(spec, "mesh_samples", kDefaultMeshSamples, 1, kMaxOptionPoints);
+  load(load_oriented_points(input_bytes, options));
+}
+
+void SdfTask::load(const OrientedPoints& points) {
+  const int64_t n = points.size();
+  if (n == 0) throw InvalidInput("the point cloud is empty");
+  if (points.normals.size() != points.positions.size())
+    throw InvalidInput("the point cloud has " + std::to_string(points.normals.size() / 3) + " normals for " +
+                       std::to_string(n) + " points");
+  // Exactly the reference's sequence of float64 operations, then float32 (torch .float()).
+  const RangeStats stats = range_stats(points.positions);
+  normalization_ = reference_normalization(points.positions);
+  positions_ = torch::empty({n, 3}, torch::kFloat32);
+  float* out = positions_.data_ptr<float>();
+  for (int64_t i = 0; i < n; ++i)
+    for (int d = 0; d < 3; ++d) {
+      const double c = points.positions[3 * i + d] - stats.mean[d];
+      out[3 * i + d] = static_cast<float>(((c - stats.cmin) / (stats.cmax - stats.cmin) - 0.5) * 2.0);
+    }
+  normals_ = torch::from_blob(const_cast<float*>(points.normals.data()), {n, 3}, torch::kFloat32).clone();
+}
+
+FitConfig SdfTask::preset() {
+  FitConfig config;  // sine 3 hidden x 256, omega0 30, Adam 1e-4: train_sdf's SingleBVPNet
+  config.task.kind = "sdf";
+  config.model.in_features = 3;
+  config.model.out_features = 1;
+  config.train.clip_grad_norm = 1.0;  // train_sdf: clip_grad=True -> clip_grad_norm_(max_norm=1.0)
+  // train_sdf runs 10,000 epochs of points // batch steps each (1.8M steps for 250k points): GPU-days.
+  // 10,000 steps is its epoch count, i.e. its schedule when one batch covers the cloud.
+  config.train.steps = 10000;
+  config.train.batch_size = 0;  // the task's on_surface_points (1400)
+  return config;
+}
+
+void SdfTask::configure_model(ModelSpec& spec) const {
+  spec.in_features = 3;
+  spec.out_features = 1;
+  if (spec.activation == Activation::ReluPe && spec.pe_frequencies == 0)
+    spec.pe_frequencies = reference_pe_frequencies(3, 0);  // 10 for 3-D inputs
+}
+
+void SdfTask::to(const torch::Device& device) {
+  positions_ = positions_.to(device);
+  normals_ = normals_.to(device);
+}
+
+Batch SdfTask::sample(int64_t batch_size, at::Generator& gen) const {
+  const int64_t n = batch_size > 0 ? batch_size : on_surface_points_;
+  const auto cpu_long = torch::TensorOptions().dtype(torch::kLong);
+  const auto cpu_float = torch::TensorOptions().dtype(torch::kFloat32);
+  // On-surface: drawn with replacement (np.random.choice); off-surface: U(-1, 1)^3.
+  const torch::Tensor index = torch::randint(num_points(), {n}, gen, cpu_long).to(positions_.device());
+  const torch::Tensor off = (torch::rand({n, 3}, gen, cpu_float) * 2 - 1).to(positions_.device());
+  const auto options = positions_.options();
+  Batch batch;
+  batch.coords = torch::cat({positions_.index_select(0, index), off}, 0);
+  batch.fields["sdf"] = torch::cat({torch::zeros({n, 1}, options), torch::full({n, 1}, -1.0, options)}, 0);
+  batch.fields["normals"] = torch::cat({normals_.index_select(0, index), torch::full({n, 3}, -1.0, options)}, 0);
+  return batch;
+}
+
+LossTerms sdf_loss_terms(const torch::Tensor& output, const torch::Tensor& gradient, const torch::Tensor& gt_sdf,
+                         const torch::Tensor& gt_normals) {
+  const torch::Tensor on_surface = gt_sdf != -1;
+  const torch::Tensor zeros = torch::zeros_like(output);
+  const torch::Tensor sdf_constraint = torch::where(on_surface, output, zeros);
+  const torch::Tensor inter_constraint = torch::where(on_surface, zeros, torch::exp(-1e2 * torch::abs(output)));
+  const torch::Tensor cosine = torch::cosine_similarity(gradient, gt_normals, /*dim=*/-1, /*eps=*/1e-8).unsqueeze(-1);
+  const torch::Tensor normal_constraint = torch::where(on_surface, 1 - cosine, torch::zeros_like(cosine));
+  const torch::Tensor grad_constraint = torch::abs(gradient.norm(2, -1) - 1);
+  return {{"sdf", torch::abs(sdf_constraint).mean() * 3e3},
+          {"inter", inter_constraint.mean() * 1e2},
+          {"normal_constraint", normal_constraint.mean() * 1e2},
+          {"grad_constraint", grad_constraint.mean() * 5e1}};
+}
+
+LossTerms SdfTask::losses(const torch::Tensor& coords, const torch::Tensor& output, const Batch& batch) const {
+  const torch::Tensor g = gradient(output, coords);
+  const torch::Tensor& gt_sdf = batch.field("sdf");
+  const torch::Tensor& gt_normals = batch.field("normals");
+  {
+    torch::NoGradGuard no_grad;
+    const torch::Tensor gd = g.detach();
+    const torch::Tensor on_surface = (gt_sdf != -1).squeeze(-1);
+    last_grad_norm_error_ = (gd.norm(2, -1) - 1).abs().mean().item<double>();
+    last_normal_cosine_ =
+        torch::cosine_similarity(gd.index({on_surface}), gt_normals.index({on_surface}), -1, 1e-8).mean().item<double>();
+  }
+  return sdf_loss_terms(output, g, gt_sdf, gt_normals);
+}
+
+std::map<std::string, double> SdfTask::metrics(const torch::Tensor& output, const Batch& batch) const {
+  const torch::Tensor on_surface = (batch.field("sdf") != -1).squeeze(-1);
+  const torch::Tensor surface = output.detach().squeeze(-1).index({on_surface});
+  return {{"surface_sdf", surface.abs().mean().item<double>()},   // mean |f| on the surface (normalised units)
+          {"grad_norm_error", last_grad_norm_error_},             // mean |‖∇f‖ - 1| over the batch
+          {"normal_cosine", last_normal_cosine_}};                // mean cos(∇f, n) on the surface
+}
+
+std::map<std::string, std::string> SdfTask::metadata() const {
+  return {{"points", std::to_string(num_points())},
+          {"on_surface_points", std::to_string(on_surface_points_)},
+          {"center_x", exact(normalization_.center[0])},
+          {"center_y", exact(normalization_.center[1])},
+          {"center_z", exact(normalization_.center[2])},
+          {"scale", exact(normalization_.scale)}};
+}
+
+}  // namespace siren

@@ -30,6 +30,7 @@ void init_baseline_layer(torch::nn::Linear& layer, Activation activation) {
   switch (activation) {
     case Activation::Relu:
     case Activation::ReluPe:
+    case Activation::ReluRbf:
     case Activation::Softplus:  // kaiming_normal(fan_in, relu)
       normal(layer, std::sqrt(2.0 / fan_in(layer)));
       break;

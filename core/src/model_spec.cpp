@@ -12,7 +12,8 @@ const std::vector<std::pair<Activation, std::string>>& table() {
       {Activation::Sine, "sine"},         {Activation::Relu, "relu"},
       {Activation::Tanh, "tanh"},         {Activation::ReluPe, "relu-pe"},
       {Activation::Sigmoid, "sigmoid"},   {Activation::Softplus, "softplus"},
-      {Activation::Elu, "elu"},           {Activation::Selu, "selu"}};
+      {Activation::Elu, "elu"},           {Activation::Selu, "selu"},
+      {Activation::ReluRbf, "relu-rbf"}};
   return names;
 }
 

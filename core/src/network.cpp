@@ -10,6 +10,9 @@ FieldNetworkImpl::FieldNetworkImpl(const ModelSpec& spec) : spec_(spec) {
   if (spec_.activation == Activation::ReluPe) {
     encoding_ = register_module("encoding", PositionalEncoding(in, std::max(spec_.pe_frequencies, 1)));
     in = encoding_->out_features();
+  } else if (spec_.activation == Activation::ReluRbf) {
+    rbf_ = register_module("rbf", RbfLayer(in, kRbfCentres));
+    in = rbf_->out_features();
   }
   const int depth = spec_.hidden_layers + 2;
   for (int i = 0; i < depth; ++i) {
@@ -36,7 +39,8 @@ torch::Tensor FieldNetworkImpl::activate(const torch::Tensor& pre, size_t layer_
       return torch::sin(pre * omega0);
     }
     case Activation::Relu:
-    case Activation::ReluPe: return torch::relu(pre);
+    case Activation::ReluPe:
+    case Activation::ReluRbf: return torch::relu(pre);
     case Activation::Tanh: return torch::tanh(pre);
     case Activation::Sigmoid: return torch::sigmoid(pre);
     case Activation::Softplus: return torch::softplus(pre);
@@ -46,8 +50,14 @@ torch::Tensor FieldNetworkImpl::activate(const torch::Tensor& pre, size_t layer_
   return pre;
 }
 
+torch::Tensor FieldNetworkImpl::encode(const torch::Tensor& coords) {
+  if (encoding_) return encoding_->forward(coords);
+  if (rbf_) return rbf_->forward(coords);
+  return coords;
+}
+
 torch::Tensor FieldNetworkImpl::forward(const torch::Tensor& coords) {
-  torch::Tensor h = encoding_ ? encoding_->forward(coords) : coords;
+  torch::Tensor h = encode(coords);
   const size_t last = layers_.size() - 1;
   for (size_t i = 0; i < last; ++i) h = activate(layers_[i]->forward(h), i);
   return layers_[last]->forward(h);
@@ -55,7 +65,7 @@ torch::Tensor FieldNetworkImpl::forward(const torch::Tensor& coords) {
 
 std::vector<torch::Tensor> FieldNetworkImpl::forward_with_activations(const torch::Tensor& coords) {
   std::vector<torch::Tensor> out;
-  torch::Tensor h = encoding_ ? encoding_->forward(coords) : coords;
+  torch::Tensor h = encode(coords);
   out.push_back(h);
   const size_t last = layers_.size() - 1;
   for (size_t i = 0; i < last; ++i) {

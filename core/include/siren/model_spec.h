@@ -5,7 +5,7 @@
 
 namespace siren {
 
-enum class Activation { Sine, Relu, Tanh, ReluPe, Sigmoid, Softplus, Elu, Selu };
+enum class Activation { Sine, Relu, Tanh, ReluPe, Sigmoid, Softplus, Elu, Selu, ReluRbf };
 
 std::string to_string(Activation a);                   // "sine", "relu", "tanh", "relu-pe", ...
 Activation activation_from_string(const std::string&);  // throws InvalidInput listing valid names

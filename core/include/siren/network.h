@@ -8,6 +8,7 @@
 
 #include "siren/model_spec.h"
 #include "siren/positional_encoding.h"
+#include "siren/rbf_layer.h"
 
 namespace siren {
 
@@ -26,9 +27,11 @@ class FieldNetworkImpl : public torch::nn::Module {
 
  private:
   torch::Tensor activate(const torch::Tensor& pre, size_t layer_index) const;
+  torch::Tensor encode(const torch::Tensor& coords);
 
   ModelSpec spec_;
   PositionalEncoding encoding_{nullptr};
+  RbfLayer rbf_{nullptr};
   std::vector<torch::nn::Linear> layers_;
 };
 TORCH_MODULE(FieldNetwork);

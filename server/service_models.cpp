@@ -1,8 +1,10 @@
 // Model RPCs: ListModels, GetModel, DeleteModel, RenderImage, QueryField, DownloadCheckpoint.
+#include <chrono>
 #include <cmath>
 #include <fstream>
 
 #include "ids.h"
+#include "metrics.h"
 #include "model_store.h"
 #include "rpc_error.h"
 #include "service.h"
@@ -110,15 +112,27 @@ Status SirenService::ExportModel(grpc::ServerContext* context, const v1::ExportM
 Status SirenService::export_to(grpc::ServerWriter<v1::DataChunk>* writer, const std::string& model_id,
                                const std::string& format, const ExportOptions& options) {
   bool client_gone = false;
+  const auto start = std::chrono::steady_clock::now();
+  const auto model = models_.load(model_id);
+  int64_t sent = 0;
   // Pieces go out as they are produced (large meshes stream in bounded memory); the total is unknown
   // up front, so total_bytes stays 0.
-  export_model(*models_.load(model_id), format, options, [&](const std::string& bytes) {
+  export_model(*model, format, options, [&](const std::string& bytes) {
+    sent += static_cast<int64_t>(bytes.size());
     for (size_t offset = 0; offset < bytes.size() && !client_gone; offset += kChunkBytes) {
       v1::DataChunk chunk;
       chunk.set_data(bytes.substr(offset, kChunkBytes));
       client_gone = !writer->Write(chunk);
     }
   }, options_.max_render_pixels);
+  const std::string& task = model->info().task_kind;
+  std::string format_label = format;
+  if (format_label.empty()) {
+    const auto formats = export_formats(task);
+    format_label = formats.empty() ? "default" : formats.front().name;
+  }
+  guard_.metrics().export_done(task, format_label, sent,
+                               std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   return client_gone ? Status(StatusCode::CANCELLED, "client went away") : Status::OK;
 }
 
@@ -130,13 +144,19 @@ Status SirenService::QueryField(grpc::ServerContext* context,
     require_valid_id(request.model_id(), "model_id (required on the first message)");
     const auto model = models_.load(request.model_id());
     const int in_features = model->in_features();
+    const bool with_gradients = request.with_gradients();
     do {
       check_coords(request.coords(), in_features, options_.max_query_points_per_message);
       const std::vector<float> coords(request.coords().begin(), request.coords().end());
+      const auto start = std::chrono::steady_clock::now();
       const std::vector<float> values = model->query(coords);
+      const std::vector<float> gradients = with_gradients ? model->query_gradients(coords) : std::vector<float>{};
+      guard_.metrics().query(model->info().task_kind, static_cast<int64_t>(coords.size() / in_features),
+                             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
       v1::QueryFieldResponse response;
       response.set_out_features(model->out_features());
       response.mutable_values()->Add(values.begin(), values.end());
+      response.mutable_gradients()->Add(gradients.begin(), gradients.end());
       if (!stream->Write(response)) return Status(StatusCode::CANCELLED, "client went away");
     } while (stream->Read(&request));
     return Status::OK;

@@ -25,6 +25,7 @@ struct QueryOptions {
   std::string model_id;
   std::string coords_path;
   std::string output_path;  // empty = stdout
+  bool gradients = false;
 };
 
 // %.9g: the shortest width that round-trips every float exactly.
@@ -34,19 +35,24 @@ std::string float_text(float value) {
   return buffer;
 }
 
-// One line per point: CSV of its values, or {"coords":[...],"values":[...]} with --json.
-void write_points(std::ostream& out, bool json, const float* coords, int in_features,
-                  const float* values, int out_features, size_t points) {
+// One line per point: CSV of its values (then its gradient), or {"coords":[...],"values":[...]
+// [,"gradients":[...]]} with --json. `gradients` is null when not asked for.
+void write_points(std::ostream& out, bool json, const float* coords, int in_features, const float* values,
+                  int out_features, const float* gradients, size_t points) {
   for (size_t p = 0; p < points; ++p) {
     const float* point = coords + p * in_features;
     const float* value = values + p * out_features;
+    const float* gradient = gradients ? gradients + p * in_features : nullptr;
     if (json) {
       Json line;
       line["coords"] = std::vector<float>(point, point + in_features);
       line["values"] = std::vector<float>(value, value + out_features);
+      if (gradient) line["gradients"] = std::vector<float>(gradient, gradient + in_features);
       out << line.dump() << '\n';
     } else {
       for (int i = 0; i < out_features; ++i) out << (i ? "," : "") << float_text(value[i]);
+      if (gradient)
+        for (int i = 0; i < in_features; ++i) out << "," << float_text(gradient[i]);
       out << '\n';
     }
   }
@@ -77,7 +83,10 @@ int run_query(const QueryOptions& options, const GlobalOptions& global) {
     const size_t points = coords_reader.read(kPointsPerMessage, coords);
     if (points == 0) break;
     v1::QueryFieldRequest request;
-    if (first) request.set_model_id(options.model_id);
+    if (first) {
+      request.set_model_id(options.model_id);
+      request.set_with_gradients(options.gradients);
+    }
     first = false;
     request.mutable_coords()->Add(coords.begin(), coords.end());
     if (!stream->Write(request) || !stream->Read(&response)) break;  // Finish() says why
@@ -86,8 +95,12 @@ int run_query(const QueryOptions& options, const GlobalOptions& global) {
       throw CommandError("the server answered " + std::to_string(response.values_size()) +
                          " values for " + std::to_string(points) + " points");
     }
-    write_points(out, output.json(), coords.data(), model.in_features(), response.values().data(),
-                 out_features, points);
+    if (options.gradients && static_cast<size_t>(response.gradients_size()) != points * model.in_features()) {
+      throw CommandError("the server answered " + std::to_string(response.gradients_size()) +
+                         " gradient components for " + std::to_string(points) + " points");
+    }
+    write_points(out, output.json(), coords.data(), model.in_features(), response.values().data(), out_features,
+                 options.gradients ? response.gradients().data() : nullptr, points);
     total_points += points;
   }
   stream->WritesDone();
@@ -122,10 +135,14 @@ void register_query_command(CLI::App& root, CommandContext& context) {
   command->add_option("-o,--output", options->output_path,
                       "write the values here instead of stdout (default: stdout)")
       ->type_name("PATH");
+  command->add_flag("--gradients", options->gradients,
+                    "also output the gradient of the field (summed over outputs) with respect to the "
+                    "coordinates at each point, e.g. an SDF's normal direction");
   command->footer(
-      "Output: one line per point in input order: its values as CSV, or with --json\n"
-      "{\"coords\":[..],\"values\":[..]}. Values are the raw network output (images: pixel\n"
-      "values mapped to [-1,1]).");
+      "Output: one line per point in input order: its values as CSV (then, with --gradients,\n"
+      "in_features gradient components), or with --json {\"coords\":[..],\"values\":[..]}\n"
+      "(+ \"gradients\":[..]). Values are the raw network output (images: pixel values mapped\n"
+      "to [-1,1]; SDF: signed distance in the normalised cube, negative inside).");
   command->callback([options, &context] {
     context.action = [options, &context] { return run_query(*options, context.global); };
   });

@@ -6,7 +6,6 @@
 #include "siren/errors.h"
 #include "siren/grid.h"
 #include "siren/network.h"
-#include "siren/operators.h"
 #include "siren/tasks/image_task.h"
 
 namespace siren {
@@ -50,7 +49,10 @@ struct FieldModel::Impl {
       const int64_t n = std::min(kGradientBlockPoints, coords.size(0) - start);
       const torch::Tensor x = coords.narrow(0, start, n).detach().clone().requires_grad_(true);
       const torch::Tensor y = network->forward(x);
-      blocks.push_back(gradient(y, x).detach());
+      // A plain first-order backward: siren::gradient builds the double-backward graph training needs.
+      const auto g = torch::autograd::grad({y}, {x}, {torch::ones_like(y)}, /*retain_graph=*/false,
+                                           /*create_graph=*/false, /*allow_unused=*/true);
+      blocks.push_back(g[0].defined() ? g[0] : torch::zeros_like(x));
     }
     if (blocks.empty()) return torch::zeros({0, info.config.model.in_features});
     return torch::cat(blocks, 0);

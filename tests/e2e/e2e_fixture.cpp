@@ -14,14 +14,12 @@
 
 namespace siren::e2e {
 
-namespace {
 std::string read_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
 }
-}  // namespace
 
 siren::Image synthetic_image(int width, int height) {
   siren::Image image;

@@ -31,6 +31,7 @@ struct FitSettings {
 struct FitRequest {
   std::string task;                                 // "image"
   std::string input_path;
+  std::map<std::string, std::string> input_files;   // the task's extra input files, role -> path
   std::map<std::string, std::string> task_options;  // only those given, e.g. {"size": "64x64"}
   FitSettings settings;
   std::optional<std::string> resume_path;  // a downloaded checkpoint to continue from
@@ -38,6 +39,13 @@ struct FitRequest {
   bool no_watch = false;
   bool local = false;
   std::string model_out;  // --local only; empty = ./<input stem>.siren.ckpt
+};
+
+// What a fit uploads: FILE streamed from disk as it is, or, for a task whose input is several files,
+// the blob its TaskCommand::pack_input built in memory.
+struct FitInput {
+  std::string path;                   // FILE
+  std::optional<std::string> packed;  // set: upload these bytes instead of FILE's
 };
 
 // The FitSpec holding exactly what the user set (throws siren::InvalidInput for an unknown task or

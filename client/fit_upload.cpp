@@ -4,6 +4,7 @@
 #include <cstring>
 #include <fstream>
 #include <functional>
+#include <sstream>
 
 #include "rpc_error.h"
 
@@ -19,11 +20,10 @@ std::ifstream open_for_reading(const std::string& path) {
   return in;
 }
 
-// Sends `path` chunk by chunk via `set_chunk`; false if the server stopped listening (its reason
-// comes with Finish()).
-bool send_file(grpc::ClientWriter<v1::SubmitFitRequest>& writer, const std::string& path,
-               const std::function<void(v1::SubmitFitRequest&, std::string&&)>& set_chunk) {
-  std::ifstream in = open_for_reading(path);
+// Sends `in` chunk by chunk via `set_chunk`; false if the server stopped listening (its reason
+// comes with Finish()). `what` names the source in errors.
+bool send_stream(grpc::ClientWriter<v1::SubmitFitRequest>& writer, std::istream& in, const std::string& what,
+                 const std::function<void(v1::SubmitFitRequest&, std::string&&)>& set_chunk) {
   std::string buffer(kChunkBytes, '\0');
   while (in) {
     in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
@@ -33,16 +33,22 @@ bool send_file(grpc::ClientWriter<v1::SubmitFitRequest>& writer, const std::stri
     set_chunk(message, buffer.substr(0, got));
     if (!writer.Write(message)) return false;
   }
-  if (in.bad()) throw CommandError("error reading " + path);
+  if (in.bad()) throw CommandError("error reading " + what);
   return true;
+}
+
+bool send_file(grpc::ClientWriter<v1::SubmitFitRequest>& writer, const std::string& path,
+               const std::function<void(v1::SubmitFitRequest&, std::string&&)>& set_chunk) {
+  std::ifstream in = open_for_reading(path);
+  return send_stream(writer, in, path, set_chunk);
 }
 
 }  // namespace
 
-v1::Job submit_fit(Connection& connection, const v1::FitSpec& spec, const std::string& input_path,
+v1::Job submit_fit(Connection& connection, const v1::FitSpec& spec, const FitInput& input,
                    const std::optional<std::string>& resume_checkpoint_path) {
   // Fail on unreadable files before the server sees a half-finished upload.
-  open_for_reading(input_path);
+  if (!input.packed) open_for_reading(input.path);
   if (resume_checkpoint_path) open_for_reading(*resume_checkpoint_path);
 
   // Uploads can be large and slow links slower: no deadline.
@@ -54,9 +60,13 @@ v1::Job submit_fit(Connection& connection, const v1::FitSpec& spec, const std::s
   *first.mutable_spec() = spec;
   bool open = writer->Write(first);
   if (open) {
-    open = send_file(*writer, input_path, [](v1::SubmitFitRequest& m, std::string&& bytes) {
-      m.set_input_chunk(std::move(bytes));
-    });
+    const auto set_input = [](v1::SubmitFitRequest& m, std::string&& bytes) { m.set_input_chunk(std::move(bytes)); };
+    if (input.packed) {
+      std::istringstream packed(*input.packed);
+      open = send_stream(*writer, packed, "the packed input", set_input);
+    } else {
+      open = send_file(*writer, input.path, set_input);
+    }
   }
   if (open && resume_checkpoint_path) {
     open = send_file(*writer, *resume_checkpoint_path,

@@ -53,11 +53,11 @@ v1::JobEvent make_event(v1::JobEvent::Type type, const v1::Job& job) {
 
 }  // namespace
 
-int run_local_fit(const v1::FitSpec& spec, const std::string& input_path,
+int run_local_fit(const v1::FitSpec& spec, const FitInput& input_source,
                   const std::optional<std::string>& resume_checkpoint_path,
                   const std::string& model_out, const Output& output) {
   const FitConfig config = wire::fit_config_from_proto(spec);  // the preset + what was given
-  const std::string input = read_file(input_path);
+  const std::string input = input_source.packed ? *input_source.packed : read_file(input_source.path);
   // Fail now rather than after training when the model could not be written.
   const auto model_dir = std::filesystem::absolute(model_out).parent_path();
   if (!std::filesystem::is_directory(model_dir)) {

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "fit_request.h"
 #include "output.h"
 #include "siren/v1/fit.pb.h"
 
@@ -12,7 +13,7 @@ namespace siren::cli {
 
 // Exit code as for a watched job. Ctrl-C stops at the next step and still writes the model, which
 // `--resume` continues. Throws siren::InvalidInput for bad input or settings (before training).
-int run_local_fit(const v1::FitSpec& spec, const std::string& input_path,
+int run_local_fit(const v1::FitSpec& spec, const FitInput& input,
                   const std::optional<std::string>& resume_checkpoint_path,
                   const std::string& model_out, const Output& output);
 

@@ -24,18 +24,22 @@ namespace {
 // CLI11's ExistingFile check, without the ":FILE" it would append to the help's type name.
 CLI::Validator existing_file() { return CLI::Validator(CLI::ExistingFile).description(""); }
 
-int run_fit(const FitRequest& request, const GlobalOptions& global) {
+int run_fit(const FitRequest& request, const TaskCommand& task, const GlobalOptions& global) {
   const Output output(global.json);
   const v1::FitSpec spec = build_fit_spec(request);
+  FitInput input{request.input_path, std::nullopt};
+  if (task.pack_input) input.packed = task.pack_input(request.input_path, request.input_files);
+  if (task.input_help.empty()) input.packed = std::string();  // a task without input: upload nothing
   if (request.local) {
     const std::string model_out = request.model_out.empty()
-                                      ? default_local_model_path(request.input_path)
+                                      ? default_local_model_path(request.input_path.empty() ? task.name
+                                                                                            : request.input_path)
                                       : request.model_out;
-    return run_local_fit(spec, request.input_path, request.resume_path, model_out, output);
+    return run_local_fit(spec, input, request.resume_path, model_out, output);
   }
 
   Connection connection(global);
-  const v1::Job job = submit_fit(connection, spec, request.input_path, request.resume_path);
+  const v1::Job job = submit_fit(connection, spec, input, request.resume_path);
   if (request.no_watch) {
     if (output.json()) {
       output.json_line(Json{{"job_id", job.job_id()}, {"state", state_name(job.state())}});
@@ -67,7 +71,8 @@ void add_job_options(CLI::App& command, FitRequest& request) {
       "--local", request.local,
       "no server: fit in this process with the same settings and display")->group(group);
   command.add_option("--model-out", request.model_out,
-                     "--local only: where to write the model (default: ./<FILE stem>.siren.ckpt)")
+                     "--local only: where to write the model (default: ./<FILE stem>.siren.ckpt, or "
+                     "./<task>.siren.ckpt for a task without FILE)")
       ->type_name("PATH")->needs(local)->group(group);
   no_watch->excludes(local);
 }
@@ -84,13 +89,16 @@ void add_task_command(CLI::App& fit, const TaskCommand& task, CommandContext& co
 
   CLI::App* command = add_command(fit, task.name, task.summary, context);
   command->footer(task.footer);
-  command->add_option("file", request->input_path, task.input_help)
-      ->required()->check(existing_file())->type_name("FILE");
+  if (!task.input_help.empty()) {
+    command->add_option("file", request->input_path, task.input_help)
+        ->required()->check(existing_file())->type_name("FILE");
+  }
+  if (task.add_input_files) task.add_input_files(*command, request->input_files);
   task.add_options(*command, preset, request->task_options);
   add_fit_settings_options(*command, preset, request->settings);
   add_job_options(*command, *request);
-  command->callback([request, &context] {
-    context.action = [request, &context] { return run_fit(*request, context.global); };
+  command->callback([request, &task, &context] {
+    context.action = [request, &task, &context] { return run_fit(*request, task, context.global); };
   });
 }
 

@@ -10,6 +10,11 @@ const std::vector<TaskCommand>& task_commands() {
       audio_task_command(),
       video_task_command(),
       sdf_task_command(),
+      helmholtz_task_command(),
+      wave_task_command(),
+      poisson_grad_task_command(),
+      poisson_lapl_task_command(),
+      poisson_composite_task_command(),
   };
   return tasks;
 }

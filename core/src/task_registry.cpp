@@ -7,12 +7,18 @@
 #include "siren/task_exporter.h"
 #include "siren/tasks/audio_export.h"
 #include "siren/tasks/audio_task.h"
+#include "siren/tasks/helmholtz_export.h"
+#include "siren/tasks/helmholtz_task.h"
 #include "siren/tasks/image_export.h"
 #include "siren/tasks/image_task.h"
+#include "siren/tasks/poisson_export.h"
+#include "siren/tasks/poisson_task.h"
 #include "siren/tasks/sdf_export.h"
 #include "siren/tasks/sdf_task.h"
 #include "siren/tasks/video_export.h"
 #include "siren/tasks/video_task.h"
+#include "siren/tasks/wave_export.h"
+#include "siren/tasks/wave_task.h"
 
 namespace siren {
 namespace {
@@ -40,6 +46,27 @@ const std::vector<TaskEntry>& entries() {
       {"video", &VideoTask::preset,
        [](const TaskSpec& spec, const std::string& bytes) { return std::make_unique<VideoTask>(spec, bytes); },
        {video_avi_exporter(), video_png_exporter()}},
+      {"helmholtz", &HelmholtzTask::preset,
+       [](const TaskSpec& spec, const std::string& bytes) { return std::make_unique<HelmholtzTask>(spec, bytes); },
+       {helmholtz_png_exporter()}},
+      {"wave", &WaveTask::preset,
+       [](const TaskSpec& spec, const std::string& bytes) { return std::make_unique<WaveTask>(spec, bytes); },
+       {wave_png_exporter()}},
+      {kPoissonGradKind, &PoissonTask::gradient_preset,
+       [](const TaskSpec& spec, const std::string& bytes) {
+         return std::make_unique<PoissonTask>(kPoissonGradKind, spec, bytes);
+       },
+       {poisson_png_exporter()}},
+      {kPoissonLaplKind, &PoissonTask::laplacian_preset,
+       [](const TaskSpec& spec, const std::string& bytes) {
+         return std::make_unique<PoissonTask>(kPoissonLaplKind, spec, bytes);
+       },
+       {poisson_png_exporter()}},
+      {kPoissonCompositeKind, &PoissonTask::composite_preset,
+       [](const TaskSpec& spec, const std::string& bytes) {
+         return std::make_unique<PoissonTask>(kPoissonCompositeKind, spec, bytes);
+       },
+       {poisson_png_exporter()}},
   };
   return all;
 }

@@ -62,8 +62,9 @@ Progress Trainer::evaluate() {
   network_->eval();
   std::optional<torch::NoGradGuard> no_grad;
   if (!task_.needs_coordinate_gradients()) no_grad.emplace();
-  at::Generator scratch = at::make_generator<at::CPUGeneratorImpl>(0);  // full batch: draws nothing
-  const StepFigures figures = forward(task_.sample(0, scratch), true);
+  // Full batch: draws nothing for grid tasks; tasks that sample randomly (PDEs) get a fixed draw.
+  at::Generator scratch = at::make_generator<at::CPUGeneratorImpl>(0);
+  const StepFigures figures = forward(task_.sample_at_step(step_, 0, scratch), true);
   network_->train();
   Progress p;
   p.step = step_;
@@ -86,7 +87,15 @@ void Trainer::save(const std::string& path, const Progress& figures) {
 void Trainer::save_periodic(const std::string& dir, const FitCallbacks& callbacks, const Progress& latest) {
   namespace fs = std::filesystem;
   const std::string path = (fs::path(dir) / ("step_" + std::to_string(step_) + ".ckpt")).string();
+  const auto save_start = std::chrono::steady_clock::now();
   save(path, latest);
+  if (callbacks.on_checkpoint_written) {
+    std::error_code size_error;
+    const auto bytes = fs::file_size(path, size_error);
+    callbacks.on_checkpoint_written(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - save_start).count(),
+        size_error ? 0 : static_cast<int64_t>(bytes));
+  }
   const int64_t stale = step_ - kPeriodicCheckpointsKept * options_.checkpoint_every;
   if (stale > 0) fs::remove(fs::path(dir) / ("step_" + std::to_string(stale) + ".ckpt"));
   if (callbacks.on_checkpoint) callbacks.on_checkpoint(step_, path);
@@ -102,7 +111,7 @@ FitOutcome Trainer::train(const FitCallbacks& callbacks, const std::string& chec
   Progress latest;
   while (step_ < options_.steps) {
     if (callbacks.should_stop && callbacks.should_stop()) return FitOutcome::Stopped;
-    const Batch batch = task_.sample(options_.batch_size, generator_);
+    const Batch batch = task_.sample_at_step(step_, options_.batch_size, generator_);
     const StepFigures figures = forward(batch, true);
     const double loss = figures.loss.item<double>();
     if (!std::isfinite(loss))
@@ -115,6 +124,7 @@ FitOutcome Trainer::train(const FitCallbacks& callbacks, const std::string& chec
     latest.loss = loss;
     latest.metrics = figures.metrics;
     latest.elapsed_seconds = elapsed;
+    latest.samples = batch.coords.defined() ? batch.coords.size(0) : 0;
     const int64_t done = step_ - first_step;
     latest.steps_per_second = done > 0 && elapsed > 0 ? done / elapsed : 0.0;
     latest.eta_seconds = latest.steps_per_second > 0 ? (options_.steps - step_) / latest.steps_per_second : 0.0;

@@ -10,4 +10,13 @@ double psnr_from_normalized(const torch::Tensor& prediction, const torch::Tensor
 double mse_on_unit_range(const torch::Tensor& prediction, const torch::Tensor& target);
 double psnr_from_mse(double mse);
 
+// The a, b minimising mean((a * prediction + b - target)^2) over all elements, in float64. For fields
+// known only up to scale and offset (Poisson reconstructions). A constant prediction gets a = 0,
+// b = mean(target).
+struct AffineMatch {
+  double scale = 1;
+  double offset = 0;
+};
+AffineMatch affine_match(const torch::Tensor& prediction, const torch::Tensor& target);
+
 }  // namespace siren

@@ -37,6 +37,13 @@ class Task {
   // batch_size <= 0: the task's natural batch (full signal for images). Random draws use `gen` only,
   // so a restored generator reproduces the same batches after a resume.
   virtual Batch sample(int64_t batch_size, at::Generator& gen) const = 0;
+  // The batch for the update that follows `step` completed updates; the trainer always calls this one.
+  // Only tasks whose sampling follows a schedule override it (the wave task's pretraining phase and
+  // growing time window). The step is part of the trainer's checkpointed state, so a resumed fit
+  // draws exactly the batches an uninterrupted one would.
+  virtual Batch sample_at_step(int64_t step, int64_t batch_size, at::Generator& gen) const {
+    return sample(batch_size, gen);
+  }
   // True when losses differentiate the output w.r.t. the coordinates (Poisson, SDF, PDEs).
   virtual bool needs_coordinate_gradients() const { return false; }
 

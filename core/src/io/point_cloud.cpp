@@ -456,6 +456,8 @@ OrientedPoints sample_mesh_surface(const std::vector<float>& positions, const st
 }
 
 OrientedPoints load_oriented_points(const std::string& bytes, const PointCloudOptions& options) {
+  if (bytes.empty())
+    throw InvalidInput("the input is empty (0 bytes); expected a point cloud file (.xyz text or PLY)");
   bool blank = true;
   for (char c : bytes) blank = blank && is_space(c);
   if (blank) throw InvalidInput("the point cloud is empty");

@@ -1,0 +1,144 @@
+#include "siren/tasks/wave_task.h"
+
+#include <cmath>
+#include <cstdio>
+
+#include "siren/errors.h"
+#include "siren/operators.h"
+#include "siren/positional_encoding.h"
+#include "siren/task_options.h"
+
+namespace siren {
+namespace {
+
+constexpr int64_t kMaxSidelength = 10'000;
+constexpr int64_t kMaxPretrainSteps = 1'000'000'000;
+
+std::string exact(double v) {
+  char buffer[40];
+  std::snprintf(buffer, sizeof buffer, "%.17g", v);
+  return buffer;
+}
+
+}  // namespace
+
+double wave_time_window(int64_t step, int64_t pretrain_steps) {
+  if (step <= pretrain_steps) return 0.0;
+  return kWaveMaxTime * static_cast<double>(step - pretrain_steps) / static_cast<double>(kWaveWindowSteps);
+}
+
+WaveTask::WaveTask(const WaveSetup& setup) : setup_(setup) {
+  if (setup_.sidelength < 1) throw InvalidInput("wave sidelength must be positive");
+  if (setup_.pretrain_steps < 0) throw InvalidInput("wave pretrain_steps must not be negative");
+}
+
+WaveTask::WaveTask(const TaskSpec& spec, const std::string& input_bytes) {
+  if (!input_bytes.empty())
+    throw InvalidInput("the wave task takes no input file (got " + std::to_string(input_bytes.size()) +
+                       " bytes): the initial pulse, medium and domain are task options");
+  const TaskOptionReader options("wave", spec.options, {"velocity", "source", "sidelength", "pretrain_steps"});
+  setup_.velocity = velocity_from_name(options.choice("velocity", "uniform", velocity_names()));
+  setup_.source = options.point("source", {0, 0}, -1, 1);
+  setup_.sidelength = options.integer("sidelength", kWaveSidelength, 1, kMaxSidelength);
+  setup_.pretrain_steps = options.integer("pretrain_steps", kWavePretrainSteps, 0, kMaxPretrainSteps);
+}
+
+FitConfig WaveTask::preset() {
+  // train_wave_equation.py: SingleBVPNet(in_features=3, out_features=1, type=sine, hidden_features=512,
+  // num_hidden_layers=3), omega0 30, Adam lr 2e-5, num_epochs 100,000 (one epoch = one step), no clipping.
+  FitConfig config;
+  config.task.kind = "wave";
+  config.model.in_features = 3;
+  config.model.out_features = 1;
+  config.model.hidden_features = 512;
+  config.model.hidden_layers = 3;
+  config.train.learning_rate = 2e-5;
+  config.train.steps = 100000;
+  config.train.batch_size = 0;  // sidelength^2 points
+  config.train.clip_grad_norm = 0;
+  return config;
+}
+
+void WaveTask::configure_model(ModelSpec& spec) const {
+  spec.in_features = 3;
+  spec.out_features = 1;
+  if (spec.activation == Activation::ReluPe && spec.pe_frequencies == 0)
+    spec.pe_frequencies = reference_pe_frequencies(3, setup_.sidelength);  // 10 for 3-D inputs
+}
+
+Batch WaveTask::sample(int64_t batch_size, at::Generator& gen) const {
+  return sample_at_step(setup_.pretrain_steps + kWaveWindowSteps, batch_size, gen);
+}
+
+Batch WaveTask::sample_at_step(int64_t step, int64_t batch_size, at::Generator& gen) const {
+  const int64_t n = batch_size > 0 ? batch_size : num_points();
+  const int64_t on_source = std::min(kWaveSourceSamples, n);
+  const bool pretraining = step < setup_.pretrain_steps;
+  const auto cpu_float = torch::TensorOptions().dtype(torch::kFloat32);
+  // The reference's order of draws: source radii and angles, then (x, y), then t.
+  const torch::Tensor source = sample_disk(on_source, kWaveSourceRadius, setup_.source[0], setup_.source[1], gen);
+  torch::Tensor xy = torch::rand({n, 2}, gen, cpu_float) * 2 - 1;
+  xy.narrow(0, n - on_source, on_source).copy_(source);  // make sure we spatially sample the source
+  torch::Tensor t = pretraining ? (torch::rand({n, 1}, gen, cpu_float) * 2 - 1) * kWavePretrainTime
+                                : torch::rand({n, 1}, gen, cpu_float) * wave_time_window(step, setup_.pretrain_steps);
+  torch::Tensor u0 = reference_gaussian(xy, setup_.source[0], setup_.source[1], kWaveSigma) *
+                     (2 * M_PI * kWaveSigma / 50);  // / (50 gaussian(0))
+  torch::Tensor dirichlet;
+  if (pretraining) {
+    dirichlet = torch::ones({n, 1}, torch::kBool);
+  } else {
+    const int64_t at_start = std::min(2 * kWaveSourceSamples, n);
+    t.narrow(0, n - at_start, at_start).zero_();  // always train the initial condition
+    dirichlet = t == 0;
+    u0 = torch::where(dirichlet, u0, torch::zeros_like(u0));
+  }
+  u0 = torch::where(u0 < 1e-5, torch::zeros_like(u0), u0);
+  Batch batch;
+  batch.coords = torch::cat({t, xy}, 1).to(device_);
+  batch.fields["initial"] = u0.to(device_);
+  batch.fields["dirichlet"] = dirichlet.to(device_);
+  batch.fields["squared_slowness"] =
+      squared_slowness(setup_.velocity, xy.select(1, 0), xy.select(1, 1)).unsqueeze(1).to(device_);
+  return batch;
+}
+
+LossTerms wave_loss_terms(const torch::Tensor& coords, const torch::Tensor& output, const torch::Tensor& initial,
+                          const torch::Tensor& dirichlet, const torch::Tensor& squared_slowness) {
+  const auto n = static_cast<double>(coords.size(0));
+  const torch::Tensor du = jacobian(output, coords).select(1, 0);  // (N, 3): u_t, u_x, u_y
+  const torch::Tensor dudt = du.narrow(1, 0, 1);
+  torch::Tensor residual;
+  if (dirichlet.all().item<bool>()) {
+    residual = torch::zeros({1}, output.options());  // no interior points: the PDE term is off
+  } else {
+    const torch::Tensor hessian = jacobian(du, coords);  // (N, 3, 3)
+    const torch::Tensor laplacian = (hessian.select(1, 1).select(1, 1) + hessian.select(1, 2).select(1, 2)).unsqueeze(1);
+    const torch::Tensor dudt2 = hessian.select(1, 0).select(1, 0).unsqueeze(1);
+    residual = dudt2 - laplacian / squared_slowness;
+  }
+  return {{"dirichlet", (output - initial).masked_select(dirichlet).abs().sum() * (n / 1e1)},
+          {"neumann", dudt.masked_select(dirichlet).abs().sum() * (n / 1e2)},
+          {"diff_constraint_hom", residual.abs().sum()}};
+}
+
+LossTerms WaveTask::losses(const torch::Tensor& coords, const torch::Tensor& output, const Batch& batch) const {
+  return wave_loss_terms(coords, output, batch.field("initial"), batch.field("dirichlet"),
+                         batch.field("squared_slowness"));
+}
+
+std::map<std::string, double> WaveTask::metrics(const torch::Tensor& output, const Batch& batch) const {
+  const torch::Tensor mask = batch.field("dirichlet");
+  const torch::Tensor error = (output.detach() - batch.field("initial")).masked_select(mask).abs();
+  return {{"initial_error", error.numel() > 0 ? error.mean().item<double>() : 0.0},
+          {"time_window", batch.coords.select(1, 0).max().item<double>()}};
+}
+
+std::map<std::string, std::string> WaveTask::metadata() const {
+  return {{"velocity", velocity_name(setup_.velocity)},
+          {"source_x", exact(setup_.source[0])},
+          {"source_y", exact(setup_.source[1])},
+          {"sidelength", std::to_string(setup_.sidelength)},
+          {"pretrain_steps", std::to_string(setup_.pretrain_steps)}};
+}
+
+}  // namespace siren

@@ -17,6 +17,9 @@ packages=(
   libcli11-dev nlohmann-json3-dev libsqlite3-dev
   # Tests
   googletest libgtest-dev libgmock-dev
+  # Monitoring and deployment checks: a real Prometheus (+ promtool) for the metrics integration test,
+  # yamllint for the compose and Kubernetes files
+  prometheus yamllint
 )
 
 missing=()

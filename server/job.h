@@ -26,9 +26,8 @@ struct Job {
   int64_t first_seq = 0;
   int64_t next_seq() const { return first_seq + static_cast<int64_t>(events.size()); }
 
-  // Progress-event throttling and step counting for metrics.
+  // Progress-event throttling.
   std::chrono::steady_clock::time_point last_progress_event{};
-  int64_t last_counted_step = -1;
 };
 
 inline bool is_terminal(v1::JobState state) {

@@ -48,7 +48,8 @@ void JobManager::start() {
     auto job = std::make_shared<Job>();
     job->record = std::move(record);
     job->dir = store_.dir_of(job->record.job_id());
-    metrics_.job_state_changed(v1::JOB_STATE_UNSPECIFIED, job->record.state());
+    metrics_.job_state_changed(Metrics::task_label(job->record.spec().task()), v1::JOB_STATE_UNSPECIFIED,
+                               job->record.state());
     jobs_[job->record.job_id()] = job;
     if (job->record.state() == v1::JOB_STATE_RUNNING) {
       job->record.set_error("the server stopped while this job was running; resubmit it, or resume from a checkpoint");
@@ -66,6 +67,7 @@ void JobManager::start() {
       }
     }
   }
+  metrics_.queue_length(queue_.size());
   if (!saved.empty()) spdlog::info("loaded {} job(s), {} queued", saved.size(), queue_.size());
   for (int i = 0; i < worker_count_; ++i) workers_.emplace_back([this] { worker_loop(); });
 }
@@ -111,12 +113,13 @@ v1::Job JobManager::submit(const v1::FitSpec& spec, const FitConfig& config, con
   }
   jobs_[record.job_id()] = job;
   metrics_.job_submitted(config.task.kind);
-  metrics_.job_state_changed(v1::JOB_STATE_UNSPECIFIED, v1::JOB_STATE_QUEUED);
+  metrics_.job_state_changed(config.task.kind, v1::JOB_STATE_UNSPECIFIED, v1::JOB_STATE_QUEUED);
   emit_locked(*job, v1::JobEvent::TYPE_QUEUED, "queued");
   persist_locked(*job);
   spdlog::info("job {} queued ({}, {} steps{})", record.job_id(), config.task.kind, config.train.steps,
                job->resume_path ? ", resuming" : "");
   queue_.push_back(record.job_id());
+  metrics_.queue_length(queue_.size());
   changed_.notify_all();
   return record;
 }
@@ -149,6 +152,7 @@ v1::Job JobManager::cancel(const std::string& job_id) {
   switch (job->record.state()) {
     case v1::JOB_STATE_QUEUED:
       queue_.erase(std::remove(queue_.begin(), queue_.end(), job_id), queue_.end());
+      metrics_.queue_length(queue_.size());
       job->record.set_finished_unix_ms(now_unix_ms());
       transition_locked(*job, v1::JOB_STATE_CANCELLED, v1::JobEvent::TYPE_CANCELLED, "cancelled before it started");
       break;
@@ -221,7 +225,12 @@ void JobManager::emit_locked(Job& job, v1::JobEvent::Type type, const std::strin
 void JobManager::transition_locked(Job& job, v1::JobState state, v1::JobEvent::Type type, const std::string& message) {
   const v1::JobState from = job.record.state();
   job.record.set_state(state);
-  metrics_.job_state_changed(from, state);
+  const std::string task = Metrics::task_label(job.record.spec().task());
+  metrics_.job_state_changed(task, from, state);
+  if (is_terminal(state)) {
+    const int64_t started = job.record.started_unix_ms(), finished = job.record.finished_unix_ms();
+    metrics_.job_finished(task, state, started > 0 && finished >= started ? (finished - started) / 1000.0 : -1.0);
+  }
   auto log_level = state == v1::JOB_STATE_FAILED ? spdlog::level::warn : spdlog::level::info;
   spdlog::log(log_level, "job {} {} -> {}{}{}", job.record.job_id(), wire::job_state_name(from),
               wire::job_state_name(state), message.empty() ? "" : ": ", message);

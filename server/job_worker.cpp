@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "siren/io/files.h"
+#include "fit_telemetry.h"
 #include "ids.h"
 #include "job_manager.h"
 #include "metrics.h"
@@ -32,8 +33,11 @@ void JobManager::worker_loop() {
       if (draining_) return;  // queued jobs stay QUEUED on disk for the next start
       job = jobs_.at(queue_.front());
       queue_.pop_front();
+      metrics_.queue_length(queue_.size());
       ++running_;
       job->record.set_started_unix_ms(now_unix_ms());
+      metrics_.job_started(Metrics::task_label(job->record.spec().task()),
+                           (job->record.started_unix_ms() - job->record.created_unix_ms()) / 1000.0);
       try {
         job->record.set_device(resolve_device(job->config.train.device));
       } catch (const std::exception&) {
@@ -52,9 +56,17 @@ void JobManager::run(const std::shared_ptr<Job>& job) {
   const std::string job_id = job->record.job_id();
   const std::string model_id = models_.allocate();
   try {
+    // Metrics and <job dir>/progress.jsonl (loss and figures per step, for plotting).
+    FitTelemetry telemetry(metrics_, Metrics::task_label(job->record.spec().task()), job->dir + "/progress.jsonl");
     FitCallbacks callbacks;
-    callbacks.on_progress = [this, job](const Progress& p) { on_progress(*job, p); };
+    callbacks.on_progress = [this, job, &telemetry](const Progress& p) {
+      telemetry.progress(p);
+      on_progress(*job, p);
+    };
     callbacks.on_checkpoint = [this, job](int64_t step, const std::string&) { on_checkpoint(*job, step); };
+    callbacks.on_checkpoint_written = [&telemetry](double seconds, int64_t bytes) {
+      telemetry.checkpoint_written(seconds, bytes);
+    };
     callbacks.should_stop = [this, job] { return should_stop(*job); };
     const FitPaths paths{store_.checkpoint_dir(job_id), models_.checkpoint_path(model_id)};
     const std::string input = read_file(store_.input_path(job_id));
@@ -109,8 +121,6 @@ void JobManager::fail(const std::shared_ptr<Job>& job, const std::string& error,
 void JobManager::on_progress(Job& job, const Progress& p) {
   std::lock_guard<std::mutex> lock(mu_);
   *job.record.mutable_progress() = wire::progress_to_proto(p);
-  if (job.last_counted_step >= 0 && p.step > job.last_counted_step) metrics_.fit_steps(p.step - job.last_counted_step);
-  job.last_counted_step = p.step;
 
   const auto now = std::chrono::steady_clock::now();
   const bool last_step = p.step >= p.total_steps;

@@ -23,7 +23,12 @@ void add_flags(CLI::App& app, ServerOptions& o) {
   app.add_option("--port-file", o.port_file, "Write the port actually bound to this file once listening");
   app.add_option("--data-dir", o.data_dir, "Where jobs (inputs, checkpoints) and trained models are kept")
       ->capture_default_str();
-  app.add_option("--metrics-port", o.metrics_port, "Serve Prometheus metrics on http://HOST:PORT/metrics; 0 = off")
+  app.add_option("--metrics-port", o.metrics_port,
+                 "Serve Prometheus metrics on http://METRICS_HOST:PORT/metrics; 0 = off (README: Monitoring)")
+      ->capture_default_str();
+  app.add_option("--metrics-host", o.metrics_host,
+                 "Address /metrics listens on, apart from --host: loopback by default; 0.0.0.0 for a Prometheus "
+                 "in another container or pod (metrics carry no job ids or data)")
       ->capture_default_str();
   app.add_option("--token", o.token,
                  "Require 'authorization: Bearer TOKEN' metadata on every RPC (default: $SIREN_TOKEN; empty = no auth)");

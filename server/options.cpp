@@ -18,6 +18,7 @@ void check_options(const ServerOptions& o) {
   if (o.port < 0 || o.port > 65535) fail("--port must be in [0, 65535]");
   if (o.metrics_port < 0 || o.metrics_port > 65535) fail("--metrics-port must be in [0, 65535]");
   if (o.metrics_port != 0 && o.metrics_port == o.port) fail("--metrics-port must differ from --port");
+  if (o.metrics_host.empty()) fail("--metrics-host must not be empty (127.0.0.1 keeps /metrics on loopback)");
   if (o.workers < 1) fail("--workers must be >= 1");
   if (o.drain_timeout_s < 0) fail("--drain-timeout must be >= 0");
   if (o.max_upload_mb < 1) fail("--max-upload-mb must be >= 1");

@@ -11,6 +11,7 @@ struct ServerOptions {
   std::string port_file;                // written with the actual port once listening
   std::string data_dir = "./siren-data";
   int metrics_port = 0;                 // 0 = no Prometheus endpoint
+  std::string metrics_host = "127.0.0.1";  // where /metrics listens (its own address: loopback by default)
   std::string token;                    // non-empty = every RPC needs "authorization: Bearer <token>"
   int workers = 1;                      // fits that run at the same time
   int threads = 0;                      // LibTorch intra-op threads; 0 = $SIREN_THREADS or all cores

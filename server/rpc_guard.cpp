@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+
 #include "auth.h"
 #include "metrics.h"
 #include "rpc_error.h"
@@ -32,9 +34,12 @@ grpc::Status call_handler(const std::function<grpc::Status()>& handler) {
 
 grpc::Status RpcGuard::run(const char* method, grpc::ServerContext* context,
                            const std::function<grpc::Status()>& handler) const {
+  const auto start = std::chrono::steady_clock::now();
+  metrics_.rpc_started(method);
   grpc::Status status = auth_.check(*context);
   if (status.ok()) status = call_handler(handler);
-  metrics_.rpc_finished(method, status.error_code());
+  metrics_.rpc_finished(method, status.error_code(),
+                        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   if (!status.ok()) {
     const auto level = status.error_code() == grpc::StatusCode::INTERNAL ? spdlog::level::err : spdlog::level::warn;
     spdlog::log(level, "{} from {} failed: {} {}", method, context->peer(), status_code_name(status.error_code()),

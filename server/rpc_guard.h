@@ -18,6 +18,7 @@ class RpcGuard {
 
   grpc::Status run(const char* method, grpc::ServerContext* context,
                    const std::function<grpc::Status()>& handler) const;
+  Metrics& metrics() const { return metrics_; }  // for handlers that record more (query, export)
 
  private:
   const TokenAuth& auth_;

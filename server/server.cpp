@@ -45,8 +45,8 @@ void Server::Start() {
   service_ = std::make_unique<SirenService>(options_, *jobs_, *models_, *guard_);
 
   if (options_.metrics_port > 0) {
-    metrics_->serve(options_.host, options_.metrics_port);
-    spdlog::info("metrics on http://{}/metrics", host_port(options_.host, options_.metrics_port));
+    metrics_->serve(options_.metrics_host, options_.metrics_port);
+    spdlog::info("metrics on http://{}/metrics", host_port(options_.metrics_host, options_.metrics_port));
   }
 
   grpc::EnableDefaultHealthCheckService(true);

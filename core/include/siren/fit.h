@@ -15,6 +15,8 @@ struct FitCallbacks {
   std::function<void(const Progress&)> on_progress;                      // every step
   std::function<void(int64_t step, const std::string& path)> on_checkpoint;
   std::function<bool()> should_stop;  // polled every step; true = checkpoint and return
+  // After each checkpoint or final model write: how long it took and the file's size (for metrics).
+  std::function<void(double seconds, int64_t bytes)> on_checkpoint_written;
 };
 
 struct FitPaths {

@@ -15,6 +15,7 @@ struct Progress {
   double steps_per_second = 0.0;
   double eta_seconds = 0.0;
   double elapsed_seconds = 0.0;
+  int64_t samples = 0;  // points in this step's batch (0 when unknown, e.g. an evaluation)
 };
 
 }  // namespace siren

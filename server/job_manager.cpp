@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 
 #include "siren/io/files.h"
@@ -52,9 +53,27 @@ void JobManager::start() {
                                job->record.state());
     jobs_[job->record.job_id()] = job;
     if (job->record.state() == v1::JOB_STATE_RUNNING) {
-      job->record.set_error("the server stopped while this job was running; resubmit it, or resume from a checkpoint");
-      job->record.set_finished_unix_ms(now_unix_ms());
-      transition_locked(*job, v1::JOB_STATE_INTERRUPTED, v1::JobEvent::TYPE_INTERRUPTED, job->record.error());
+      // Still RUNNING on disk: the server died mid-fit (kill -9, OOM killer, power loss); a drained job
+      // would say INTERRUPTED. Queue it again to continue from its newest checkpoint, which resumes
+      // exactly (weights, Adam moments, step, RNG).
+      try {
+        job->config = wire::fit_config_from_proto(job->record.spec());
+        const std::string original_resume = store_.resume_path(job->record.job_id());
+        if (auto latest = latest_periodic_checkpoint(store_.checkpoint_dir(job->record.job_id()))) {
+          job->resume_path = *latest;
+        } else if (std::ifstream(original_resume).good()) {
+          job->resume_path = original_resume;
+        }
+        const std::string from =
+            job->resume_path ? std::filesystem::path(*job->resume_path).filename().string() : "its start";
+        queue_.push_back(job->record.job_id());
+        transition_locked(*job, v1::JOB_STATE_QUEUED, v1::JobEvent::TYPE_QUEUED,
+                          "the server stopped unexpectedly during this fit; queued again to continue from " + from);
+      } catch (const std::exception& e) {
+        job->record.set_error(std::string("cannot requeue after a crash: ") + e.what());
+        job->record.set_finished_unix_ms(now_unix_ms());
+        transition_locked(*job, v1::JOB_STATE_FAILED, v1::JobEvent::TYPE_FAILED, job->record.error());
+      }
     } else if (job->record.state() == v1::JOB_STATE_QUEUED) {
       try {
         job->config = wire::fit_config_from_proto(job->record.spec());

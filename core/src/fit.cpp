@@ -79,4 +79,27 @@ FitResult run_fit(const FitConfig& config, const std::string& input_bytes, const
   return result;
 }
 
+std::optional<std::string> latest_periodic_checkpoint(const std::string& checkpoint_dir) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  std::optional<std::string> latest;
+  long long latest_step = -1;
+  for (const auto& entry : fs::directory_iterator(checkpoint_dir, error)) {
+    // Exactly step_<digits>.ckpt: temporary files of an interrupted atomic write never match.
+    const std::string name = entry.path().filename().string();
+    const std::string prefix = "step_", suffix = ".ckpt";
+    if (name.size() <= prefix.size() + suffix.size() || name.rfind(prefix, 0) != 0 ||
+        name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0)
+      continue;
+    const std::string digits = name.substr(prefix.size(), name.size() - prefix.size() - suffix.size());
+    if (digits.size() > 18 || digits.find_first_not_of("0123456789") != std::string::npos) continue;
+    const long long step = std::stoll(digits);
+    if (step > latest_step) {
+      latest_step = step;
+      latest = entry.path().string();
+    }
+  }
+  return latest;
+}
+
 }  // namespace siren

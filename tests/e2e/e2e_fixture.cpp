@@ -66,7 +66,12 @@ void E2ETest::SetUp() {
       (std::filesystem::temp_directory_path() / "siren-e2e-XXXXXX").string();
   ASSERT_NE(mkdtemp(pattern.data()), nullptr);
   dir_ = pattern;
+  start_server();
+}
+
+void E2ETest::start_server() {
   const std::string port_file = path("port");
+  std::filesystem::remove(port_file);  // a restart must not read the previous server's port
   // Two threads for every process that trains, so the server and `fit --local` agree bit for bit.
   std::vector<std::string> argv = {SIREN_SERVER_BIN, "--host", "127.0.0.1", "--port", "0",
                                    "--port-file", port_file, "--data-dir", path("data"),

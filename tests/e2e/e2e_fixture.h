@@ -29,6 +29,8 @@ class E2ETest : public ::testing::Test {
   // More siren-server flags (e.g. --token) for a fixture that needs them.
   virtual std::vector<std::string> extra_server_args() const { return {}; }
   void TearDown() override;
+  // Starts siren-server on a free port over the test's data directory (again, after a kill).
+  void start_server();
 
   std::string path(const std::string& name) const { return dir_ + "/" + name; }
   std::string write_image(const std::string& name, const siren::Image& image);

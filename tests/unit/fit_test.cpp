@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <unistd.h>
+
 #include "siren/errors.h"
 #include "siren/field_model.h"
 #include "siren/fit.h"
@@ -157,6 +159,21 @@ TEST_F(FitTest, BadInputFailsBeforeTraining) {
   EXPECT_THROW(validate_fit(c, encode_png(testing::synthetic_image(4, 4))), InvalidInput);
   c = config(0);
   EXPECT_THROW(validate_fit(c, encode_png(testing::synthetic_image(4, 4))), InvalidInput);
+}
+
+TEST(LatestPeriodicCheckpoint, PicksTheHighestStepAndIgnoresOtherFiles) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("siren_latest_ckpt_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  EXPECT_FALSE(latest_periodic_checkpoint(dir.string()).has_value());
+  for (const char* name : {"step_20.ckpt", "step_100.ckpt", "step_9.ckpt", "step_500.ckpt.tmp", "step_x.ckpt",
+                           "step_.ckpt", "model.ckpt"})
+    std::ofstream(dir / name) << "x";
+  const auto latest = latest_periodic_checkpoint(dir.string());
+  ASSERT_TRUE(latest.has_value());
+  EXPECT_EQ(fs::path(*latest).filename(), "step_100.ckpt");  // numerically, not as text
+  EXPECT_FALSE(latest_periodic_checkpoint((dir / "missing").string()).has_value());
+  fs::remove_all(dir);
 }
 
 }  // namespace

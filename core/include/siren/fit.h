@@ -38,6 +38,10 @@ FitResult run_fit(const FitConfig& config, const std::string& input_bytes, const
                   const FitCallbacks& callbacks,
                   const std::optional<std::string>& resume_checkpoint_path = std::nullopt);
 
+// The newest periodic checkpoint run_fit left in `checkpoint_dir` (highest N of step_<N>.ckpt), if any:
+// where a fit cut off by a crash resumes from.
+std::optional<std::string> latest_periodic_checkpoint(const std::string& checkpoint_dir);
+
 // Checks config + input (+ a resume checkpoint) without training: decodes the input, builds the task,
 // and checks the checkpoint fits the requested network and has fewer steps. Throws InvalidInput.
 void validate_fit(const FitConfig& config, const std::string& input_bytes,

@@ -17,6 +17,8 @@
 #include "device_memory.h"
 #include "options.h"
 #include "siren/export.h"
+#include "siren/fit_config.h"
+#include "siren/v1/service.pb.h"
 #include "siren/wire/convert.h"
 
 #ifndef SIREN_VERSION
@@ -48,17 +50,12 @@ const Histogram::BucketBoundaries kRunBuckets = {1, 10, 30, 60, 300, 600, 1800, 
 const Histogram::BucketBoundaries kCheckpointBuckets = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
                                                         0.25,  0.5,    1,     2.5,  5,     10,   30};
 
-// Every task kind and job state, so dashboards see zeros rather than gaps from the first scrape.
-std::vector<std::string> task_kinds() {
-  std::vector<std::string> kinds;
-  for (int k = v1::TaskKind_MIN + 1; k <= v1::TaskKind_MAX; ++k) {
-    if (!v1::TaskKind_IsValid(k)) continue;
-    try {
-      kinds.push_back(wire::task_kind_name(static_cast<v1::TaskKind>(k)));
-    } catch (const std::exception&) {
-    }
-  }
-  return kinds;
+// The siren.v1 RPC names, from the service's descriptor: a new RPC gets its series without an edit here.
+std::vector<std::string> rpc_methods() {
+  std::vector<std::string> methods;
+  const auto* service = v1::SubmitFitRequest::descriptor()->file()->FindServiceByName("Siren");
+  for (int i = 0; service && i < service->method_count(); ++i) methods.push_back(service->method(i)->name());
+  return methods;
 }
 
 // /proc/self/status "VmRSS:  1234 kB" style fields, in bytes; -1 if absent.
@@ -243,7 +240,7 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
 
   // Series with known labels exist at 0 from the start: dashboards show zeros rather than gaps, and
   // rate() sees the first increase (a series born at 1 shows none).
-  for (const auto& task : task_kinds()) {
+  for (const auto& task : siren::task_kinds()) {  // the task registry's kinds
     jobs_submitted_->Add({{"task", task}});
     fit_steps_->Add({{"task", task}});
     fit_samples_->Add({{"task", task}});
@@ -266,8 +263,7 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
       }
     }
   }
-  for (const char* method : {"SubmitFit", "GetJob", "ListJobs", "WatchJob", "CancelJob", "ListModels", "GetModel",
-                             "DeleteModel", "RenderImage", "QueryField", "ExportModel", "DownloadCheckpoint"}) {
+  for (const auto& method : rpc_methods()) {
     rpcs_started_->Add({{"method", method}});
     rpcs_handled_->Add({{"method", method}, {"code", "OK"}});
     rpc_duration_->Add({{"method", method}, {"code", "OK"}}, kRpcBuckets);

@@ -1,6 +1,5 @@
 #include "siren/fit.h"
 
-#include <chrono>
 #include <filesystem>
 
 #include "siren/checkpoint.h"
@@ -64,19 +63,15 @@ FitResult run_fit(const FitConfig& config, const std::string& input_bytes, const
   result.final = trainer.evaluate();
   if (result.outcome == FitOutcome::Completed && callbacks.on_progress) callbacks.on_progress(result.final);
   if (!paths.final_model_path.empty()) {
-    const auto save_start = std::chrono::steady_clock::now();
-    trainer.save(paths.final_model_path, result.final);
+    trainer.save(paths.final_model_path, result.final, callbacks);
     result.model_path = paths.final_model_path;
-    if (callbacks.on_checkpoint_written) {
-      std::error_code size_error;
-      const auto bytes = std::filesystem::file_size(paths.final_model_path, size_error);
-      callbacks.on_checkpoint_written(
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - save_start).count(),
-          size_error ? 0 : static_cast<int64_t>(bytes));
-    }
     if (callbacks.on_checkpoint) callbacks.on_checkpoint(trainer.step(), paths.final_model_path);
   }
   return result;
+}
+
+std::string periodic_checkpoint_path(const std::string& checkpoint_dir, int64_t step) {
+  return (std::filesystem::path(checkpoint_dir) / ("step_" + std::to_string(step) + ".ckpt")).string();
 }
 
 std::optional<std::string> latest_periodic_checkpoint(const std::string& checkpoint_dir) {

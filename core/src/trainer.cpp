@@ -77,27 +77,25 @@ Progress Trainer::evaluate() {
   return p;
 }
 
-void Trainer::save(const std::string& path, const Progress& figures) {
+void Trainer::save(const std::string& path, const Progress& figures, const FitCallbacks& callbacks) {
+  const auto start = std::chrono::steady_clock::now();
   ModelInfo info = info_;
   info.steps = step_;
   info.metrics = with_loss(figures.metrics, figures.loss);
   save_checkpoint(path, info, network_, {optimizer_.get(), &generator_});
+  if (callbacks.on_checkpoint_written) {
+    std::error_code size_error;
+    const auto bytes = std::filesystem::file_size(path, size_error);
+    callbacks.on_checkpoint_written(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+                                    size_error ? 0 : static_cast<int64_t>(bytes));
+  }
 }
 
 void Trainer::save_periodic(const std::string& dir, const FitCallbacks& callbacks, const Progress& latest) {
-  namespace fs = std::filesystem;
-  const std::string path = (fs::path(dir) / ("step_" + std::to_string(step_) + ".ckpt")).string();
-  const auto save_start = std::chrono::steady_clock::now();
-  save(path, latest);
-  if (callbacks.on_checkpoint_written) {
-    std::error_code size_error;
-    const auto bytes = fs::file_size(path, size_error);
-    callbacks.on_checkpoint_written(
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - save_start).count(),
-        size_error ? 0 : static_cast<int64_t>(bytes));
-  }
+  const std::string path = periodic_checkpoint_path(dir, step_);
+  save(path, latest, callbacks);
   const int64_t stale = step_ - kPeriodicCheckpointsKept * options_.checkpoint_every;
-  if (stale > 0) fs::remove(fs::path(dir) / ("step_" + std::to_string(stale) + ".ckpt"));
+  if (stale > 0) std::filesystem::remove(periodic_checkpoint_path(dir, stale));
   if (callbacks.on_checkpoint) callbacks.on_checkpoint(step_, path);
 }
 

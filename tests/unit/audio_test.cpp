@@ -17,6 +17,7 @@
 #include "siren/io/audio.h"
 #include "siren/io/files.h"
 #include "siren/tasks/audio_task.h"
+#include "test_support.h"
 
 namespace siren {
 namespace {
@@ -56,14 +57,7 @@ std::string pcm16_wav(int channels, int rate, const std::vector<int16_t>& interl
   return out;
 }
 
-std::string invalid_input_message(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InvalidInput& e) {
-    return e.what();
-  }
-  return "(no InvalidInput thrown)";
-}
+using testing::invalid_input_message;
 
 TEST(AudioIo, FloatWavRoundTripsExactly) {
   const Audio audio = two_tones(22050, 0.02, 440, 3000);  // 441 samples
@@ -226,9 +220,7 @@ class AudioExportTest : public ::testing::Test {
   static void TearDownTestSuite() { fs::remove(path_); }
 
   static std::string export_bytes(const ExportOptions& options, int64_t max_samples = kDefaultMaxExportSamples) {
-    std::string out;
-    export_model(FieldModel::load(path_), "", options, [&](const std::string& b) { out += b; }, max_samples);
-    return out;
+    return testing::exported_bytes(FieldModel::load(path_), "", options, max_samples);
   }
   static std::string path_;
 };

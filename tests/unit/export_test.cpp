@@ -6,6 +6,7 @@
 #include "siren/export.h"
 #include "siren/fit.h"
 #include "synthetic.h"
+#include "test_support.h"
 
 namespace siren {
 namespace {
@@ -22,9 +23,7 @@ class ExportTest : public ::testing::Test {
   static void TearDownTestSuite() { std::filesystem::remove(path_); }
 
   static std::string export_bytes(const std::string& format, const ExportOptions& options) {
-    std::string out;
-    export_model(FieldModel::load(path_), format, options, [&](const std::string& b) { out += b; });
-    return out;
+    return testing::exported_bytes(FieldModel::load(path_), format, options);
   }
   static std::string path_;
 };

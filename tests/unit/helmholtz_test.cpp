@@ -12,18 +12,12 @@
 #include "siren/fit.h"
 #include "siren/io/image.h"
 #include "siren/tasks/helmholtz_task.h"
+#include "test_support.h"
 
 namespace siren {
 namespace {
 
-std::string invalid_input_message(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InvalidInput& e) {
-    return e.what();
-  }
-  return "(no InvalidInput thrown)";
-}
+using testing::invalid_input_message;
 
 TEST(Helmholtz, PmlDampingIsZeroInsideAndQuadraticBeyondHalf) {
   const torch::Tensor x = torch::tensor({-1.0f, -0.75f, -0.5f, -0.2f, 0.0f, 0.3f, 0.5f, 0.6f, 1.0f});
@@ -209,9 +203,7 @@ class HelmholtzFit : public ::testing::Test {
   static void TearDownTestSuite() { std::filesystem::remove(path_); }
 
   static std::string export_png(const ExportOptions& options) {
-    std::string bytes;
-    export_model(FieldModel::load(path_), "png", options, [&](const std::string& b) { bytes += b; });
-    return bytes;
+    return testing::exported_bytes(FieldModel::load(path_), "png", options);
   }
 
   static constexpr int64_t c_steps = 40;

@@ -7,20 +7,12 @@
 #include "siren/errors.h"
 #include "siren/io/point_cloud.h"
 #include "siren/mesh/ply_writer.h"
+#include "test_support.h"
 
 namespace siren {
 namespace {
 
-// The InvalidInput message of f(), or "" if it does not throw InvalidInput.
-template <typename F>
-std::string invalid_input_message(F f) {
-  try {
-    f();
-  } catch (const InvalidInput& e) {
-    return e.what();
-  }
-  return "";
-}
+using testing::invalid_input_message;
 
 template <typename T>
 void put(std::string& out, T v, bool big_endian = false) {

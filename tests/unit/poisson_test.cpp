@@ -18,6 +18,7 @@
 #include "siren/metrics.h"
 #include "siren/tasks/poisson_task.h"
 #include "synthetic.h"
+#include "test_support.h"
 
 namespace siren {
 namespace {
@@ -439,9 +440,7 @@ TEST_F(PoissonFit, SirenRecoversTheImageFromItsGradients) {
   // what the reported PSNR measured (up to 8-bit rounding).
   const FieldModel model = FieldModel::load(model_path);
   auto export_png = [&](const ExportOptions& options) {
-    std::string bytes;
-    export_model(model, "png", options, [&](const std::string& b) { bytes += b; });
-    return decode_image(bytes);
+    return decode_image(testing::exported_bytes(model, "png", options));
   };
   const Image wide = export_png({{"width", "48"}, {"height", "20"}, {"range", "minmax"}});
   EXPECT_EQ(wide.width, 48);

@@ -13,6 +13,7 @@
 #include "siren/mesh/ply_writer.h"
 #include "siren/tasks/sdf_export.h"
 #include "siren/tasks/sdf_task.h"
+#include "test_support.h"
 
 namespace siren {
 namespace {
@@ -174,9 +175,7 @@ class SdfFit : public ::testing::Test {
   static void TearDownTestSuite() { std::filesystem::remove(path_); }
 
   static PlyGeometry export_mesh(const ExportOptions& options) {
-    std::string bytes;
-    export_model(FieldModel::load(path_), "ply", options, [&](const std::string& b) { bytes += b; });
-    return parse_ply(bytes);
+    return parse_ply(testing::exported_bytes(FieldModel::load(path_), "ply", options));
   }
 
   static std::string path_;

@@ -19,6 +19,7 @@
 #include "siren/io/video.h"
 #include "siren/tasks/video_export.h"
 #include "siren/tasks/video_task.h"
+#include "test_support.h"
 
 namespace siren {
 namespace {
@@ -39,14 +40,7 @@ Video moving_gradient(int frames = 6, int width = 24, int height = 20, double fp
   return video;
 }
 
-std::string invalid_input_message(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InvalidInput& e) {
-    return e.what();
-  }
-  return "(no InvalidInput thrown)";
-}
+using testing::invalid_input_message;
 
 TEST(VideoIo, LosslessAviRoundTripsExactly) {
   const Video video = moving_gradient();
@@ -221,9 +215,7 @@ class VideoExportTest : public ::testing::Test {
 
   static std::string export_bytes(const std::string& format, const ExportOptions& options,
                                   int64_t max_samples = kDefaultMaxExportSamples) {
-    std::string out;
-    export_model(FieldModel::load(path_), format, options, [&](const std::string& b) { out += b; }, max_samples);
-    return out;
+    return testing::exported_bytes(FieldModel::load(path_), format, options, max_samples);
   }
   static std::string path_;
 };

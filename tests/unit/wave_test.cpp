@@ -11,18 +11,12 @@
 #include "siren/fit.h"
 #include "siren/io/image.h"
 #include "siren/tasks/wave_task.h"
+#include "test_support.h"
 
 namespace siren {
 namespace {
 
-std::string invalid_input_message(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InvalidInput& e) {
-    return e.what();
-  }
-  return "(no InvalidInput thrown)";
-}
+using testing::invalid_input_message;
 
 WaveTask small_task(int64_t pretrain_steps = kWavePretrainSteps) {
   WaveSetup setup;
@@ -187,9 +181,7 @@ class WaveFit : public ::testing::Test {
   static void TearDownTestSuite() { std::filesystem::remove(path_); }
 
   static std::string export_png(const ExportOptions& options) {
-    std::string bytes;
-    export_model(FieldModel::load(path_), "png", options, [&](const std::string& b) { bytes += b; });
-    return bytes;
+    return testing::exported_bytes(FieldModel::load(path_), "png", options);
   }
 
   static std::string path_;

@@ -38,6 +38,8 @@ FitResult run_fit(const FitConfig& config, const std::string& input_bytes, const
                   const FitCallbacks& callbacks,
                   const std::optional<std::string>& resume_checkpoint_path = std::nullopt);
 
+// Where run_fit writes the periodic checkpoint of `step`: <checkpoint_dir>/step_<step>.ckpt.
+std::string periodic_checkpoint_path(const std::string& checkpoint_dir, int64_t step);
 // The newest periodic checkpoint run_fit left in `checkpoint_dir` (highest N of step_<N>.ckpt), if any:
 // where a fit cut off by a crash resumes from.
 std::optional<std::string> latest_periodic_checkpoint(const std::string& checkpoint_dir);

@@ -29,7 +29,8 @@ class Trainer {
 
   // Loss and metrics of the current network on the task's full batch (step = updates so far).
   Progress evaluate();
-  void save(const std::string& path, const Progress& figures);
+  // Reports the write's time and size to callbacks.on_checkpoint_written.
+  void save(const std::string& path, const Progress& figures, const FitCallbacks& callbacks);
 
   int64_t step() const { return step_; }
   FieldNetwork& network() { return network_; }

@@ -1,5 +1,6 @@
 #pragma once
-// The channel to siren-server, and per-call contexts that carry the access token.
+// The channel to siren-server (plaintext, TLS or mutual TLS, as the global options say), and
+// per-call contexts that carry the access token.
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -13,6 +14,7 @@ namespace siren::cli {
 
 class Connection {
  public:
+  // Throws CommandError when a --tls-* file cannot be read.
   explicit Connection(const GlobalOptions& options);
 
   v1::Siren::Stub& stub() { return *stub_; }

@@ -34,6 +34,14 @@ v1::FitSpec build_fit_spec(const FitRequest& request) {
   return spec;
 }
 
+v1::JobOptions build_job_options(const FitRequest& request) {
+  v1::JobOptions options;
+  if (!request.priority.empty()) options.set_priority(wire::priority_from_name(request.priority));
+  if (request.deadline_seconds) options.set_deadline_seconds(*request.deadline_seconds);
+  options.set_request_id(request.request_id);
+  return options;
+}
+
 std::string default_local_model_path(const std::string& input_path) {
   return std::filesystem::path(input_path).stem().string() + ".siren.ckpt";
 }

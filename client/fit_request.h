@@ -8,6 +8,7 @@
 #include <string>
 
 #include "siren/v1/fit.pb.h"
+#include "siren/v1/jobs.pb.h"
 
 namespace siren::cli {
 
@@ -36,6 +37,10 @@ struct FitRequest {
   FitSettings settings;
   std::optional<std::string> resume_path;  // a downloaded checkpoint to continue from
   std::string name;
+  // How the server runs it (not what is fitted): --priority, --deadline, --request-id.
+  std::string priority;                     // "low" | "normal" | "high"; empty = normal
+  std::optional<double> deadline_seconds;
+  std::string request_id;
   bool no_watch = false;
   bool local = false;
   std::string model_out;  // --local only; empty = ./<input stem>.siren.ckpt
@@ -51,6 +56,7 @@ struct FitInput {
 // The FitSpec holding exactly what the user set (throws siren::InvalidInput for an unknown task or
 // activation; CLI11 has normally rejected those already).
 v1::FitSpec build_fit_spec(const FitRequest& request);
+v1::JobOptions build_job_options(const FitRequest& request);
 
 // --local's default model path: ./<input stem>.siren.ckpt
 std::string default_local_model_path(const std::string& input_path);

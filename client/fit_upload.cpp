@@ -45,8 +45,8 @@ bool send_file(grpc::ClientWriter<v1::SubmitFitRequest>& writer, const std::stri
 
 }  // namespace
 
-v1::Job submit_fit(Connection& connection, const v1::FitSpec& spec, const FitInput& input,
-                   const std::optional<std::string>& resume_checkpoint_path) {
+v1::Job submit_fit(Connection& connection, const v1::FitSpec& spec, const v1::JobOptions& job_options,
+                   const FitInput& input, const std::optional<std::string>& resume_checkpoint_path) {
   // Fail on unreadable files before the server sees a half-finished upload.
   if (!input.packed) open_for_reading(input.path);
   if (resume_checkpoint_path) open_for_reading(*resume_checkpoint_path);
@@ -58,6 +58,7 @@ v1::Job submit_fit(Connection& connection, const v1::FitSpec& spec, const FitInp
 
   v1::SubmitFitRequest first;
   *first.mutable_spec() = spec;
+  *first.mutable_job_options() = job_options;
   bool open = writer->Write(first);
   if (open) {
     const auto set_input = [](v1::SubmitFitRequest& m, std::string&& bytes) { m.set_input_chunk(std::move(bytes)); };

@@ -13,7 +13,7 @@ namespace siren::cli {
 
 // The queued job. Throws RpcError (e.g. INVALID_ARGUMENT for an undecodable image) or CommandError
 // (a file that cannot be read).
-v1::Job submit_fit(Connection& connection, const v1::FitSpec& spec, const FitInput& input,
-                   const std::optional<std::string>& resume_checkpoint_path);
+v1::Job submit_fit(Connection& connection, const v1::FitSpec& spec, const v1::JobOptions& job_options,
+                   const FitInput& input, const std::optional<std::string>& resume_checkpoint_path);
 
 }  // namespace siren::cli

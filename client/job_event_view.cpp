@@ -3,20 +3,16 @@
 #include "exit_codes.h"
 #include "format.h"
 #include "json_views.h"
+#include "siren/wire/job_states.h"
 
 namespace siren::cli {
-
-bool is_terminal_state(v1::JobState state) {
-  return state == v1::JOB_STATE_SUCCEEDED || state == v1::JOB_STATE_FAILED ||
-         state == v1::JOB_STATE_CANCELLED || state == v1::JOB_STATE_INTERRUPTED;
-}
 
 JobEventView::JobEventView(const Output& output, const std::string& job_id) : output_(output) {
   job_.set_job_id(job_id);
   if (!output_.json()) bar_ = std::make_unique<ProgressBar>(stderr, stderr_is_terminal());
 }
 
-bool JobEventView::finished() const { return is_terminal_state(job_.state()); }
+bool JobEventView::finished() const { return wire::ends_watch(job_.state()); }
 
 void JobEventView::show(const v1::JobEvent& event) {
   job_ = event.job();
@@ -83,6 +79,9 @@ int JobEventView::conclude() {
       output_.text((succeeded ? "model " : "model (last checkpoint) ") + job_.model_id());
     }
     if (!job_.error().empty()) print_error(job_.error());
+    if (job_.state() == v1::JOB_STATE_PAUSED) {
+      output_.note("continue it with: siren resume " + job_.job_id() + "   (then: siren watch " + job_.job_id() + ")");
+    }
   }
   return succeeded ? kExitSuccess : kExitFailure;
 }

@@ -16,7 +16,7 @@ class JobEventView {
   JobEventView(const Output& output, const std::string& job_id);
 
   void show(const v1::JobEvent& event);
-  bool finished() const;  // a terminal state (succeeded/failed/cancelled/interrupted) was seen
+  bool finished() const;  // a state that ends a watch was seen: a final one, or paused
   const v1::Job& job() const { return job_; }
 
   // The job ended: result line / summary. 0 only if it SUCCEEDED.
@@ -36,7 +36,5 @@ class JobEventView {
   double last_elapsed_seconds_ = 0.0;
   std::unique_ptr<ProgressBar> bar_;  // humans only
 };
-
-bool is_terminal_state(v1::JobState state);
 
 }  // namespace siren::cli

@@ -7,6 +7,7 @@
 
 #include "format.h"
 #include "siren/wire/convert.h"
+#include "siren/wire/job_states.h"
 
 namespace siren::cli {
 
@@ -83,6 +84,9 @@ Json job_json(const v1::Job& job) {
   if (!job.error().empty()) out["error"] = job.error();
   out["device"] = job.device();
   out["last_checkpoint_step"] = job.last_checkpoint_step();
+  out["priority"] = wire::priority_name(wire::resolved_priority(job.options().priority()));
+  if (!job.options().request_id().empty()) out["request_id"] = job.options().request_id();
+  if (job.deadline_unix_ms() > 0) out["deadline_unix_ms"] = job.deadline_unix_ms();
   out["created_unix_ms"] = job.created_unix_ms();
   out["started_unix_ms"] = job.started_unix_ms();
   out["finished_unix_ms"] = job.finished_unix_ms();

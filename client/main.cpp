@@ -40,7 +40,7 @@ int main(int argc, char** argv) {
   register_fit_command(app, context);
   register_watch_command(app, context);
   register_jobs_commands(app, context);
-  register_cancel_command(app, context);
+  register_job_action_commands(app, context);
   register_models_commands(app, context);
   register_render_command(app, context);
   register_query_command(app, context);

@@ -200,3 +200,15 @@ std::string job_state_name(v1::JobState state) {
 }
 
 }  // namespace siren::wire
+
+namespace siren::wire {
+
+std::string priority_name(v1::Priority priority) {
+  return name_of(v1::Priority_descriptor(), "PRIORITY_", priority, "priority");
+}
+
+v1::Priority priority_from_name(const std::string& name) {
+  return static_cast<v1::Priority>(number_of(v1::Priority_descriptor(), "PRIORITY_", name, "priority"));
+}
+
+}  // namespace siren::wire

@@ -15,8 +15,8 @@ packages=(
   libsndfile1-dev
   # CLI, JSON, storage
   libcli11-dev nlohmann-json3-dev libsqlite3-dev
-  # Tests
-  googletest libgtest-dev libgmock-dev
+  # Tests (openssl: the TLS tests make their certificates with it)
+  googletest libgtest-dev libgmock-dev openssl
   # Monitoring and deployment checks: a real Prometheus (+ promtool) for the metrics integration test,
   # yamllint for the compose and Kubernetes files
   prometheus yamllint

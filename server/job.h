@@ -19,6 +19,8 @@ struct Job {
   std::string dir;                         // <data-dir>/jobs/<job_id>
   std::optional<std::string> resume_path;  // a checkpoint to continue from
   std::atomic<bool> cancel_requested{false};
+  std::atomic<bool> pause_requested{false};
+  int64_t deadline_unix_ms = 0;  // record.deadline_unix_ms(), readable without the lock; 0 = none
 
   // Events for watchers, numbered from first_seq. Old ones are dropped past a cap; a watcher that
   // lags that far behind skips ahead rather than holding memory for it.
@@ -29,15 +31,5 @@ struct Job {
   // Progress-event throttling.
   std::chrono::steady_clock::time_point last_progress_event{};
 };
-
-inline bool is_terminal(v1::JobState state) {
-  return state == v1::JOB_STATE_SUCCEEDED || state == v1::JOB_STATE_FAILED || state == v1::JOB_STATE_CANCELLED ||
-         state == v1::JOB_STATE_INTERRUPTED;
-}
-
-inline bool is_terminal_event(v1::JobEvent::Type type) {
-  return type == v1::JobEvent::TYPE_FINISHED || type == v1::JobEvent::TYPE_FAILED ||
-         type == v1::JobEvent::TYPE_CANCELLED || type == v1::JobEvent::TYPE_INTERRUPTED;
-}
 
 }  // namespace siren::server

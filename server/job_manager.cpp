@@ -2,6 +2,7 @@
 // a fit and recording its outcome) is in job_worker.cpp.
 #include "job_manager.h"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -16,11 +17,17 @@
 #include "siren/field_model.h"
 #include "siren/fit.h"
 #include "siren/wire/convert.h"
+#include "siren/wire/job_states.h"
+
+#include <google/protobuf/util/message_differencer.h>
 
 namespace siren::server {
 namespace {
 
 constexpr size_t kMaxEventsPerJob = 4096;
+
+// How late a queued or paused job past its deadline may be noticed.
+constexpr auto kDeadlineSweepInterval = std::chrono::milliseconds(500);
 
 // The job's public spec: every setting as resolved, plus the client's labels.
 v1::FitSpec resolved_spec(const v1::FitSpec& client_spec, const FitConfig& config) {
@@ -32,8 +39,12 @@ v1::FitSpec resolved_spec(const v1::FitSpec& client_spec, const FitConfig& confi
 
 }  // namespace
 
-JobManager::JobManager(std::string jobs_dir, int workers, ModelStore& models, Metrics& metrics)
-    : store_(std::move(jobs_dir)), worker_count_(std::max(workers, 1)), models_(models), metrics_(metrics) {}
+JobManager::JobManager(std::string jobs_dir, int workers, int max_queued, ModelStore& models, Metrics& metrics)
+    : store_(std::move(jobs_dir)),
+      worker_count_(std::max(workers, 1)),
+      max_queued_(std::max(max_queued, 1)),
+      models_(models),
+      metrics_(metrics) {}
 
 JobManager::~JobManager() {
   stop();
@@ -52,38 +63,35 @@ void JobManager::start() {
     metrics_.job_state_changed(Metrics::task_label(job->record.spec().task()), v1::JOB_STATE_UNSPECIFIED,
                                job->record.state());
     jobs_[job->record.job_id()] = job;
-    if (job->record.state() == v1::JOB_STATE_RUNNING) {
-      // Still RUNNING on disk: the server died mid-fit (kill -9, OOM killer, power loss); a drained job
-      // would say INTERRUPTED. Queue it again to continue from its newest checkpoint, which resumes
-      // exactly (weights, Adam moments, step, RNG).
-      try {
-        job->config = wire::fit_config_from_proto(job->record.spec());
-        const std::string original_resume = store_.resume_path(job->record.job_id());
-        if (auto latest = latest_periodic_checkpoint(store_.checkpoint_dir(job->record.job_id()))) {
-          job->resume_path = *latest;
-        } else if (std::ifstream(original_resume).good()) {
-          job->resume_path = original_resume;
-        }
+    job->deadline_unix_ms = job->record.deadline_unix_ms();
+    if (!job->record.options().request_id().empty()) request_ids_[job->record.options().request_id()] = job->record.job_id();
+    const v1::JobState state = job->record.state();
+    if (state != v1::JOB_STATE_RUNNING && state != v1::JOB_STATE_QUEUED && state != v1::JOB_STATE_PAUSED) continue;
+    try {
+      job->config = wire::fit_config_from_proto(job->record.spec());
+      // The newest state the job saved: a periodic checkpoint (also where a pause leaves it), else the
+      // checkpoint it was submitted to resume from. Either resumes exactly (weights, Adam moments, step, RNG).
+      const std::string original_resume = store_.resume_path(job->record.job_id());
+      if (auto latest = latest_periodic_checkpoint(store_.checkpoint_dir(job->record.job_id()))) {
+        job->resume_path = *latest;
+      } else if (std::ifstream(original_resume).good()) {
+        job->resume_path = original_resume;
+      }
+      if (state == v1::JOB_STATE_RUNNING) {
+        // Still RUNNING on disk: the server died mid-fit (kill -9, OOM killer, power loss); a drained job
+        // would say INTERRUPTED. Queue it again to continue from its newest checkpoint.
         const std::string from =
             job->resume_path ? std::filesystem::path(*job->resume_path).filename().string() : "its start";
         queue_.push_back(job->record.job_id());
         transition_locked(*job, v1::JOB_STATE_QUEUED, v1::JobEvent::TYPE_QUEUED,
                           "the server stopped unexpectedly during this fit; queued again to continue from " + from);
-      } catch (const std::exception& e) {
-        job->record.set_error(std::string("cannot requeue after a crash: ") + e.what());
-        job->record.set_finished_unix_ms(now_unix_ms());
-        transition_locked(*job, v1::JOB_STATE_FAILED, v1::JobEvent::TYPE_FAILED, job->record.error());
-      }
-    } else if (job->record.state() == v1::JOB_STATE_QUEUED) {
-      try {
-        job->config = wire::fit_config_from_proto(job->record.spec());
-        const std::string resume = store_.resume_path(job->record.job_id());
-        if (std::ifstream(resume).good()) job->resume_path = resume;
+      } else if (state == v1::JOB_STATE_QUEUED) {
         queue_.push_back(job->record.job_id());
-      } catch (const std::exception& e) {
-        job->record.set_error(std::string("cannot requeue after restart: ") + e.what());
-        transition_locked(*job, v1::JOB_STATE_FAILED, v1::JobEvent::TYPE_FAILED, job->record.error());
       }
+    } catch (const std::exception& e) {
+      job->record.set_error(std::string("cannot continue after a restart: ") + e.what());
+      job->record.set_finished_unix_ms(now_unix_ms());
+      transition_locked(*job, v1::JOB_STATE_FAILED, v1::JobEvent::TYPE_FAILED, job->record.error());
     }
   }
   metrics_.queue_length(queue_.size());
@@ -91,17 +99,50 @@ void JobManager::start() {
   for (int i = 0; i < worker_count_; ++i) workers_.emplace_back([this] { worker_loop(); });
 }
 
-v1::Job JobManager::submit(const v1::FitSpec& spec, const FitConfig& config, const std::string& input,
-                           const std::string& resume_checkpoint) {
+namespace {
+
+// The job `request_id` names, if it asks for the same fit; ALREADY_EXISTS if it asks for another.
+std::optional<v1::Job> idempotent_match(const std::map<std::string, std::string>& request_ids,
+                                        const std::map<std::string, std::shared_ptr<Job>>& jobs,
+                                        const std::string& request_id, const v1::FitSpec& spec) {
+  if (request_id.empty()) return std::nullopt;
+  auto it = request_ids.find(request_id);
+  if (it == request_ids.end()) return std::nullopt;
+  const v1::Job& existing = jobs.at(it->second)->record;
+  if (!google::protobuf::util::MessageDifferencer::Equals(existing.spec(), spec)) {
+    throw RpcError(grpc::StatusCode::ALREADY_EXISTS,
+                   "request_id '" + request_id + "' was used for job " + existing.job_id() +
+                       " with different settings; use a new request_id for a different fit");
+  }
+  return existing;
+}
+
+}  // namespace
+
+v1::Job JobManager::submit(const v1::FitSpec& client_spec, const FitConfig& config, const v1::JobOptions& options,
+                           const std::string& input, const std::string& resume_checkpoint) {
   if (draining_) throw RpcError(grpc::StatusCode::UNAVAILABLE, "the server is shutting down; submit to another server or retry later");
+  const v1::FitSpec spec = resolved_spec(client_spec, config);
+  {
+    // Answer retries and refuse a full queue before writing and decoding anything.
+    std::lock_guard<std::mutex> lock(mu_);
+    if (auto existing = idempotent_match(request_ids_, jobs_, options.request_id(), spec)) return *existing;
+    check_queue_space_locked();
+  }
 
   auto job = std::make_shared<Job>();
   job->config = config;
   auto& record = job->record;
   record.set_job_id(new_id("job"));
   record.set_state(v1::JOB_STATE_QUEUED);
-  *record.mutable_spec() = resolved_spec(spec, config);
+  *record.mutable_spec() = spec;
+  *record.mutable_options() = options;
+  record.mutable_options()->set_priority(wire::resolved_priority(options.priority()));
   record.set_created_unix_ms(now_unix_ms());
+  if (options.deadline_seconds() > 0) {
+    record.set_deadline_unix_ms(record.created_unix_ms() + static_cast<int64_t>(options.deadline_seconds() * 1000.0));
+  }
+  job->deadline_unix_ms = record.deadline_unix_ms();
   record.mutable_progress()->set_total_steps(config.train.steps);
   job->dir = store_.dir_of(record.job_id());
 
@@ -126,21 +167,81 @@ v1::Job JobManager::submit(const v1::FitSpec& spec, const FitConfig& config, con
   }
 
   std::lock_guard<std::mutex> lock(mu_);
-  if (draining_) {
+  try {
+    if (draining_) {
+      throw RpcError(grpc::StatusCode::UNAVAILABLE, "the server is shutting down; submit to another server or retry later");
+    }
+    // A retry that raced this one while both uploaded: the first to get here wins.
+    if (auto existing = idempotent_match(request_ids_, jobs_, options.request_id(), spec)) {
+      store_.remove(record.job_id());
+      return *existing;
+    }
+    check_queue_space_locked();
+  } catch (...) {
     store_.remove(record.job_id());
-    throw RpcError(grpc::StatusCode::UNAVAILABLE, "the server is shutting down; submit to another server or retry later");
+    throw;
   }
   jobs_[record.job_id()] = job;
+  if (!options.request_id().empty()) request_ids_[options.request_id()] = record.job_id();
   metrics_.job_submitted(config.task.kind);
   metrics_.job_state_changed(config.task.kind, v1::JOB_STATE_UNSPECIFIED, v1::JOB_STATE_QUEUED);
   emit_locked(*job, v1::JobEvent::TYPE_QUEUED, "queued");
   persist_locked(*job);
-  spdlog::info("job {} queued ({}, {} steps{})", record.job_id(), config.task.kind, config.train.steps,
-               job->resume_path ? ", resuming" : "");
-  queue_.push_back(record.job_id());
+  spdlog::info("job {} queued ({}, {} steps, {} priority{})", record.job_id(), config.task.kind, config.train.steps,
+               wire::priority_name(record.options().priority()), job->resume_path ? ", resuming" : "");
+  enqueue_locked(*job);
+  return record;
+}
+
+void JobManager::check_queue_space_locked() const {
+  if (static_cast<int>(queue_.size()) >= max_queued_) {
+    throw RpcError(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                   "the queue is full (" + std::to_string(queue_.size()) +
+                       " jobs waiting; server flag --max-queued); retry once some have started");
+  }
+}
+
+void JobManager::enqueue_locked(Job& job) {
+  queue_.push_back(job.record.job_id());
   metrics_.queue_length(queue_.size());
   changed_.notify_all();
-  return record;
+}
+
+std::shared_ptr<Job> JobManager::take_next_locked() {
+  auto best = queue_.end();
+  int best_priority = -1;
+  for (auto it = queue_.begin(); it != queue_.end(); ++it) {
+    const int priority = jobs_.at(*it)->record.options().priority();
+    if (priority > best_priority) {  // strictly greater: the oldest wins among equals
+      best_priority = priority;
+      best = it;
+    }
+  }
+  if (best == queue_.end()) return nullptr;
+  auto job = jobs_.at(*best);
+  queue_.erase(best);
+  metrics_.queue_length(queue_.size());
+  return job;
+}
+
+bool JobManager::deadline_passed(const Job& job) {
+  return job.deadline_unix_ms > 0 && now_unix_ms() >= job.deadline_unix_ms;
+}
+
+void JobManager::expire_overdue_locked() {
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_deadline_sweep_ < kDeadlineSweepInterval) return;
+  last_deadline_sweep_ = now;
+  for (auto& [id, job] : jobs_) {
+    const v1::JobState state = job->record.state();
+    if ((state != v1::JOB_STATE_QUEUED && state != v1::JOB_STATE_PAUSED) || !deadline_passed(*job)) continue;
+    queue_.erase(std::remove(queue_.begin(), queue_.end(), id), queue_.end());
+    job->record.set_error(fmt::format("deadline exceeded: the job's {:g} s ran out while it was {}",
+                                      job->record.options().deadline_seconds(), wire::job_state_name(state)));
+    job->record.set_finished_unix_ms(now_unix_ms());
+    transition_locked(*job, v1::JOB_STATE_FAILED, v1::JobEvent::TYPE_FAILED, job->record.error());
+  }
+  metrics_.queue_length(queue_.size());
 }
 
 std::shared_ptr<Job> JobManager::find_locked(const std::string& job_id) const {
@@ -170,11 +271,15 @@ v1::Job JobManager::cancel(const std::string& job_id) {
   auto job = find_locked(job_id);
   switch (job->record.state()) {
     case v1::JOB_STATE_QUEUED:
+    case v1::JOB_STATE_PAUSED: {
+      const bool queued = job->record.state() == v1::JOB_STATE_QUEUED;
       queue_.erase(std::remove(queue_.begin(), queue_.end(), job_id), queue_.end());
       metrics_.queue_length(queue_.size());
       job->record.set_finished_unix_ms(now_unix_ms());
-      transition_locked(*job, v1::JOB_STATE_CANCELLED, v1::JobEvent::TYPE_CANCELLED, "cancelled before it started");
+      transition_locked(*job, v1::JOB_STATE_CANCELLED, v1::JobEvent::TYPE_CANCELLED,
+                        queued ? "cancelled before it started" : "cancelled while paused");
       break;
+    }
     case v1::JOB_STATE_RUNNING:
       if (!job->cancel_requested.exchange(true)) spdlog::info("job {} cancel requested", job_id);
       break;
@@ -182,6 +287,79 @@ v1::Job JobManager::cancel(const std::string& job_id) {
       break;  // already finished: nothing to do, the job is returned as it is
   }
   return job->record;
+}
+
+namespace {
+std::string finished_job_message(const v1::Job& job, const std::string& action, const std::string& allowed) {
+  return "job " + job.job_id() + " is " + wire::job_state_name(job.state()) + "; only " + allowed + " can be " + action;
+}
+}  // namespace
+
+v1::Job JobManager::pause(const std::string& job_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto job = find_locked(job_id);
+  switch (job->record.state()) {
+    case v1::JOB_STATE_QUEUED:
+      queue_.erase(std::remove(queue_.begin(), queue_.end(), job_id), queue_.end());
+      metrics_.queue_length(queue_.size());
+      transition_locked(*job, v1::JOB_STATE_PAUSED, v1::JobEvent::TYPE_PAUSED, "paused while queued");
+      break;
+    case v1::JOB_STATE_RUNNING:
+      if (!job->pause_requested.exchange(true)) spdlog::info("job {} pause requested", job_id);
+      break;
+    case v1::JOB_STATE_PAUSED:
+      break;
+    default:
+      throw RpcError(grpc::StatusCode::FAILED_PRECONDITION,
+                     finished_job_message(job->record, "paused", "a queued or running job"));
+  }
+  return job->record;
+}
+
+v1::Job JobManager::resume(const std::string& job_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto job = find_locked(job_id);
+  switch (job->record.state()) {
+    case v1::JOB_STATE_PAUSED: {
+      if (draining_) throw RpcError(grpc::StatusCode::UNAVAILABLE, "the server is shutting down; resume it after the restart");
+      check_queue_space_locked();
+      job->pause_requested = false;
+      const std::string from = job->resume_path ? "step " + std::to_string(job->record.progress().step()) : "its start";
+      transition_locked(*job, v1::JOB_STATE_QUEUED, v1::JobEvent::TYPE_QUEUED, "resumed; continues from " + from);
+      enqueue_locked(*job);
+      break;
+    }
+    case v1::JOB_STATE_QUEUED:
+      break;
+    case v1::JOB_STATE_RUNNING:
+      if (job->pause_requested) {
+        throw RpcError(grpc::StatusCode::FAILED_PRECONDITION,
+                       "job " + job_id + " is pausing (it stops at its next step); resume it once it is paused");
+      }
+      break;
+    default:
+      throw RpcError(grpc::StatusCode::FAILED_PRECONDITION,
+                     finished_job_message(job->record, "resumed", "a paused job") +
+                         " (to continue a finished fit, submit it again with its model's checkpoint: siren fit ... --resume)");
+  }
+  return job->record;
+}
+
+void JobManager::remove(const std::string& job_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto job = find_locked(job_id);
+  const v1::JobState state = job->record.state();
+  if (state == v1::JOB_STATE_QUEUED || state == v1::JOB_STATE_RUNNING) {
+    throw RpcError(grpc::StatusCode::FAILED_PRECONDITION,
+                   "job " + job_id + " is " + wire::job_state_name(state) + "; cancel it first (siren cancel " + job_id + ")");
+  }
+  jobs_.erase(job_id);
+  const std::string& request_id = job->record.options().request_id();
+  if (!request_id.empty() && request_ids_.count(request_id) && request_ids_[request_id] == job_id) request_ids_.erase(request_id);
+  metrics_.job_state_changed(Metrics::task_label(job->record.spec().task()), state, v1::JOB_STATE_UNSPECIFIED);
+  store_.remove(job_id);
+  spdlog::info("job {} deleted", job_id);
+  changed_.notify_all();
 }
 
 v1::Job JobManager::snapshot(const std::string& job_id, int64_t* next_seq) const {
@@ -246,7 +424,7 @@ void JobManager::transition_locked(Job& job, v1::JobState state, v1::JobEvent::T
   job.record.set_state(state);
   const std::string task = Metrics::task_label(job.record.spec().task());
   metrics_.job_state_changed(task, from, state);
-  if (is_terminal(state)) {
+  if (wire::is_final_state(state)) {
     const int64_t started = job.record.started_unix_ms(), finished = job.record.finished_unix_ms();
     metrics_.job_finished(task, state, started > 0 && finished >= started ? (finished - started) / 1000.0 : -1.0);
   }

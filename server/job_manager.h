@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -27,23 +28,35 @@ class ModelStore;
 
 class JobManager {
  public:
-  JobManager(std::string jobs_dir, int workers, ModelStore& models, Metrics& metrics);
+  // `max_queued`: submissions beyond this many QUEUED jobs are refused (RESOURCE_EXHAUSTED).
+  JobManager(std::string jobs_dir, int workers, int max_queued, ModelStore& models, Metrics& metrics);
   ~JobManager();  // stop() then join the workers
 
-  // Loads saved jobs (QUEUED ones go back in the queue; RUNNING ones become INTERRUPTED), then
-  // starts the workers.
+  // Loads saved jobs (QUEUED ones go back in the queue, RUNNING ones too, to continue from their
+  // newest checkpoint; PAUSED ones wait for resume()), then starts the workers.
   void start();
 
-  // `spec` is what the client sent (for name/filename), `config` its validated resolution.
-  // Throws RpcError(UNAVAILABLE) while draining, InvalidInput for a bad resume checkpoint.
-  v1::Job submit(const v1::FitSpec& spec, const FitConfig& config, const std::string& input,
-                 const std::string& resume_checkpoint);
+  // `spec` is what the client sent (for name/filename), `config` its validated resolution, `options`
+  // checked by the caller. A known options.request_id returns that job (ALREADY_EXISTS if its spec
+  // differs). Throws RpcError(UNAVAILABLE) while draining, RpcError(RESOURCE_EXHAUSTED) when the
+  // queue is full, InvalidInput for a bad resume checkpoint.
+  v1::Job submit(const v1::FitSpec& spec, const FitConfig& config, const v1::JobOptions& options,
+                 const std::string& input, const std::string& resume_checkpoint);
 
   v1::Job get(const std::string& job_id) const;  // throws NotFound
   std::vector<v1::Job> list() const;             // oldest first
   // QUEUED -> CANCELLED now; RUNNING -> asks the fit to stop (it ends CANCELLED within a step);
   // finished jobs are returned unchanged. Throws NotFound.
   v1::Job cancel(const std::string& job_id);
+  // QUEUED -> PAUSED now; RUNNING -> asks the fit to stop (it ends PAUSED within a step, its state
+  // saved as a checkpoint of the job). Throws NotFound, RpcError(FAILED_PRECONDITION) when finished.
+  v1::Job pause(const std::string& job_id);
+  // PAUSED -> QUEUED, to continue from where it stopped; QUEUED/RUNNING are returned unchanged.
+  // Throws NotFound, RpcError(FAILED_PRECONDITION) when finished, RESOURCE_EXHAUSTED when full.
+  v1::Job resume(const std::string& job_id);
+  // Forgets a finished or paused job and deletes its directory (its model stays in the model store).
+  // Throws NotFound, RpcError(FAILED_PRECONDITION) for a queued or running job.
+  void remove(const std::string& job_id);
 
   // Watching: snapshot() gives the job now and the sequence number of its next event;
   // wait_events() returns the events from *next_seq on (advancing it), waiting up to `timeout` for
@@ -64,6 +77,13 @@ class JobManager {
 
  private:
   std::shared_ptr<Job> find_locked(const std::string& job_id) const;  // throws NotFound
+  void check_queue_space_locked() const;                              // throws RESOURCE_EXHAUSTED
+  void enqueue_locked(Job& job);
+  // The next job a worker should run: highest priority, then oldest; nullptr if none.
+  std::shared_ptr<Job> take_next_locked();
+  // Queued (and paused) jobs whose deadline has passed fail now rather than when a worker frees up.
+  void expire_overdue_locked();
+  static bool deadline_passed(const Job& job);
   void worker_loop();
   void run(const std::shared_ptr<Job>& job);  // job_worker.cpp
   void finish(const std::shared_ptr<Job>& job, const FitResult& result, const std::string& model_id);
@@ -72,21 +92,24 @@ class JobManager {
   void on_checkpoint(Job& job, int64_t step);
   bool should_stop(const Job& job) const;
 
-  // Moves the job to `state` (metrics, log, job.json) and records an event of `type`.
+  // Moves the job to `state` (metrics, log, job database) and records an event of `type`.
   void transition_locked(Job& job, v1::JobState state, v1::JobEvent::Type type, const std::string& message);
   void emit_locked(Job& job, v1::JobEvent::Type type, const std::string& message, int64_t checkpoint_step = 0);
   void persist_locked(const Job& job) const;
 
   JobStore store_;
   int worker_count_;
+  int max_queued_;
   ModelStore& models_;
   Metrics& metrics_;
 
   mutable std::mutex mu_;
   mutable std::condition_variable changed_;  // any event, queue change, drain or stop
   std::map<std::string, std::shared_ptr<Job>> jobs_;
-  std::deque<std::string> queue_;
+  std::deque<std::string> queue_;                      // QUEUED job ids, in submission order
+  std::map<std::string, std::string> request_ids_;     // JobOptions.request_id -> job_id
   int running_ = 0;
+  std::chrono::steady_clock::time_point last_deadline_sweep_{};
   std::atomic<bool> draining_{false};
   std::atomic<bool> stopped_{false};
   std::vector<std::thread> workers_;

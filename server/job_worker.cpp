@@ -1,5 +1,6 @@
 // JobManager's worker side: take a queued job, run the fit, and record how it ended. A fit that
 // throws fails its job only; nothing here lets an exception reach the worker thread's top.
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
@@ -14,6 +15,7 @@
 #include "siren/fit.h"
 #include "siren/runtime.h"
 #include "siren/wire/convert.h"
+#include "siren/wire/job_states.h"
 
 namespace siren::server {
 namespace {
@@ -29,11 +31,13 @@ void JobManager::worker_loop() {
     std::shared_ptr<Job> job;
     {
       std::unique_lock<std::mutex> lock(mu_);
-      changed_.wait(lock, [&] { return draining_ || !queue_.empty(); });
-      if (draining_) return;  // queued jobs stay QUEUED on disk for the next start
-      job = jobs_.at(queue_.front());
-      queue_.pop_front();
-      metrics_.queue_length(queue_.size());
+      for (;;) {
+        if (draining_) return;  // queued jobs stay QUEUED on disk for the next start
+        expire_overdue_locked();
+        if ((job = take_next_locked())) break;
+        // Woken by a submission or any event; the timeout lets overdue queued jobs fail on time.
+        changed_.wait_for(lock, std::chrono::seconds(1));
+      }
       ++running_;
       job->record.set_started_unix_ms(now_unix_ms());
       metrics_.job_started(Metrics::task_label(job->record.spec().task()),
@@ -81,12 +85,25 @@ void JobManager::run(const std::shared_ptr<Job>& job) {
 
 void JobManager::finish(const std::shared_ptr<Job>& job, const FitResult& result, const std::string& model_id) {
   const bool completed = result.outcome == FitOutcome::Completed;
-  // A stopped fit still wrote its state, so a cancelled or interrupted job can be downloaded and
-  // resumed later; register it like any other model.
-  const bool have_model = std::filesystem::exists(models_.checkpoint_path(model_id));
-  v1::Model model;
+  // Why a fit that did not complete stopped, in the order should_stop() reasons are honoured.
+  const bool cancelled = !completed && job->cancel_requested;
+  const bool overdue = !completed && !cancelled && deadline_passed(*job);
+  const bool paused = !completed && !cancelled && !overdue && job->pause_requested;
+  const std::string job_id = job->record.job_id();
+  const int64_t step = result.final.step;
+
+  // A stopped fit still wrote its state. A paused job keeps it as its newest checkpoint, to continue
+  // from (after a restart too); otherwise it becomes a model like any other, so a cancelled,
+  // overdue or interrupted fit can be downloaded and resumed later.
+  bool have_model = std::filesystem::exists(models_.checkpoint_path(model_id));
+  std::optional<std::string> paused_state;
+  if (paused && have_model) {
+    paused_state = periodic_checkpoint_path(store_.checkpoint_dir(job_id), step);
+    std::filesystem::rename(models_.checkpoint_path(model_id), *paused_state);
+    have_model = false;
+  }
   if (have_model) {
-    model = models_.add(model_id, job->record.job_id(), job->record.spec());
+    models_.add(model_id, job_id, job->record.spec());
   } else {
     models_.discard(model_id);
   }
@@ -97,16 +114,27 @@ void JobManager::finish(const std::shared_ptr<Job>& job, const FitResult& result
   *record.mutable_progress() = wire::progress_to_proto(result.final);
   if (!result.device.empty()) record.set_device(result.device);
   if (have_model) record.set_model_id(model_id);
+  const std::string saved_as = have_model ? ", state saved as model " + model_id : "";
+  if (paused) {
+    if (paused_state) job->resume_path = *paused_state;
+    job->pause_requested = false;
+    transition_locked(*job, v1::JOB_STATE_PAUSED, v1::JobEvent::TYPE_PAUSED,
+                      "paused at step " + std::to_string(step) + "; resume continues from there");
+    return;
+  }
   record.set_finished_unix_ms(now_unix_ms());
   if (completed) {
     transition_locked(*job, v1::JOB_STATE_SUCCEEDED, v1::JobEvent::TYPE_FINISHED, "model " + model_id);
-  } else if (job->cancel_requested) {
+  } else if (cancelled) {
     transition_locked(*job, v1::JOB_STATE_CANCELLED, v1::JobEvent::TYPE_CANCELLED,
-                      "cancelled at step " + std::to_string(result.final.step));
+                      "cancelled at step " + std::to_string(step));
+  } else if (overdue) {
+    record.set_error(fmt::format("deadline exceeded: stopped at step {} when the job's {:g} s ran out{}", step,
+                                 record.options().deadline_seconds(), saved_as));
+    transition_locked(*job, v1::JOB_STATE_FAILED, v1::JobEvent::TYPE_FAILED, record.error());
   } else {
     transition_locked(*job, v1::JOB_STATE_INTERRUPTED, v1::JobEvent::TYPE_INTERRUPTED,
-                      "server shutting down; stopped at step " + std::to_string(result.final.step) +
-                          (have_model ? ", state saved as model " + model_id : ""));
+                      "server shutting down; stopped at step " + std::to_string(step) + saved_as);
   }
 }
 
@@ -134,8 +162,11 @@ void JobManager::on_checkpoint(Job& job, int64_t step) {
   std::lock_guard<std::mutex> lock(mu_);
   job.record.set_last_checkpoint_step(step);
   emit_locked(job, v1::JobEvent::TYPE_CHECKPOINT_SAVED, "checkpoint at step " + std::to_string(step), step);
+  persist_locked(job);  // the record's progress and last checkpoint step survive a crash with the checkpoint
 }
 
-bool JobManager::should_stop(const Job& job) const { return job.cancel_requested || draining_; }
+bool JobManager::should_stop(const Job& job) const {
+  return job.cancel_requested || job.pause_requested || draining_ || deadline_passed(job);
+}
 
 }  // namespace siren::server

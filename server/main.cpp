@@ -24,7 +24,8 @@ void add_flags(CLI::App& app, ServerOptions& o) {
   app.add_option("--data-dir", o.data_dir, "Where jobs (inputs, checkpoints) and trained models are kept")
       ->capture_default_str();
   app.add_option("--metrics-port", o.metrics_port,
-                 "Serve Prometheus metrics on http://METRICS_HOST:PORT/metrics; 0 = off (README: Monitoring)")
+                 "Serve Prometheus metrics on http://METRICS_HOST:PORT/metrics (plain HTTP even with --tls-cert); "
+                 "0 = off (README: Monitoring)")
       ->capture_default_str();
   app.add_option("--metrics-host", o.metrics_host,
                  "Address /metrics listens on, apart from --host: loopback by default; 0.0.0.0 for a Prometheus "
@@ -32,8 +33,19 @@ void add_flags(CLI::App& app, ServerOptions& o) {
       ->capture_default_str();
   app.add_option("--token", o.token,
                  "Require 'authorization: Bearer TOKEN' metadata on every RPC (default: $SIREN_TOKEN; empty = no auth)");
+  app.add_option("--tls-cert", o.tls_cert,
+                 "Serve gRPC over TLS only, with this PEM certificate (chain); needs --tls-key (README: Security)")
+      ->type_name("PEM");
+  app.add_option("--tls-key", o.tls_key, "PEM private key of --tls-cert; keep it readable by this user only")
+      ->type_name("PEM");
+  app.add_option("--tls-client-ca", o.tls_client_ca,
+                 "Mutual TLS: accept only clients that present a certificate signed by this PEM CA")
+      ->type_name("PEM");
   app.add_option("--workers", o.workers, "Fits that run at the same time; later ones wait in the queue")
       ->capture_default_str();
+  app.add_option("--max-queued", o.max_queued,
+                 "Jobs that may wait in the queue; a submission beyond that is refused with RESOURCE_EXHAUSTED")
+      ->check(CLI::PositiveNumber)->capture_default_str();
   app.add_option("--threads", o.threads, "LibTorch threads per process; 0 = $SIREN_THREADS, else all cores")
       ->capture_default_str();
   app.add_option("--drain-timeout", o.drain_timeout_s,

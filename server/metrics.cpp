@@ -20,6 +20,7 @@
 #include "siren/fit_config.h"
 #include "siren/v1/service.pb.h"
 #include "siren/wire/convert.h"
+#include "siren/wire/job_states.h"
 
 #ifndef SIREN_VERSION
 #define SIREN_VERSION "unknown"
@@ -257,8 +258,7 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
       if (!v1::JobState_IsValid(s)) continue;
       const auto state = static_cast<v1::JobState>(s);
       jobs_->Add({{"state", wire::job_state_name(state)}, {"task", task}});
-      if (state == v1::JOB_STATE_SUCCEEDED || state == v1::JOB_STATE_FAILED || state == v1::JOB_STATE_CANCELLED ||
-          state == v1::JOB_STATE_INTERRUPTED) {
+      if (wire::is_final_state(state)) {
         jobs_finished_->Add({{"task", task}, {"state", wire::job_state_name(state)}});
       }
     }

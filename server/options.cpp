@@ -1,5 +1,9 @@
 #include "options.h"
 
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 namespace siren::server {
@@ -25,6 +29,37 @@ void check_options(const ServerOptions& o) {
   if (o.max_render_pixels < 1) fail("--max-render-pixels must be >= 1");
   if (o.max_query_points_per_message < 1) fail("--max-query-points-per-message must be >= 1");
   if (o.data_dir.empty()) fail("--data-dir must not be empty");
+  if (o.tls_cert.empty() != o.tls_key.empty()) {
+    fail(std::string("--tls-cert and --tls-key go together: give both (the server's certificate and its private "
+                     "key) to serve TLS, or neither to serve plaintext; only ") +
+         (o.tls_cert.empty() ? "--tls-key" : "--tls-cert") + " was set");
+  }
+  if (!o.tls_client_ca.empty() && !o.tls()) {
+    fail("--tls-client-ca needs --tls-cert and --tls-key: client certificates can only be checked over TLS");
+  }
+  // Read now so a typo fails at start-up with the flag's name, not as a bare "cannot listen".
+  if (o.tls()) {
+    read_pem_file(o.tls_cert, "--tls-cert");
+    read_pem_file(o.tls_key, "--tls-key");
+  }
+  if (!o.tls_client_ca.empty()) read_pem_file(o.tls_client_ca, "--tls-client-ca");
+}
+
+std::string read_pem_file(const std::string& path, const std::string& flag) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw std::invalid_argument(flag + ": cannot read '" + path + "' (" + std::strerror(errno) +
+                                "); give the path of a PEM file this user can read");
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  std::string pem = text.str();
+  if (pem.find("-----BEGIN ") == std::string::npos) {
+    throw std::invalid_argument(flag + ": '" + path +
+                                "' is not PEM (no '-----BEGIN' line); convert a DER file with "
+                                "`openssl x509 -inform der` (certificates) or `openssl pkey -inform der` (keys)");
+  }
+  return pem;
 }
 
 std::string host_port(const std::string& host, int port) {

@@ -13,7 +13,11 @@ struct ServerOptions {
   int metrics_port = 0;                 // 0 = no Prometheus endpoint
   std::string metrics_host = "127.0.0.1";  // where /metrics listens (its own address: loopback by default)
   std::string token;                    // non-empty = every RPC needs "authorization: Bearer <token>"
+  std::string tls_cert;                 // PEM certificate chain; with tls_key: serve TLS only
+  std::string tls_key;                  // PEM private key of tls_cert
+  std::string tls_client_ca;            // PEM CA; non-empty = clients need a certificate it signed (mTLS)
   int workers = 1;                      // fits that run at the same time
+  int max_queued = 1000;                // QUEUED jobs beyond which SubmitFit is RESOURCE_EXHAUSTED
   int threads = 0;                      // LibTorch intra-op threads; 0 = $SIREN_THREADS or all cores
   int drain_timeout_s = 30;             // on SIGTERM: how long running fits get to checkpoint
   std::string log_level = "info";
@@ -24,11 +28,16 @@ struct ServerOptions {
   int model_cache_size = 4;             // loaded models kept in memory for queries
 
   int64_t max_upload_bytes() const { return max_upload_mb * 1024 * 1024; }
+  bool tls() const { return !tls_cert.empty(); }
+  bool mutual_tls() const { return tls() && !tls_client_ca.empty(); }
 };
 
 bool is_loopback_host(const std::string& host);
 // Throws std::invalid_argument with a message that says how to fix the options.
 void check_options(const ServerOptions& options);
+// The whole of a PEM file named by a --tls-* flag; throws std::invalid_argument naming the flag
+// when it cannot be read or holds no PEM block.
+std::string read_pem_file(const std::string& path, const std::string& flag);
 // "host:port" in the form gRPC and CivetWeb expect (IPv6 literals in brackets).
 std::string host_port(const std::string& host, int port);
 

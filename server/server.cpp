@@ -24,6 +24,20 @@ namespace {
 // In-flight RPCs (a render, a download) get this long after the drain before they are cut off.
 constexpr auto kRpcGracePeriod = std::chrono::seconds(2);
 
+std::shared_ptr<grpc::ServerCredentials> listening_credentials(const ServerOptions& o) {
+  if (!o.tls()) return grpc::InsecureServerCredentials();
+  // Without a client CA no certificate is asked for: clients then prove who they are with the token.
+  grpc::SslServerCredentialsOptions ssl(o.mutual_tls() ? GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY
+                                                       : GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+  ssl.pem_key_cert_pairs.push_back({read_pem_file(o.tls_key, "--tls-key"), read_pem_file(o.tls_cert, "--tls-cert")});
+  if (o.mutual_tls()) ssl.pem_root_certs = read_pem_file(o.tls_client_ca, "--tls-client-ca");
+  return grpc::SslServerCredentials(ssl);
+}
+
+const char* transport_name(const ServerOptions& o) {
+  return o.mutual_tls() ? "mTLS" : o.tls() ? "TLS" : "plaintext";
+}
+
 }  // namespace
 
 Server::Server(ServerOptions options) : options_(std::move(options)) {}
@@ -38,7 +52,8 @@ void Server::Start() {
   metrics_ = std::make_unique<Metrics>();
   models_ = std::make_unique<ModelStore>((data_dir / "models").string(), options_.model_cache_size);
   models_->scan();
-  jobs_ = std::make_unique<JobManager>((data_dir / "jobs").string(), options_.workers, *models_, *metrics_);
+  jobs_ = std::make_unique<JobManager>((data_dir / "jobs").string(), options_.workers, options_.max_queued,
+                                     *models_, *metrics_);
   jobs_->start();
   auth_ = std::make_unique<TokenAuth>(options_.token);
   guard_ = std::make_unique<RpcGuard>(*auth_, *metrics_);
@@ -46,24 +61,29 @@ void Server::Start() {
 
   if (options_.metrics_port > 0) {
     metrics_->serve(options_.metrics_host, options_.metrics_port);
-    spdlog::info("metrics on http://{}/metrics", host_port(options_.metrics_host, options_.metrics_port));
+    spdlog::info("metrics on http://{}/metrics{}", host_port(options_.metrics_host, options_.metrics_port),
+                 options_.tls() ? " (plain HTTP: --tls-* secure gRPC only)" : "");
   }
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(host_port(options_.host, options_.port), grpc::InsecureServerCredentials(), &port_);
+  builder.AddListeningPort(host_port(options_.host, options_.port), listening_credentials(options_), &port_);
   builder.RegisterService(service_.get());
   builder.SetMaxReceiveMessageSize(options_.max_receive_message_mb * 1024 * 1024);
   grpc_server_ = builder.BuildAndStart();
   if (!grpc_server_ || port_ == 0) {
     throw std::runtime_error("cannot listen on " + host_port(options_.host, options_.port) +
-                             " (in use? try another --port, or --port 0 for any free one)");
+                             " (in use? try another --port, or --port 0 for any free one" +
+                             (options_.tls() ? "; with TLS also check that --tls-key is the private key of --tls-cert"
+                                             : "") +
+                             ")");
   }
   if (auto* health = grpc_server_->GetHealthCheckService()) health->SetServingStatus(true);
   if (!options_.port_file.empty()) write_file_atomically(options_.port_file, std::to_string(port_) + "\n");
-  spdlog::info("siren-server listening on {} (data dir {}, {} worker(s){})", host_port(options_.host, port_),
-               options_.data_dir, options_.workers, auth_->enabled() ? ", token required" : "");
+  spdlog::info("siren-server listening on {} ({}, data dir {}, {} worker(s){})", host_port(options_.host, port_),
+               transport_name(options_), options_.data_dir, options_.workers,
+               auth_->enabled() ? ", token required" : "");
 }
 
 void Server::Wait() {

@@ -1,4 +1,6 @@
-// Jobs RPCs: SubmitFit, GetJob, ListJobs, WatchJob, CancelJob.
+// Jobs RPCs: SubmitFit, GetJob, ListJobs, WatchJob, CancelJob, PauseJob, ResumeJob, DeleteJob.
+#include <cmath>
+
 #include <spdlog/spdlog.h>
 
 #include "ids.h"
@@ -8,6 +10,7 @@
 #include "service.h"
 #include "siren/fit.h"
 #include "siren/wire/convert.h"
+#include "siren/wire/job_states.h"
 
 namespace siren::server {
 namespace {
@@ -18,8 +21,12 @@ using grpc::StatusCode;
 // How often a watcher wakes to notice a client that went away or a server that is stopping.
 constexpr auto kWatchPollInterval = std::chrono::milliseconds(200);
 
+// A year: beyond that a deadline is a typo, not a plan.
+constexpr double kMaxDeadlineSeconds = 365.0 * 24 * 3600;
+
 struct Upload {
   v1::FitSpec spec;
+  v1::JobOptions job_options;
   std::string input;
   std::string resume_checkpoint;
 };
@@ -32,6 +39,7 @@ Upload read_upload(grpc::ServerReader<v1::SubmitFitRequest>* reader, int64_t max
   }
   Upload upload;
   upload.spec = message.spec();
+  upload.job_options = message.job_options();
   auto append = [&](std::string& into, const std::string& chunk) {
     if (static_cast<int64_t>(upload.input.size() + upload.resume_checkpoint.size() + chunk.size()) > max_bytes) {
       throw RpcError(StatusCode::RESOURCE_EXHAUSTED,
@@ -56,6 +64,20 @@ Upload read_upload(grpc::ServerReader<v1::SubmitFitRequest>* reader, int64_t max
   return upload;
 }
 
+void check_job_options(const v1::JobOptions& options) {
+  if (!options.request_id().empty()) require_valid_id(options.request_id(), "job_options.request_id");
+  if (!v1::Priority_IsValid(options.priority())) {
+    throw RpcError(StatusCode::INVALID_ARGUMENT,
+                   "job_options.priority " + std::to_string(options.priority()) + " is unknown; use low, normal or high");
+  }
+  const double deadline = options.deadline_seconds();
+  if (!std::isfinite(deadline) || deadline < 0 || deadline > kMaxDeadlineSeconds) {
+    throw RpcError(StatusCode::INVALID_ARGUMENT, "job_options.deadline_seconds must be between 0 (none) and " +
+                                                     std::to_string(static_cast<int64_t>(kMaxDeadlineSeconds)) +
+                                                     " (a year), got " + std::to_string(deadline));
+  }
+}
+
 }  // namespace
 
 Status SirenService::SubmitFit(grpc::ServerContext* context, grpc::ServerReader<v1::SubmitFitRequest>* reader,
@@ -65,8 +87,9 @@ Status SirenService::SubmitFit(grpc::ServerContext* context, grpc::ServerReader<
       return Status(StatusCode::UNAVAILABLE, "the server is shutting down; submit to another server or retry later");
     }
     Upload upload = read_upload(reader, options_.max_upload_bytes());
+    check_job_options(upload.job_options);
     const FitConfig config = wire::fit_config_from_proto(upload.spec);
-    *response = jobs_.submit(upload.spec, config, upload.input, upload.resume_checkpoint);
+    *response = jobs_.submit(upload.spec, config, upload.job_options, upload.input, upload.resume_checkpoint);
     return Status::OK;
   });
 }
@@ -96,14 +119,14 @@ Status SirenService::WatchJob(grpc::ServerContext* context, const v1::WatchJobRe
     snapshot.set_type(v1::JobEvent::TYPE_SNAPSHOT);
     *snapshot.mutable_job() = jobs_.snapshot(request->job_id(), &next_seq);
     if (!writer->Write(snapshot)) return Status(StatusCode::CANCELLED, "client went away");
-    if (is_terminal(snapshot.job().state())) return Status::OK;
+    if (wire::ends_watch(snapshot.job().state())) return Status::OK;
 
     while (!context->IsCancelled()) {
       // Deliver what is pending first: during a shutdown the job's INTERRUPTED event is the one that matters.
       const auto events = jobs_.wait_events(request->job_id(), &next_seq, kWatchPollInterval);
       for (const auto& event : events) {
         if (!writer->Write(event)) return Status(StatusCode::CANCELLED, "client went away");
-        if (is_terminal_event(event.type())) return Status::OK;
+        if (wire::ends_watch(event.type())) return Status::OK;
       }
       if (events.empty() && jobs_.stopped())
         return Status(StatusCode::UNAVAILABLE, "the server is shutting down; watch again later");
@@ -117,6 +140,32 @@ Status SirenService::CancelJob(grpc::ServerContext* context, const v1::CancelJob
   return guard_.run("CancelJob", context, [&] {
     require_valid_id(request->job_id(), "job_id");
     *response = jobs_.cancel(request->job_id());
+    return Status::OK;
+  });
+}
+
+Status SirenService::PauseJob(grpc::ServerContext* context, const v1::PauseJobRequest* request, v1::Job* response) {
+  return guard_.run("PauseJob", context, [&] {
+    require_valid_id(request->job_id(), "job_id");
+    *response = jobs_.pause(request->job_id());
+    return Status::OK;
+  });
+}
+
+Status SirenService::ResumeJob(grpc::ServerContext* context, const v1::ResumeJobRequest* request,
+                               v1::Job* response) {
+  return guard_.run("ResumeJob", context, [&] {
+    require_valid_id(request->job_id(), "job_id");
+    *response = jobs_.resume(request->job_id());
+    return Status::OK;
+  });
+}
+
+Status SirenService::DeleteJob(grpc::ServerContext* context, const v1::DeleteJobRequest* request,
+                               v1::DeleteJobResponse*) {
+  return guard_.run("DeleteJob", context, [&] {
+    require_valid_id(request->job_id(), "job_id");
+    jobs_.remove(request->job_id());
     return Status::OK;
   });
 }

@@ -25,7 +25,7 @@ CLI::App* add_command(CLI::App& parent, const std::string& name, const std::stri
 void register_fit_command(CLI::App& root, CommandContext& context);
 void register_watch_command(CLI::App& root, CommandContext& context);
 void register_jobs_commands(CLI::App& root, CommandContext& context);   // jobs, job
-void register_cancel_command(CLI::App& root, CommandContext& context);
+void register_job_action_commands(CLI::App& root, CommandContext& context);  // cancel, pause, resume, rm-job
 void register_models_commands(CLI::App& root, CommandContext& context); // models, model, rm-model
 void register_render_command(CLI::App& root, CommandContext& context);
 void register_query_command(CLI::App& root, CommandContext& context);

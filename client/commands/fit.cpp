@@ -11,6 +11,7 @@
 #include "fit_request.h"
 #include "fit_upload.h"
 #include "follow_job.h"
+#include "duration.h"
 #include "json_views.h"
 #include "local_fit.h"
 #include "output.h"
@@ -39,7 +40,7 @@ int run_fit(const FitRequest& request, const TaskCommand& task, const GlobalOpti
   }
 
   Connection connection(global);
-  const v1::Job job = submit_fit(connection, spec, input, request.resume_path);
+  const v1::Job job = submit_fit(connection, spec, build_job_options(request), input, request.resume_path);
   if (request.no_watch) {
     if (output.json()) {
       output.json_line(Json{{"job_id", job.job_id()}, {"state", state_name(job.state())}});
@@ -75,6 +76,23 @@ void add_job_options(CLI::App& command, FitRequest& request) {
                      "./<task>.siren.ckpt for a task without FILE)")
       ->type_name("PATH")->needs(local)->group(group);
   no_watch->excludes(local);
+
+  const std::string queue_group = "Queue (server only)";
+  command.add_option("--priority", request.priority,
+                     "which queued job a free worker takes first: low, normal or high (default: normal); "
+                     "oldest first among equals")
+      ->check(CLI::IsMember({"low", "normal", "high"}))->type_name("LEVEL")->group(queue_group)->excludes(local);
+  command
+      .add_option_function<std::string>(
+          "--deadline",
+          [&request](const std::string& text) { request.deadline_seconds = parse_duration_seconds(text); },
+          "fail the job if it has not finished this long after submission, e.g. 90s, 45m, 6h, 2d; a running "
+          "fit stops at its next step and keeps its state as a model (default: none)")
+      ->type_name("DURATION")->group(queue_group)->excludes(local);
+  command.add_option("--request-id", request.request_id,
+                     "idempotency key: submitting again with the same key returns the first job instead of "
+                     "queueing a second (safe to retry after a lost connection); [A-Za-z0-9_-], up to 128")
+      ->type_name("KEY")->group(queue_group)->excludes(local);
 }
 
 void add_task_command(CLI::App& fit, const TaskCommand& task, CommandContext& context) {

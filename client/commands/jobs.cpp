@@ -9,6 +9,8 @@
 #include "format.h"
 #include "json_views.h"
 #include "rpc_error.h"
+#include "siren/wire/convert.h"
+#include "siren/wire/job_states.h"
 #include "table.h"
 
 namespace siren::cli {
@@ -63,6 +65,9 @@ int run_job(const std::string& job_id, const GlobalOptions& global) {
   details.add_row({"model", job.model_id().empty() ? "-" : job.model_id()});
   details.add_row({"last checkpoint", "step " + std::to_string(job.last_checkpoint_step())});
   details.add_row({"device", job.device().empty() ? "-" : job.device()});
+  details.add_row({"priority", wire::priority_name(wire::resolved_priority(job.options().priority()))});
+  if (job.deadline_unix_ms() > 0) details.add_row({"deadline", format_local_time(job.deadline_unix_ms())});
+  if (!job.options().request_id().empty()) details.add_row({"request id", job.options().request_id()});
   details.add_row({"created", format_local_time(job.created_unix_ms())});
   details.add_row({"started", format_local_time(job.started_unix_ms())});
   details.add_row({"finished", format_local_time(job.finished_unix_ms())});

@@ -40,6 +40,18 @@ const std::vector<std::pair<std::string, Call>>& job_calls() {
          v1::Job job;
          return stub.CancelJob(&context, request, &job);
        }},
+      {"PauseJob",
+       [](v1::Siren::Stub& stub, const std::string& id) { return job_rpc(stub, &v1::Siren::Stub::PauseJob, id).first; }},
+      {"ResumeJob",
+       [](v1::Siren::Stub& stub, const std::string& id) { return job_rpc(stub, &v1::Siren::Stub::ResumeJob, id).first; }},
+      {"DeleteJob",
+       [](v1::Siren::Stub& stub, const std::string& id) {
+         grpc::ClientContext context;
+         v1::DeleteJobRequest request;
+         request.set_job_id(id);
+         v1::DeleteJobResponse response;
+         return stub.DeleteJob(&context, request, &response);
+       }},
   };
   return calls;
 }

@@ -12,27 +12,6 @@ using namespace std::chrono_literals;
 // Long enough that it is still running when cancelled or drained (each step takes ~1 ms).
 constexpr int64_t kLongSteps = 5'000'000;
 
-v1::Job cancel_job(v1::Siren::Stub& stub, const std::string& job_id) {
-  grpc::ClientContext context;
-  v1::CancelJobRequest request;
-  request.set_job_id(job_id);
-  v1::Job job;
-  const auto status = stub.CancelJob(&context, request, &job);
-  EXPECT_TRUE(status.ok()) << status.error_message();
-  return job;
-}
-
-v1::Job wait_for_state(v1::Siren::Stub& stub, const std::string& job_id, v1::JobState state,
-                       std::chrono::seconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  v1::Job job = get_job(stub, job_id);
-  while (job.state() != state && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(20ms);
-    job = get_job(stub, job_id);
-  }
-  return job;
-}
-
 std::vector<v1::JobEvent> watch_all(v1::Siren::Stub& stub, const std::string& job_id, grpc::Status* status) {
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + 120s);

@@ -14,6 +14,7 @@
 #include "server.h"
 #include "siren/io/image.h"
 #include "siren/v1/service.grpc.pb.h"
+#include "siren/wire/job_states.h"
 
 namespace siren::testing {
 
@@ -120,17 +121,12 @@ inline v1::Job get_job(v1::Siren::Stub& stub, const std::string& job_id) {
   return job;
 }
 
-inline bool finished(v1::JobState s) {
-  return s == v1::JOB_STATE_SUCCEEDED || s == v1::JOB_STATE_FAILED || s == v1::JOB_STATE_CANCELLED ||
-         s == v1::JOB_STATE_INTERRUPTED;
-}
-
 // Polls until the job is terminal or `timeout` passes; returns the last seen job.
 inline v1::Job wait_for_job(v1::Siren::Stub& stub, const std::string& job_id,
                             std::chrono::seconds timeout = std::chrono::seconds(120)) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   v1::Job job = get_job(stub, job_id);
-  while (!finished(job.state()) && std::chrono::steady_clock::now() < deadline) {
+  while (!wire::is_final_state(job.state()) && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     job = get_job(stub, job_id);
   }
@@ -143,6 +139,38 @@ inline void expect_server_alive(v1::Siren::Stub& stub) {
   v1::ListJobsResponse response;
   const auto status = stub.ListJobs(&context, v1::ListJobsRequest{}, &response);
   EXPECT_TRUE(status.ok()) << status.error_message();
+}
+
+// Calls a unary job RPC (CancelJob, PauseJob, ResumeJob) on `job_id`; the job it returns, and its status.
+template <typename Request>
+std::pair<grpc::Status, v1::Job> job_rpc(v1::Siren::Stub& stub,
+                                         grpc::Status (v1::Siren::Stub::*method)(grpc::ClientContext*, const Request&,
+                                                                                 v1::Job*),
+                                         const std::string& job_id) {
+  grpc::ClientContext context;
+  Request request;
+  request.set_job_id(job_id);
+  v1::Job job;
+  grpc::Status status = (stub.*method)(&context, request, &job);
+  return {status, job};
+}
+
+inline v1::Job cancel_job(v1::Siren::Stub& stub, const std::string& job_id) {
+  auto [status, job] = job_rpc(stub, &v1::Siren::Stub::CancelJob, job_id);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return job;
+}
+
+// Polls until the job is in `state` or `timeout` passes; returns the last seen job.
+inline v1::Job wait_for_state(v1::Siren::Stub& stub, const std::string& job_id, v1::JobState state,
+                              std::chrono::seconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  v1::Job job = get_job(stub, job_id);
+  while (job.state() != state && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    job = get_job(stub, job_id);
+  }
+  return job;
 }
 
 }  // namespace siren::testing

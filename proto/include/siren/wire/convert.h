@@ -30,5 +30,8 @@ Progress progress_from_proto(const v1::Progress& p);
 v1::Model model_info_to_proto(const ModelInfo& info);
 
 std::string job_state_name(v1::JobState state);  // "queued", "running", "succeeded", ...
+// "low", "normal", "high" <-> PRIORITY_*. Throws InvalidInput for unknown/unspecified values.
+std::string priority_name(v1::Priority priority);
+v1::Priority priority_from_name(const std::string& name);
 
 }  // namespace siren::wire

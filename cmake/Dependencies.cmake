@@ -36,6 +36,7 @@ if(SIREN_BUILD_SERVICE)
   find_package(spdlog CONFIG REQUIRED)
   find_package(prometheus-cpp CONFIG REQUIRED)
   find_package(CLI11 CONFIG REQUIRED)
+  find_package(SQLite3 REQUIRED)  # the job store; CMake's own module -> SQLite::SQLite3
 endif()
 if(SIREN_BUILD_TESTS)
   find_package(GTest CONFIG REQUIRED)

@@ -1,0 +1,282 @@
+#!/usr/bin/env python3
+"""The paper's way, in eager PyTorch: the baseline every siren figure is a ratio to.
+
+The network is built exactly as the official code builds it (modules.py FCBlock/SingleBVPNet:
+nn.Linear layers, sin(30·x) on every sine layer, `sine_init` applied to every layer and then
+`first_layer_sine_init` to the first, biases left at PyTorch's default), derivatives come from
+autograd with create_graph=True (diff_operators.py), the optimiser is torch.optim.Adam and one step is
+zero_grad / forward / loss / backward / step, as training.py does it.
+
+Run it with Debian's python3-torch (/usr/bin/python3; the same LibTorch 1.13 siren links).
+
+  pytorch_eager.py time WORKLOAD [--size N] [--points N] [--channels C] [--repeats R] [--threads T]
+      WORKLOAD: image | sdf | poisson-lapl | query. Prints one JSON line: median/min/max ms.
+  pytorch_eager.py fit-image --image PNG [--steps 200] [--seed 0] [--report 50,100,200]
+      The official image fit; prints one JSON line per reported step (k updates done: PSNR, loss).
+  pytorch_eager.py dump-init --seed S --in-features D --out-features C --out FILE [--hidden 256 --layers 3]
+      The official initialisation under torch.manual_seed(S), raw float32 in parameter order.
+"""
+import argparse
+import json
+import math
+import statistics
+import sys
+import time
+
+import torch
+from torch import nn
+
+
+# --- modules.py, as the official code has it --------------------------------------------------------
+
+class Sine(nn.Module):
+    def forward(self, x):
+        return torch.sin(30 * x)
+
+
+def sine_init(m):
+    with torch.no_grad():
+        if hasattr(m, 'weight'):
+            fan_in = m.weight.size(-1)
+            m.weight.uniform_(-math.sqrt(6 / fan_in) / 30, math.sqrt(6 / fan_in) / 30)
+
+
+def first_layer_sine_init(m):
+    with torch.no_grad():
+        if hasattr(m, 'weight'):
+            fan_in = m.weight.size(-1)
+            m.weight.uniform_(-1 / fan_in, 1 / fan_in)
+
+
+def siren_network(in_features, out_features, hidden=256, hidden_layers=3):
+    layers = [nn.Linear(in_features, hidden), Sine()]
+    for _ in range(hidden_layers):
+        layers += [nn.Linear(hidden, hidden), Sine()]
+    layers += [nn.Linear(hidden, out_features)]
+    net = nn.Sequential(*layers)
+    net.apply(sine_init)
+    net[0].apply(first_layer_sine_init)
+    return net
+
+
+# --- diff_operators.py --------------------------------------------------------------------------------
+
+def gradient(y, x):
+    return torch.autograd.grad(y, [x], grad_outputs=torch.ones_like(y), create_graph=True)[0]
+
+
+def divergence(y, x):
+    div = 0.
+    for i in range(y.shape[-1]):
+        div += torch.autograd.grad(y[..., i], x, torch.ones_like(y[..., i]), create_graph=True)[0][..., i:i + 1]
+    return div
+
+
+def laplace(y, x):
+    return divergence(gradient(y, x), x)
+
+
+# --- dataio.get_mgrid ----------------------------------------------------------------------------------
+
+def mgrid(size):
+    axis = torch.linspace(-1, 1, size)
+    rows, cols = torch.meshgrid(axis, axis, indexing='ij')
+    return torch.stack([rows, cols], -1).reshape(-1, 2)
+
+
+# --- workloads: each returns a closure doing one training step (or one query pass) ---------------------
+
+def image_step(args):
+    coords = mgrid(args.size).unsqueeze(0)
+    target = torch.rand(1, args.size * args.size, args.channels) * 2 - 1
+    net = siren_network(2, args.channels)
+    opt = torch.optim.Adam(net.parameters(), lr=1e-4)
+
+    def step():
+        x = coords.clone().detach().requires_grad_(True)  # SingleBVPNet always does this
+        loss = ((net(x) - target) ** 2).mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    return step
+
+
+def sdf_step(args):
+    n = args.points
+    on = torch.nn.functional.normalize(torch.randn(n, 3), dim=-1) * 0.5
+    coords = torch.cat([on, torch.rand(n, 3) * 2 - 1]).unsqueeze(0)
+    normals = torch.cat([on / 0.5, -torch.ones(n, 3)]).unsqueeze(0)
+    gt_sdf = torch.cat([torch.zeros(n, 1), -torch.ones(n, 1)]).unsqueeze(0)
+    net = siren_network(3, 1)
+    opt = torch.optim.Adam(net.parameters(), lr=1e-4)
+
+    def step():  # loss_functions.sdf, then clip_grad_norm_(1) as train_sdf.py
+        x = coords.clone().detach().requires_grad_(True)
+        pred = net(x)
+        grad = gradient(pred, x)
+        on_surface = gt_sdf != -1
+        sdf = torch.where(on_surface, pred, torch.zeros_like(pred)).abs().mean() * 3e3
+        inter = torch.where(on_surface, torch.zeros_like(pred), torch.exp(-1e2 * pred.abs())).mean() * 1e2
+        normal = torch.where(on_surface, 1 - torch.nn.functional.cosine_similarity(grad, normals, dim=-1)[..., None],
+                             torch.zeros_like(grad[..., :1])).mean() * 1e2
+        eikonal = (grad.norm(dim=-1) - 1).abs().mean() * 5e1
+        loss = sdf + inter + normal + eikonal
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(net.parameters(), max_norm=1.)
+        opt.step()
+    return step
+
+
+def poisson_lapl_step(args):
+    coords = mgrid(args.size).unsqueeze(0)
+    target = torch.randn(1, args.size * args.size, 1)
+    net = siren_network(2, 1)
+    opt = torch.optim.Adam(net.parameters(), lr=1e-4)
+
+    def step():  # loss_functions.laplace_mse
+        x = coords.clone().detach().requires_grad_(True)
+        loss = ((laplace(net(x), x) - target) ** 2).mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    return step
+
+
+def query_pass(args):
+    coords = torch.rand(args.points, 2) * 2 - 1
+    net = siren_network(2, 1)
+
+    def run():
+        with torch.no_grad():
+            for chunk in coords.split(262144):
+                net(chunk)
+    return run
+
+
+WORKLOADS = {'image': image_step, 'sdf': sdf_step, 'poisson-lapl': poisson_lapl_step, 'query': query_pass}
+
+
+def time_workload(args):
+    torch.manual_seed(args.seed)
+    run = WORKLOADS[args.workload](args)
+    for _ in range(args.warmup):
+        run()
+    ms = []
+    for _ in range(args.repeats):
+        start = time.perf_counter()
+        run()
+        ms.append((time.perf_counter() - start) * 1e3)
+    print(json.dumps({'workload': args.workload, 'impl': 'pytorch-eager', 'torch': torch.__version__,
+                      'threads': torch.get_num_threads(), 'size': args.size, 'points': args.points,
+                      'channels': args.channels, 'repeats': args.repeats, 'median_ms': statistics.median(ms),
+                      'min_ms': min(ms), 'max_ms': max(ms)}), flush=True)
+
+
+def read_gray_png(path):
+    """An 8-bit grayscale or RGB(A) PNG as a (H, W) tensor in [-1, 1] (RGB averaged; the reference's
+    cameraman is gray). Decoded here because Debian's python3-torch brings no image library."""
+    import struct
+    import zlib
+    with open(path, 'rb') as f:
+        data = f.read()
+    assert data[:8] == b'\x89PNG\r\n\x1a\n', f'{path}: not a PNG'
+    pos, idat, header = 8, b'', None
+    while pos < len(data):
+        length, kind = struct.unpack('>I4s', data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + length]
+        if kind == b'IHDR':
+            header = struct.unpack('>IIBBBBB', body)
+        elif kind == b'IDAT':
+            idat += body
+        pos += 12 + length
+    width, height, depth, color, _, _, interlace = header
+    channels = {0: 1, 2: 3, 4: 2, 6: 4}[color]
+    assert depth == 8 and interlace == 0, 'only 8-bit non-interlaced PNGs'
+    raw, stride = zlib.decompress(idat), width * channels
+    rows, prev = [], bytearray(stride)
+    for r in range(height):
+        kind, line = raw[r * (stride + 1)], bytearray(raw[r * (stride + 1) + 1:(r + 1) * (stride + 1)])
+        for i in range(stride):
+            left = line[i - channels] if i >= channels else 0
+            up, up_left = prev[i], prev[i - channels] if i >= channels else 0
+            if kind == 1: line[i] = (line[i] + left) & 255
+            elif kind == 2: line[i] = (line[i] + up) & 255
+            elif kind == 3: line[i] = (line[i] + (left + up) // 2) & 255
+            elif kind == 4:
+                p = left + up - up_left
+                pa, pb, pc = abs(p - left), abs(p - up), abs(p - up_left)
+                line[i] = (line[i] + (left if pa <= pb and pa <= pc else up if pb <= pc else up_left)) & 255
+        rows.append(bytes(line))
+        prev = line
+    pixels = torch.frombuffer(bytearray(b''.join(rows)), dtype=torch.uint8).float().reshape(height, width, channels)
+    gray = pixels[..., 0] if channels < 3 else pixels[..., :3].mean(-1)
+    return gray / 255 * 2 - 1  # ToTensor + Normalize(0.5, 0.5)
+
+
+def fit_image(args):
+    torch.manual_seed(args.seed)
+    img = read_gray_png(args.image)
+    height, width = img.shape
+    assert height == width, 'the official get_mgrid grid is square'
+    coords = mgrid(height).unsqueeze(0)
+    target = img.reshape(1, -1, 1)
+    net = siren_network(2, 1)
+    opt = torch.optim.Adam(net.parameters(), lr=args.lr)
+    report = {int(k) for k in args.report.split(',')}
+    for k in range(args.steps + 1):
+        x = coords.clone().detach().requires_grad_(True)
+        out = net(x)
+        loss = ((out - target) ** 2).mean()
+        if k in report:  # utils.write_psnr: clip(pred/2+0.5) against gt/2+0.5, data_range 1
+            pred = (out.detach() / 2 + 0.5).clamp(0, 1)
+            mse = ((pred - (target / 2 + 0.5)) ** 2).mean().item()
+            print(json.dumps({'step': k, 'loss': loss.item(), 'psnr': 10 * math.log10(1 / mse)}), flush=True)
+        if k == args.steps:
+            break
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+
+
+def dump_init(args):
+    torch.manual_seed(args.seed)
+    net = siren_network(args.in_features, args.out_features, args.hidden, args.layers)
+    with open(args.out, 'wb') as f:
+        for p in net.parameters():  # weight, bias per layer, in order
+            f.write(p.detach().contiguous().numpy().astype('<f4').tobytes())
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--threads', type=int, default=0, help='torch threads; 0 = all cores')
+    sub = parser.add_subparsers(dest='command', required=True)
+    t = sub.add_parser('time')
+    t.add_argument('workload', choices=sorted(WORKLOADS))
+    t.add_argument('--size', type=int, default=256, help='grid side for image / poisson-lapl')
+    t.add_argument('--points', type=int, default=250000, help='sdf: on-surface points (as many off); query: points')
+    t.add_argument('--channels', type=int, default=1)
+    t.add_argument('--repeats', type=int, default=5)
+    t.add_argument('--warmup', type=int, default=1)
+    t.add_argument('--seed', type=int, default=0)
+    f = sub.add_parser('fit-image')
+    f.add_argument('--image', required=True)
+    f.add_argument('--steps', type=int, default=200)
+    f.add_argument('--seed', type=int, default=0)
+    f.add_argument('--lr', type=float, default=1e-4)
+    f.add_argument('--report', default='0,50,100,150,200')
+    d = sub.add_parser('dump-init')
+    d.add_argument('--seed', type=int, default=0)
+    d.add_argument('--in-features', type=int, default=2)
+    d.add_argument('--out-features', type=int, default=1)
+    d.add_argument('--hidden', type=int, default=256)
+    d.add_argument('--layers', type=int, default=3)
+    d.add_argument('--out', required=True)
+    args = parser.parse_args()
+    import os
+    torch.set_num_threads(args.threads or os.cpu_count())
+    {'time': time_workload, 'fit-image': fit_image, 'dump-init': dump_init}[args.command](args)
+
+
+if __name__ == '__main__':
+    sys.exit(main())

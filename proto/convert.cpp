@@ -3,7 +3,6 @@
 // Enum <-> name mapping goes through the protobuf enum descriptors, so a new task kind or
 // activation needs only a proto value whose name follows the pattern (TASK_KIND_<NAME>,
 // ACTIVATION_<NAME>, with '-' in core's name written as '_'): no code here changes.
-#include "siren/export.h"
 #include "siren/wire/convert.h"
 
 #include <google/protobuf/descriptor.h>
@@ -170,25 +169,6 @@ Progress progress_from_proto(const v1::Progress& p) {
   out.steps_per_second = p.steps_per_second();
   out.eta_seconds = p.eta_seconds();
   out.elapsed_seconds = p.elapsed_seconds();
-  return out;
-}
-
-v1::Model model_info_to_proto(const ModelInfo& info) {
-  v1::Model out;
-  out.set_task(task_kind_from_name(info.task_kind));
-  *out.mutable_spec() = fit_spec_to_proto(info.config);
-  out.set_in_features(info.config.model.in_features);
-  out.set_out_features(info.config.model.out_features);
-  out.set_steps(info.steps);
-  for (const auto& [key, value] : info.metrics) (*out.mutable_metrics())[key] = value;
-  for (const auto& [key, value] : info.metadata) (*out.mutable_metadata())[key] = value;
-  for (const ExportFormat& format : export_formats(info.task_kind)) {
-    v1::ExportFormat* f = out.add_export_formats();
-    f->set_name(format.name);
-    f->set_extension(format.extension);
-    f->set_description(format.description);
-    for (const auto& option : format.options) (*f->mutable_options())[option.name] = option.help;
-  }
   return out;
 }
 

@@ -21,14 +21,14 @@ FieldNetworkImpl::FieldNetworkImpl(const ModelSpec& spec) : spec_(spec) {
     // nn::Linear's own init gives the bias PyTorch's default U(+-1/sqrt(fan_in)), which the paper keeps.
     layers_.push_back(register_module("linear" + std::to_string(i), torch::nn::Linear(fan_in, fan_out)));
   }
+  // In the reference's order (FCBlock: net.apply(init) over every layer, then the first-layer init
+  // over layer 0), so that under the same seed the weights are the very numbers PyTorch draws: the
+  // generator is LibTorch's, shared with Python's torch.
   for (int i = 0; i < depth; ++i) {
-    if (spec_.activation == Activation::Sine) {
-      if (i == 0) init_sine_first_layer(layers_[i]);
-      else init_sine_layer(layers_[i], spec_.hidden_omega0);
-    } else {
-      init_baseline_layer(layers_[i], spec_.activation);
-    }
+    if (spec_.activation == Activation::Sine) init_sine_layer(layers_[i], spec_.hidden_omega0);
+    else init_baseline_layer(layers_[i], spec_.activation);
   }
+  if (spec_.activation == Activation::Sine) init_sine_first_layer(layers_[0]);
 }
 
 torch::Tensor FieldNetworkImpl::activate(const torch::Tensor& pre, size_t layer_index) const {

@@ -5,6 +5,7 @@
 #include "siren/errors.h"
 #include "siren/task.h"
 #include "siren/task_exporter.h"
+#include "siren/task_kinds.h"
 #include "siren/tasks/audio_export.h"
 #include "siren/tasks/audio_task.h"
 #include "siren/tasks/helmholtz_export.h"
@@ -23,9 +24,9 @@
 namespace siren {
 namespace {
 
+// How each kind is built and exported. Its preset (the defaults) is plain data in task_presets.cpp.
 struct TaskEntry {
   std::string kind;
-  std::function<FitConfig()> preset;
   std::function<std::unique_ptr<Task>(const TaskSpec&, const std::string&)> make;
   std::vector<TaskExporter> exporters;  // the first is the default format
 };
@@ -34,35 +35,35 @@ struct TaskEntry {
 // objects of a static library, which would silently lose tasks.
 const std::vector<TaskEntry>& entries() {
   static const std::vector<TaskEntry> all = {
-      {"image", &ImageTask::preset,
+      {kImageKind,
        [](const TaskSpec& spec, const std::string& bytes) { return std::make_unique<ImageTask>(spec, bytes); },
        {image_png_exporter()}},
-      {"sdf", &SdfTask::preset,
+      {kSdfKind,
        [](const TaskSpec& spec, const std::string& bytes) { return std::make_unique<SdfTask>(spec, bytes); },
        {sdf_ply_exporter()}},
-      {"audio", &AudioTask::preset,
+      {kAudioKind,
        [](const TaskSpec& spec, const std::string& bytes) { return std::make_unique<AudioTask>(spec, bytes); },
        {audio_wav_exporter()}},
-      {"video", &VideoTask::preset,
+      {kVideoKind,
        [](const TaskSpec& spec, const std::string& bytes) { return std::make_unique<VideoTask>(spec, bytes); },
        {video_avi_exporter(), video_png_exporter()}},
-      {"helmholtz", &HelmholtzTask::preset,
+      {kHelmholtzKind,
        [](const TaskSpec& spec, const std::string& bytes) { return std::make_unique<HelmholtzTask>(spec, bytes); },
        {helmholtz_png_exporter()}},
-      {"wave", &WaveTask::preset,
+      {kWaveKind,
        [](const TaskSpec& spec, const std::string& bytes) { return std::make_unique<WaveTask>(spec, bytes); },
        {wave_png_exporter()}},
-      {kPoissonGradKind, &PoissonTask::gradient_preset,
+      {kPoissonGradKind,
        [](const TaskSpec& spec, const std::string& bytes) {
          return std::make_unique<PoissonTask>(kPoissonGradKind, spec, bytes);
        },
        {poisson_png_exporter()}},
-      {kPoissonLaplKind, &PoissonTask::laplacian_preset,
+      {kPoissonLaplKind,
        [](const TaskSpec& spec, const std::string& bytes) {
          return std::make_unique<PoissonTask>(kPoissonLaplKind, spec, bytes);
        },
        {poisson_png_exporter()}},
-      {kPoissonCompositeKind, &PoissonTask::composite_preset,
+      {kPoissonCompositeKind,
        [](const TaskSpec& spec, const std::string& bytes) {
          return std::make_unique<PoissonTask>(kPoissonCompositeKind, spec, bytes);
        },
@@ -80,21 +81,6 @@ const TaskEntry& entry(const std::string& kind) {
 }
 
 }  // namespace
-
-const std::vector<std::string>& task_kinds() {
-  static const std::vector<std::string> kinds = [] {
-    std::vector<std::string> out;
-    for (const auto& e : entries()) out.push_back(e.kind);
-    return out;
-  }();
-  return kinds;
-}
-
-FitConfig preset_fit_config(const std::string& task_kind) {
-  FitConfig config = entry(task_kind).preset();
-  config.task.kind = task_kind;
-  return config;
-}
 
 const std::vector<TaskExporter>& task_exporters(const std::string& task_kind) {
   static const std::vector<TaskExporter> none;

@@ -4,6 +4,8 @@
 
 #include "siren/errors.h"
 #include "siren/export.h"
+#include "siren/task.h"
+#include "siren/task_registry.h"
 #include "siren/fit.h"
 #include "synthetic.h"
 #include "test_support.h"
@@ -54,6 +56,21 @@ TEST_F(ExportTest, BadFormatsAndOptionsAreInvalidInput) {
                             /*max_samples=*/100),
                InvalidInput);
   EXPECT_TRUE(export_formats("no-such-task").empty());
+}
+
+// The presets (plain data, task_presets.cpp) and the registry (how tasks are built and exported) list
+// the same kinds: a kind in one and not the other would be accepted and then fail, or never be offered.
+TEST(TaskKinds, EveryPresetHasATaskWithAnExportFormat) {
+  ASSERT_FALSE(task_kinds().empty());
+  for (const std::string& kind : task_kinds()) {
+    EXPECT_EQ(preset_fit_config(kind).task.kind, kind);
+    EXPECT_FALSE(export_formats(kind).empty()) << kind;
+    // The registry knows the kind: building it fails on the input, never on the kind.
+    const std::string message = testing::invalid_input_message([&] { make_task(TaskSpec{kind, {}}, "not a signal"); });
+    EXPECT_EQ(message.find("unknown task kind"), std::string::npos) << kind << ": " << message;
+  }
+  EXPECT_NE(testing::invalid_input_message([] { preset_fit_config("no-such-task"); }).find("known kinds: image"),
+            std::string::npos);
 }
 
 }  // namespace

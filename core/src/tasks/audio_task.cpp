@@ -68,23 +68,6 @@ void AudioTask::load(const Audio& audio, double time_scale) {
   values_ = (torch::from_blob(const_cast<float*>(audio.samples.data()), {n, 1}, torch::kFloat32) / peak32).contiguous();
 }
 
-FitConfig AudioTask::preset() {
-  // train_audio.py: SingleBVPNet(type=sine, in_features=1) = 1 -> 256 x 3 hidden -> 1, sin(30 x) on every
-  // layer, Adam lr 1e-4, num_epochs 9001 (one epoch = one full-signal step).
-  FitConfig config;
-  config.task.kind = "audio";
-  config.model.in_features = 1;
-  config.model.out_features = 1;
-  config.model.hidden_features = 256;
-  config.model.hidden_layers = 3;
-  config.model.first_omega0 = 30.0;
-  config.model.hidden_omega0 = 30.0;
-  config.train.learning_rate = 1e-4;
-  config.train.steps = 9001;
-  config.train.batch_size = 0;
-  return config;
-}
-
 void AudioTask::configure_model(ModelSpec& spec) const {
   spec.in_features = 1;
   spec.out_features = 1;

@@ -58,20 +58,6 @@ HelmholtzTask::HelmholtzTask(const TaskSpec& spec, const std::string& input_byte
   setup_.sidelength = options.integer("sidelength", kHelmholtzSidelength, 1, kMaxSidelength);
 }
 
-FitConfig HelmholtzTask::preset() {
-  // train_helmholtz.py: SingleBVPNet(out_features=2, type=sine) = 2 -> 256 x 3 hidden -> 2, omega0 30,
-  // Adam lr 2e-5, num_epochs 50,000 (one epoch = one step), clip_grad 0 (off).
-  FitConfig config;
-  config.task.kind = "helmholtz";
-  config.model.in_features = 2;
-  config.model.out_features = 2;
-  config.train.learning_rate = 2e-5;
-  config.train.steps = 50000;
-  config.train.batch_size = 0;  // sidelength^2 points
-  config.train.clip_grad_norm = 0;
-  return config;
-}
-
 void HelmholtzTask::configure_model(ModelSpec& spec) const {
   spec.in_features = 2;
   spec.out_features = 2;

@@ -43,12 +43,6 @@ void ImageTask::load(const Image& image) {
   values_ = normalized_pixels(image);
 }
 
-FitConfig ImageTask::preset() {
-  FitConfig config;  // the struct defaults are train_img's: sine 3x256, omega0 30, Adam 1e-4, 10k steps
-  config.task.kind = "image";
-  return config;
-}
-
 void ImageTask::configure_model(ModelSpec& spec) const {
   spec.in_features = 2;
   spec.out_features = channels_;

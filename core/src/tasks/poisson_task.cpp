@@ -68,17 +68,6 @@ PoissonGroundTruth ground_truth(const std::string& kind, const TaskSpec& spec, c
   throw InvalidInput("unknown Poisson task kind \"" + kind + "\"");
 }
 
-FitConfig poisson_preset(const std::string& kind, const std::string& size) {
-  // train_poisson_*: SingleBVPNet(2 -> 1, sine, 256 x 3 hidden), Adam 1e-4, 10,000 steps, full batch
-  // (its --batch_size has no effect on a one-item dataset): the struct defaults.
-  FitConfig config;
-  config.task.kind = kind;
-  config.task.options["size"] = size;
-  config.model.in_features = 2;
-  config.model.out_features = 1;
-  return config;
-}
-
 }  // namespace
 
 PoissonTask::PoissonTask(const std::string& kind, const TaskSpec& spec, const std::string& input_bytes)
@@ -103,9 +92,6 @@ void PoissonTask::load(PoissonGroundTruth truth) {
   image_ = torch::from_blob(truth.image.data(), {n, 1}, torch::kFloat32).clone();
 }
 
-FitConfig PoissonTask::gradient_preset() { return poisson_preset(kPoissonGradKind, "256"); }
-FitConfig PoissonTask::laplacian_preset() { return poisson_preset(kPoissonLaplKind, "256"); }
-FitConfig PoissonTask::composite_preset() { return poisson_preset(kPoissonCompositeKind, "512"); }
 
 void PoissonTask::configure_model(ModelSpec& spec) const {
   spec.in_features = 2;

@@ -105,19 +105,6 @@ void SdfTask::load(const OrientedPoints& points) {
   normals_ = torch::from_blob(const_cast<float*>(points.normals.data()), {n, 3}, torch::kFloat32).clone();
 }
 
-FitConfig SdfTask::preset() {
-  FitConfig config;  // sine 3 hidden x 256, omega0 30, Adam 1e-4: train_sdf's SingleBVPNet
-  config.task.kind = "sdf";
-  config.model.in_features = 3;
-  config.model.out_features = 1;
-  config.train.clip_grad_norm = 1.0;  // train_sdf: clip_grad=True -> clip_grad_norm_(max_norm=1.0)
-  // train_sdf runs 10,000 epochs of points // batch steps each (1.8M steps for 250k points): GPU-days.
-  // 10,000 steps is its epoch count, i.e. its schedule when one batch covers the cloud.
-  config.train.steps = 10000;
-  config.train.batch_size = 0;  // the task's on_surface_points (1400)
-  return config;
-}
-
 void SdfTask::configure_model(ModelSpec& spec) const {
   spec.in_features = 3;
   spec.out_features = 1;

@@ -86,24 +86,6 @@ void VideoTask::load(const Video& video, double sample_fraction) {
   values_ = ((pixels - 0.5f) / 0.5f).contiguous();  // (vid - 0.5) / 0.5, as Implicit3DWrapper
 }
 
-FitConfig VideoTask::preset() {
-  // train_video.py: SingleBVPNet(type=sine, in_features=3, out_features=3, hidden_features=1024,
-  // num_hidden_layers=3), sin(30 x) on every layer, Adam lr 1e-4, num_epochs 100000 (one epoch = one
-  // draw of sample_frac 38e-4 of the voxels).
-  FitConfig config;
-  config.task.kind = "video";
-  config.model.in_features = 3;
-  config.model.out_features = 3;
-  config.model.hidden_features = 1024;
-  config.model.hidden_layers = 3;
-  config.model.first_omega0 = 30.0;
-  config.model.hidden_omega0 = 30.0;
-  config.train.learning_rate = 1e-4;
-  config.train.steps = 100000;
-  config.train.batch_size = 0;
-  return config;
-}
-
 void VideoTask::configure_model(ModelSpec& spec) const {
   spec.in_features = 3;
   spec.out_features = 3;

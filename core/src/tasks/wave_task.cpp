@@ -43,22 +43,6 @@ WaveTask::WaveTask(const TaskSpec& spec, const std::string& input_bytes) {
   setup_.pretrain_steps = options.integer("pretrain_steps", kWavePretrainSteps, 0, kMaxPretrainSteps);
 }
 
-FitConfig WaveTask::preset() {
-  // train_wave_equation.py: SingleBVPNet(in_features=3, out_features=1, type=sine, hidden_features=512,
-  // num_hidden_layers=3), omega0 30, Adam lr 2e-5, num_epochs 100,000 (one epoch = one step), no clipping.
-  FitConfig config;
-  config.task.kind = "wave";
-  config.model.in_features = 3;
-  config.model.out_features = 1;
-  config.model.hidden_features = 512;
-  config.model.hidden_layers = 3;
-  config.train.learning_rate = 2e-5;
-  config.train.steps = 100000;
-  config.train.batch_size = 0;  // sidelength^2 points
-  config.train.clip_grad_norm = 0;
-  return config;
-}
-
 void WaveTask::configure_model(ModelSpec& spec) const {
   spec.in_features = 3;
   spec.out_features = 1;

@@ -17,7 +17,6 @@ class AudioTask : public Task {
   AudioTask(const TaskSpec& spec, const std::string& input_bytes);
   explicit AudioTask(const Audio& audio, double time_scale = kDefaultAudioTimeScale);
 
-  static FitConfig preset();
 
   std::string kind() const override { return "audio"; }
   void configure_model(ModelSpec& spec) const override;

@@ -46,7 +46,6 @@ class HelmholtzTask : public Task {
   HelmholtzTask(const TaskSpec& spec, const std::string& input_bytes);
   explicit HelmholtzTask(const HelmholtzSetup& setup);
 
-  static FitConfig preset();
 
   std::string kind() const override { return "helmholtz"; }
   void configure_model(ModelSpec& spec) const override;

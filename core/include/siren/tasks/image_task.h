@@ -13,7 +13,6 @@ class ImageTask : public Task {
   ImageTask(const TaskSpec& spec, const std::string& input_bytes);
   explicit ImageTask(const Image& image);
 
-  static FitConfig preset();
 
   std::string kind() const override { return "image"; }
   void configure_model(ModelSpec& spec) const override;

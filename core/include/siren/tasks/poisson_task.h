@@ -22,14 +22,11 @@
 
 #include "siren/fit_config.h"
 #include "siren/task.h"
+#include "siren/task_kinds.h"
 #include "siren/tasks/poisson_ground_truth.h"
 
 namespace siren {
 
-// Constant-initialised (not std::string) so the task registry may use them during static initialisation.
-inline constexpr char kPoissonGradKind[] = "poisson-grad";
-inline constexpr char kPoissonLaplKind[] = "poisson-lapl";
-inline constexpr char kPoissonCompositeKind[] = "poisson-composite";
 
 class PoissonTask : public Task {
  public:
@@ -37,9 +34,6 @@ class PoissonTask : public Task {
   PoissonTask(const std::string& kind, const TaskSpec& spec, const std::string& input_bytes);
   PoissonTask(std::string kind, PoissonGroundTruth truth);
 
-  static FitConfig gradient_preset();
-  static FitConfig laplacian_preset();
-  static FitConfig composite_preset();
 
   std::string kind() const override { return kind_; }
   void configure_model(ModelSpec& spec) const override;

@@ -29,7 +29,6 @@ class SdfTask : public Task {
   SdfTask(const TaskSpec& spec, const std::string& input_bytes);
   explicit SdfTask(const OrientedPoints& points, int64_t on_surface_points = kDefaultOnSurfacePoints);
 
-  static FitConfig preset();
 
   std::string kind() const override { return "sdf"; }
   void configure_model(ModelSpec& spec) const override;

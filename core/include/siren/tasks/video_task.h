@@ -19,7 +19,6 @@ class VideoTask : public Task {
   VideoTask(const TaskSpec& spec, const std::string& input_bytes);
   explicit VideoTask(const Video& video, double sample_fraction = kDefaultVideoSampleFraction);
 
-  static FitConfig preset();
 
   std::string kind() const override { return "video"; }
   void configure_model(ModelSpec& spec) const override;

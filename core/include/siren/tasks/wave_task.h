@@ -50,7 +50,6 @@ class WaveTask : public Task {
   WaveTask(const TaskSpec& spec, const std::string& input_bytes);
   explicit WaveTask(const WaveSetup& setup);
 
-  static FitConfig preset();
 
   std::string kind() const override { return "wave"; }
   void configure_model(ModelSpec& spec) const override;

@@ -1,0 +1,16 @@
+#pragma once
+// The task kinds' names, shared by the presets (torch-free) and the task registry.
+namespace siren {
+
+// Constant-initialised (not std::string) so registries may use them during static initialisation.
+inline constexpr char kImageKind[] = "image";
+inline constexpr char kSdfKind[] = "sdf";
+inline constexpr char kAudioKind[] = "audio";
+inline constexpr char kVideoKind[] = "video";
+inline constexpr char kHelmholtzKind[] = "helmholtz";
+inline constexpr char kWaveKind[] = "wave";
+inline constexpr char kPoissonGradKind[] = "poisson-grad";
+inline constexpr char kPoissonLaplKind[] = "poisson-lapl";
+inline constexpr char kPoissonCompositeKind[] = "poisson-composite";
+
+}  // namespace siren

@@ -3,10 +3,16 @@
 #               render the reconstruction and a 2x super-resolution, print the PSNR
 #   make test   install deps, build, run the whole suite through CTest
 BUILD_DIR ?= build
+FUZZ_BUILD_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 30
+SANITIZE_BUILD_DIR ?= build-asan
+# What `make sanitize` runs: the suite but its long convergence runs (they exercise LibTorch, which is
+# not instrumented, for minutes) and the load test.
+SANITIZE_EXCLUDE ?= CameramanParity|siren_load|siren_prometheus|SirenBeatsRelu|Converges|FullSettings
 BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build demo test bench clean
+.PHONY: all deps configure build demo test fuzz sanitize bench clean
 
 all: build
 
@@ -26,8 +32,26 @@ demo: build
 test: build
 	@SIREN_THREADS=$(JOBS) ctest --test-dir $(BUILD_DIR) --output-on-failure --timeout 900
 
+# libFuzzer + ASan/UBSan over the decoders and SubmitFit's request parsing (tests/fuzz), FUZZ_SECONDS each.
+fuzz: deps
+	@cmake -S . -B $(FUZZ_BUILD_DIR) -G Ninja -DSIREN_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++ \
+	  -DSIREN_FUZZ_SECONDS=$(FUZZ_SECONDS) > $(FUZZ_BUILD_DIR).configure.log 2>&1 \
+	  || (cat $(FUZZ_BUILD_DIR).configure.log; exit 1)
+	@cmake --build $(FUZZ_BUILD_DIR) -j $(JOBS)
+	@ctest --test-dir $(FUZZ_BUILD_DIR) --output-on-failure
+
+# The suite under AddressSanitizer + UndefinedBehaviorSanitizer (our code instrumented, LibTorch not).
+sanitize: deps
+	@cmake -S . -B $(SANITIZE_BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSIREN_SANITIZE=ON \
+	  -DSIREN_BUILD_BENCH=OFF > $(SANITIZE_BUILD_DIR).configure.log 2>&1 \
+	  || (cat $(SANITIZE_BUILD_DIR).configure.log; exit 1)
+	@cmake --build $(SANITIZE_BUILD_DIR) -j $(JOBS)
+	@ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 SIREN_THREADS=$(JOBS) \
+	  ctest --test-dir $(SANITIZE_BUILD_DIR) --output-on-failure --timeout 900 -E '$(SANITIZE_EXCLUDE)'
+
 bench: build
 	@$(BUILD_DIR)/bench/siren-bench
 
 clean:
-	rm -rf $(BUILD_DIR) $(BUILD_DIR).configure.log demo-out
+	rm -rf $(BUILD_DIR) $(BUILD_DIR).configure.log $(FUZZ_BUILD_DIR) $(FUZZ_BUILD_DIR).configure.log \
+	  $(SANITIZE_BUILD_DIR) $(SANITIZE_BUILD_DIR).configure.log demo-out

@@ -1,6 +1,8 @@
 # Every dependency comes from Debian's packages (scripts/install-deps.sh installs them).
 find_package(Threads REQUIRED)
-find_package(Torch REQUIRED)
+if(NOT SIREN_FUZZ)  # the fuzz build covers the torch-free decoders and request parsing
+  find_package(Torch REQUIRED)
+endif()
 find_package(nlohmann_json REQUIRED)
 
 # Debian's per-module OpenCV packages ship no OpenCVConfig.cmake (only libopencv-dev does):
@@ -30,7 +32,7 @@ function(siren_use_fast_allocator target)
   endif()
 endfunction()
 
-if(SIREN_BUILD_SERVICE)
+if(SIREN_BUILD_SERVICE AND NOT SIREN_FUZZ)
   find_package(Protobuf REQUIRED)
   find_package(gRPC CONFIG REQUIRED)
   find_package(spdlog CONFIG REQUIRED)
@@ -38,6 +40,6 @@ if(SIREN_BUILD_SERVICE)
   find_package(CLI11 CONFIG REQUIRED)
   find_package(SQLite3 REQUIRED)  # the job store; CMake's own module -> SQLite::SQLite3
 endif()
-if(SIREN_BUILD_TESTS)
+if(SIREN_BUILD_TESTS AND NOT SIREN_FUZZ)
   find_package(GTest CONFIG REQUIRED)
 endif()

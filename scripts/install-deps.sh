@@ -17,6 +17,9 @@ packages=(
   libcli11-dev nlohmann-json3-dev libsqlite3-dev
   # Tests (openssl: the TLS tests make their certificates with it)
   googletest libgtest-dev libgmock-dev openssl
+  # PyTorch (Debian's, the same LibTorch 1.13): bench/pytorch_eager.py, the paper's way in eager mode,
+  # which the parity tests compare our init and loss curves with and bench/ measures speed-ups against
+  python3-torch
   # Monitoring and deployment checks: a real Prometheus (+ promtool) for the metrics integration test,
   # yamllint for the compose and Kubernetes files
   prometheus yamllint

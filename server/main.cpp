@@ -2,7 +2,11 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <cstdlib>
 #include <iostream>
 #include <string>
@@ -59,6 +63,38 @@ void add_flags(CLI::App& app, ServerOptions& o) {
   app.add_option("--max-query-points-per-message", o.max_query_points_per_message,
                  "Most points in one QueryField message")
       ->capture_default_str();
+  app.add_option("--max-steps", o.max_steps, "Most optimiser steps one fit may ask for")->capture_default_str();
+  app.add_option("--max-parameters", o.max_parameters,
+                 "Largest network one fit may ask for, in trainable parameters (3x256 SIREN: ~198k)")
+      ->capture_default_str();
+  app.add_option("--max-image-pixels", o.input_limits.max_image_pixels,
+                 "Largest image input, width*height; checked from the file's header before decoding")
+      ->capture_default_str();
+  app.add_option("--max-audio-samples", o.input_limits.max_audio_samples, "Longest audio input, in samples")
+      ->capture_default_str();
+  app.add_option("--max-video-voxels", o.input_limits.max_video_voxels,
+                 "Largest video input, frames*height*width after its frame limit and resizing")
+      ->capture_default_str();
+  app.add_option("--max-points", o.input_limits.max_points, "Most points (or mesh vertices) in a point-cloud input")
+      ->capture_default_str();
+}
+
+// OpenCV reads its image-size cap from the environment once, when the library is loaded (before
+// main): to make --max-image-pixels bound what the decoder allocates, set it and start this program
+// again, once. The pid stays the same.
+void apply_image_cap_to_opencv(const siren::InputLimits& limits, char** argv) {
+  const std::string wanted = std::to_string(limits.max_image_pixels);
+  const char* current = std::getenv("OPENCV_IO_MAX_IMAGE_PIXELS");
+  if (current != nullptr && wanted == current) return;
+  if (std::getenv("SIREN_IMAGE_CAP_REEXEC") != nullptr) {
+    spdlog::warn("OpenCV's image-size cap could not be applied; --max-image-pixels is checked after decoding only");
+    return;
+  }
+  setenv("OPENCV_IO_MAX_IMAGE_PIXELS", wanted.c_str(), 1);
+  setenv("SIREN_IMAGE_CAP_REEXEC", "1", 1);
+  execv("/proc/self/exe", argv);
+  spdlog::warn("cannot restart to apply OpenCV's image-size cap ({}); --max-image-pixels is checked after "
+               "decoding only", std::strerror(errno));
 }
 
 // Blocks SIGINT/SIGTERM in this thread and every thread started after, so only sigwait sees them.
@@ -103,6 +139,8 @@ int main(int argc, char** argv) {
     std::cerr << "siren-server: " << e.what() << "\n";
     return 2;
   }
+  apply_image_cap_to_opencv(options.input_limits, argv);
+  unsetenv("SIREN_IMAGE_CAP_REEXEC");  // fits started later need not know
   // run_fit calls configure_threads() itself, which reads $SIREN_THREADS: set it so every fit
   // keeps the --threads choice.
   if (options.threads > 0) setenv("SIREN_THREADS", std::to_string(options.threads).c_str(), 1);

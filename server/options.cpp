@@ -29,6 +29,14 @@ void check_options(const ServerOptions& o) {
   if (o.max_render_pixels < 1) fail("--max-render-pixels must be >= 1");
   if (o.max_query_points_per_message < 1) fail("--max-query-points-per-message must be >= 1");
   if (o.data_dir.empty()) fail("--data-dir must not be empty");
+  if (o.max_steps < 1) fail("--max-steps must be >= 1");
+  if (o.max_parameters < 1) fail("--max-parameters must be >= 1");
+  try {
+    o.input_limits.validate();
+  } catch (const std::exception& e) {
+    fail(std::string("an input limit (--max-image-pixels, --max-audio-samples, --max-video-voxels, --max-points): ") +
+         e.what());
+  }
   if (o.tls_cert.empty() != o.tls_key.empty()) {
     fail(std::string("--tls-cert and --tls-key go together: give both (the server's certificate and its private "
                      "key) to serve TLS, or neither to serve plaintext; only ") +

@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <string>
 
+#include "siren/io/input_limits.h"
+
 namespace siren::server {
 
 struct ServerOptions {
@@ -24,6 +26,10 @@ struct ServerOptions {
   int64_t max_upload_mb = 256;          // input + resume checkpoint of one SubmitFit
   int64_t max_render_pixels = 8192LL * 8192;
   int64_t max_query_points_per_message = 1 << 20;
+  // What one fit may ask for (SubmitFit; RESOURCE_EXHAUSTED beyond) and what its input may decode to.
+  int64_t max_steps = 10'000'000;
+  int64_t max_parameters = int64_t{1} << 26;  // trainable parameters of the network (weights and biases)
+  InputLimits input_limits;
   int max_receive_message_mb = 64;      // one gRPC message; uploads are chunked below this
   int model_cache_size = 4;             // loaded models kept in memory for queries
 

@@ -49,6 +49,7 @@ void Server::Start() {
   const fs::path data_dir = options_.data_dir;
   fs::create_directories(data_dir);
 
+  set_input_limits(options_.input_limits);  // the decoders inside every task check these
   metrics_ = std::make_unique<Metrics>();
   models_ = std::make_unique<ModelStore>((data_dir / "models").string(), options_.model_cache_size);
   models_->scan();

@@ -78,6 +78,23 @@ void check_job_options(const v1::JobOptions& options) {
   }
 }
 
+// The server's own caps on what one fit may ask for, beyond the core's validity checks.
+void check_fit_limits(const FitConfig& config, const ServerOptions& options) {
+  if (config.train.steps > options.max_steps) {
+    throw RpcError(StatusCode::RESOURCE_EXHAUSTED,
+                   "train.steps = " + std::to_string(config.train.steps) + " exceeds this server's limit of " +
+                       std::to_string(options.max_steps) + " (siren-server --max-steps)");
+  }
+  const int64_t parameters = config.model.parameter_count();
+  if (parameters > options.max_parameters) {
+    throw RpcError(StatusCode::RESOURCE_EXHAUSTED,
+                   "the network (" + std::to_string(config.model.hidden_layers) + " hidden layers of " +
+                       std::to_string(config.model.hidden_features) + ") has " + std::to_string(parameters) +
+                       " parameters, more than this server's limit of " + std::to_string(options.max_parameters) +
+                       " (siren-server --max-parameters); use fewer or narrower layers");
+  }
+}
+
 }  // namespace
 
 Status SirenService::SubmitFit(grpc::ServerContext* context, grpc::ServerReader<v1::SubmitFitRequest>* reader,
@@ -89,6 +106,7 @@ Status SirenService::SubmitFit(grpc::ServerContext* context, grpc::ServerReader<
     Upload upload = read_upload(reader, options_.max_upload_bytes());
     check_job_options(upload.job_options);
     const FitConfig config = wire::fit_config_from_proto(upload.spec);
+    check_fit_limits(config, options_);
     *response = jobs_.submit(upload.spec, config, upload.job_options, upload.input, upload.resume_checkpoint);
     return Status::OK;
   });

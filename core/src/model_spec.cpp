@@ -69,4 +69,21 @@ void ModelSpec::validate() const {
                        std::to_string(pe_frequencies));
 }
 
+int64_t ModelSpec::parameter_count() const {
+  constexpr int64_t kRbfCentres = 1024, kMostReferencePeFrequencies = 16;
+  int64_t inputs = in_features, count = 0;
+  if (activation == Activation::ReluPe) {
+    const int64_t frequencies = pe_frequencies > 0 ? pe_frequencies : kMostReferencePeFrequencies;
+    inputs += 2 * in_features * frequencies;
+  } else if (activation == Activation::ReluRbf) {
+    count += kRbfCentres * in_features + kRbfCentres;
+    inputs = kRbfCentres;
+  }
+  const int64_t h = hidden_features;
+  count += inputs * h + h;                       // first layer
+  count += int64_t{hidden_layers} * (h * h + h);  // hidden layers
+  count += h * out_features + out_features;      // last layer
+  return count;
+}
+
 }  // namespace siren

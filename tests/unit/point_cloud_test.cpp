@@ -107,6 +107,18 @@ TEST(PointCloud, BadPlyIsInvalidInput) {
   EXPECT_NE(invalid_input_message([&] { load_oriented_points(bad_index); }).find("refers to vertex 5"),
             std::string::npos);
 
+  // Found by the point_cloud fuzzer: an index or a list length beyond any integer type was converted
+  // to one (undefined behaviour) before it was checked.
+  const std::string face_prefix =
+      "ply\nformat ascii 1.0\nelement vertex 3\nproperty float x\nproperty float y\nproperty float z\n"
+      "element face 1\nproperty list uchar int vertex_indices\nend_header\n0 0 0\n1 0 0\n0 1 0\n";
+  EXPECT_NE(invalid_input_message([&] { load_oriented_points(face_prefix + "3 0 1 2.5e45\n"); })
+                .find("invalid vertex index"),
+            std::string::npos);
+  EXPECT_NE(invalid_input_message([&] { load_oriented_points(face_prefix + "1e300 0 1 2\n"); })
+                .find("invalid list length"),
+            std::string::npos);
+
   const std::string nan_vertex =
       "ply\nformat ascii 1.0\nelement vertex 1\nproperty float x\nproperty float y\nproperty float z\n"
       "property float nx\nproperty float ny\nproperty float nz\nend_header\n0 nan 0 0 0 1\n";

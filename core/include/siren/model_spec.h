@@ -1,5 +1,6 @@
 #pragma once
 // The network family: SIREN and the paper's baselines, as one small config struct (no LibTorch).
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,9 @@ struct ModelSpec {
   int pe_frequencies = 0;
 
   void validate() const;  // throws InvalidInput
+  // Trainable parameters (weights and biases, plus the RBF layer's centres and widths), without
+  // building the network. pe_frequencies 0 counts as the most the reference's rule gives (16).
+  int64_t parameter_count() const;
 };
 
 }  // namespace siren

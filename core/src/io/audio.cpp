@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "siren/errors.h"
+#include "siren/io/input_limits.h"
 
 namespace siren {
 namespace {
@@ -105,9 +106,10 @@ Audio decode_audio(const std::string& input) {
     throw undecodable("the header gives " + std::to_string(info.channels) + " channels at " +
                       std::to_string(info.samplerate) + " Hz");
   if (const std::string truncated = truncation_message(file.get()); !truncated.empty()) throw undecodable(truncated);
-  if (info.frames > kMaxAudioSamples)
-    throw InvalidInput("the audio has " + std::to_string(info.frames) + " samples, more than the limit of " +
-                       std::to_string(kMaxAudioSamples) + "; cut it shorter");
+  const int64_t max_samples = input_limits().max_audio_samples;
+  if (info.frames > max_samples)
+    throw InvalidInput("the audio has " + std::to_string(info.frames) + " samples, more than this server accepts (" +
+                       std::to_string(max_samples) + " at most; siren-server --max-audio-samples); cut it shorter");
 
   Audio audio;
   audio.sample_rate = info.samplerate;
@@ -117,8 +119,9 @@ Audio decode_audio(const std::string& input) {
   for (;;) {
     const sf_count_t got = sf_readf_float(file.get(), block.data(), kReadBlockFrames);
     if (got <= 0) break;
-    if (static_cast<int64_t>(audio.samples.size()) + got > kMaxAudioSamples)
-      throw InvalidInput("the audio has more than " + std::to_string(kMaxAudioSamples) + " samples; cut it shorter");
+    if (static_cast<int64_t>(audio.samples.size()) + got > max_samples)
+      throw InvalidInput("the audio has more than " + std::to_string(max_samples) +
+                         " samples, more than this server accepts (siren-server --max-audio-samples); cut it shorter");
     for (sf_count_t frame = 0; frame < got; ++frame) {
       // The reference averages stereo channels (np.mean in float64); so do we, for any channel count.
       double sum = 0.0;

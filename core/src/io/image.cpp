@@ -8,6 +8,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "siren/errors.h"
+#include "siren/io/input_limits.h"
 
 namespace siren {
 namespace {
@@ -59,6 +60,12 @@ cv::Mat to_mat(const Image& image) {
   return f.clone();
 }
 
+InvalidInput too_large_image_error(const std::string& size = "") {
+  return InvalidInput("the image " + size + "has more pixels than this server accepts (" +
+                      std::to_string(input_limits().max_image_pixels) +
+                      " at most; siren-server --max-image-pixels); resize it first");
+}
+
 }  // namespace
 
 Image decode_image(const std::string& bytes) {
@@ -68,11 +75,15 @@ Image decode_image(const std::string& bytes) {
     const cv::Mat raw(1, static_cast<int>(bytes.size()), CV_8UC1, const_cast<char*>(bytes.data()));
     decoded = cv::imdecode(raw, cv::IMREAD_UNCHANGED);
   } catch (const cv::Exception& e) {
+    // OpenCV's own cap, checked from the header before it allocates (see set_input_limits).
+    if (std::string(e.what()).find("CV_IO_MAX_IMAGE") != std::string::npos) throw too_large_image_error();
     throw InvalidInput(std::string("could not decode the input as an image: ") + e.what());
   }
   if (decoded.empty() || decoded.cols <= 0 || decoded.rows <= 0)
     throw InvalidInput("could not decode the input as an image, or it has no pixels (0x0); "
                        "supported formats: PNG, JPEG, BMP, TIFF, WebP, PPM/PGM");
+  if (int64_t{decoded.cols} * decoded.rows > input_limits().max_image_pixels)
+    throw too_large_image_error(std::to_string(decoded.cols) + "x" + std::to_string(decoded.rows) + " ");
   return from_mat(decoded);
 }
 

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "siren/errors.h"
+#include "siren/io/input_limits.h"
 
 namespace siren {
 namespace {
@@ -320,13 +321,17 @@ PlyGeometry parse_ply(const std::string& bytes) {
           continue;
         }
         const double n = reader.read(p.count_type, element.name, r);
-        if (n < 0) throw InvalidInput("PLY " + element.name + " " + std::to_string(r) + " has a negative list length");
+        // A real polygon has a handful of corners; a count in the billions is a corrupt file, not a face.
+        constexpr double kMaxListLength = 1 << 20;
+        if (n < 0 || n != std::floor(n) || n > kMaxListLength)
+          throw InvalidInput("PLY " + element.name + " " + std::to_string(r) + " has an invalid list length " +
+                             std::to_string(n));
         const bool keep = is_face && static_cast<int>(pi) == ilist;
         if (keep) polygon.clear();
         for (int64_t k = 0; k < static_cast<int64_t>(n); ++k) {
           const double v = reader.read(p.type, element.name, r);
           if (keep) {
-            if (v < 0 || v != std::floor(v))
+            if (v < 0 || v != std::floor(v) || v > static_cast<double>(UINT32_MAX))
               throw InvalidInput("PLY " + element.name + " " + std::to_string(r) + " has an invalid vertex index " +
                                  std::to_string(v));
             polygon.push_back(static_cast<int64_t>(v));
@@ -461,10 +466,20 @@ OrientedPoints load_oriented_points(const std::string& bytes, const PointCloudOp
   bool blank = true;
   for (char c : bytes) blank = blank && is_space(c);
   if (blank) throw InvalidInput("the point cloud is empty");
-  if (!looks_like_ply(bytes)) return parse_xyz(bytes);
+  const int64_t max_points = input_limits().max_points;
+  auto too_many = [max_points](int64_t count, const char* what) {
+    return InvalidInput("the point cloud has " + std::to_string(count) + " " + what + ", more than this server accepts (" +
+                        std::to_string(max_points) + " at most; siren-server --max-points); subsample it first");
+  };
+  if (!looks_like_ply(bytes)) {
+    OrientedPoints points = parse_xyz(bytes);
+    if (points.size() > max_points) throw too_many(points.size(), "points");
+    return points;
+  }
 
   PlyGeometry ply = parse_ply(bytes);
   if (ply.vertex_count() == 0) throw InvalidInput("the PLY file has no vertices");
+  if (ply.vertex_count() > max_points) throw too_many(ply.vertex_count(), "vertices");
   if (!ply.normals.empty()) {
     for (int64_t i = 0; i < ply.vertex_count(); ++i) check_normal(&ply.normals[3 * i], [i] { return "PLY vertex " + std::to_string(i); });
     return OrientedPoints{std::move(ply.positions), std::move(ply.normals)};

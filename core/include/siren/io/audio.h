@@ -14,12 +14,10 @@ struct Audio {
   double duration_seconds() const { return sample_rate > 0 ? double(samples.size()) / sample_rate : 0.0; }
 };
 
-// Longest signal decode_audio accepts (about 25 minutes at 44.1 kHz): bounds memory for compressed inputs.
-constexpr int64_t kMaxAudioSamples = int64_t{1} << 26;
 
 // WAV/FLAC/OGG/AIFF/... bytes -> mono Audio (several channels are averaged, as the reference does for
 // stereo). Throws InvalidInput on empty, undecodable or truncated input, on zero samples, on more than
-// kMaxAudioSamples samples, and on NaN or infinite samples.
+// input_limits().max_audio_samples samples (io/input_limits.h), and on NaN or infinite samples.
 Audio decode_audio(const std::string& bytes);
 // A mono 32-bit float WAV (the format of the paper's gt_bach.wav). Throws InvalidInput for a sample rate
 // outside [1, 2^20] Hz.

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "siren/io/image.h"
+#include "siren/io/input_limits.h"
 
 namespace siren {
 
@@ -25,14 +26,13 @@ struct Video {
   Image frame(int t) const;
 };
 
-// Most voxels (frames x height x width) decode_video keeps: bounds memory (values are 12 bytes a voxel).
-constexpr int64_t kMaxVideoVoxels = int64_t{1} << 26;
 
 struct VideoDecodeOptions {
   int max_frames = 0;  // keep at most this many frames from the start; 0 = all
   int width = 0;       // resize every frame to width x height (area averaging when shrinking); 0 = keep
   int height = 0;
-  int64_t max_voxels = kMaxVideoVoxels;
+  // Most voxels (frames x height x width) to keep: bounds memory (values are 12 bytes a voxel).
+  int64_t max_voxels = input_limits().max_video_voxels;
 };
 
 // AVI/MP4/MKV/WebM/... bytes -> frames. Throws InvalidInput on empty or undecodable bytes, zero frames,

@@ -89,6 +89,11 @@ void add_fit_settings_options(CLI::App& command, const FitConfig& p, FitSettings
                "clip the gradients' global norm to X; 0 = off (the paper does not clip)" +
                    preset(number(p.train.clip_grad_norm)))
       ->type_name("X")->group(training);
+  add_optional(command, "--fused-sine", s.fused_sine_layers,
+               "speed only: each sine layer as one fused step (one GEMM, one sin/cos pass) where no loss "
+               "differentiates the field; same results up to float rounding; off = the reference's "
+               "separate ops (default: on)")
+      ->type_name("on|off")->group(training);
 }
 
 }  // namespace siren::cli

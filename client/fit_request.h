@@ -27,6 +27,7 @@ struct FitSettings {
   std::optional<uint64_t> seed;
   std::optional<int64_t> checkpoint_every;
   std::optional<double> clip_grad_norm;
+  std::optional<bool> fused_sine_layers;
 };
 
 struct FitRequest {

@@ -19,6 +19,9 @@ target_link_libraries(siren_opencv INTERFACE ${SIREN_OPENCV_LIBS})
 
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(SNDFILE REQUIRED IMPORTED_TARGET sndfile)
+if(NOT SIREN_FUZZ)
+  pkg_check_modules(SLEEF REQUIRED IMPORTED_TARGET sleef)  # vectorised sin/cos for the sine layers
+endif()
 
 if(SIREN_USE_TCMALLOC)
   find_library(TCMALLOC_LIB NAMES tcmalloc_minimal tcmalloc)

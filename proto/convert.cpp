@@ -94,6 +94,7 @@ void apply_train_settings(const v1::TrainSettings& t, TrainOptions& train) {
   if (t.has_seed()) train.seed = t.seed();
   if (t.has_checkpoint_every()) train.checkpoint_every = t.checkpoint_every();
   if (t.has_clip_grad_norm()) train.clip_grad_norm = t.clip_grad_norm();
+  if (t.has_fused_sine_layers()) train.fused_sine_layers = t.fused_sine_layers();
 }
 
 }  // namespace
@@ -145,6 +146,7 @@ v1::FitSpec fit_spec_to_proto(const FitConfig& config) {
   t->set_seed(config.train.seed);
   t->set_checkpoint_every(config.train.checkpoint_every);
   t->set_clip_grad_norm(config.train.clip_grad_norm);
+  t->set_fused_sine_layers(config.train.fused_sine_layers);
   return spec;
 }
 

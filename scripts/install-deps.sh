@@ -7,6 +7,8 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git
   # LibTorch (CPU) with a fast BLAS and allocator: Debian's default reference BLAS is ~30x slower.
   libtorch-dev libblis4-openmp libgoogle-perftools-dev
+  # SLEEF (LibTorch's own vector math library): the fused sine layers' sin/cos kernel
+  libsleef-dev
   # RPC and logging
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libspdlog-dev prometheus-cpp-dev

@@ -63,6 +63,9 @@ void add_flags(CLI::App& app, ServerOptions& o) {
   app.add_option("--max-query-points-per-message", o.max_query_points_per_message,
                  "Most points in one QueryField message")
       ->capture_default_str();
+  app.add_option("--max-receive-message-mb", o.max_receive_message_mb,
+                 "Largest single gRPC message the server accepts, MiB (uploads and queries come in chunks below it)")
+      ->check(CLI::Range(1, 2047))->capture_default_str();
   app.add_option("--max-steps", o.max_steps, "Most optimiser steps one fit may ask for")->capture_default_str();
   app.add_option("--max-parameters", o.max_parameters,
                  "Largest network one fit may ask for, in trainable parameters (3x256 SIREN: ~198k)")

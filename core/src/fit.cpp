@@ -51,6 +51,7 @@ FitResult run_fit(const FitConfig& config, const std::string& input_bytes, const
   // The global seed fixes the initialisation, the trainer's own generator the batch sampling.
   torch::manual_seed(config.train.seed);
   FieldNetwork network(prepared.info.config.model);
+  network->set_fused_sine_layers(config.train.fused_sine_layers);
   network->to(device);
   prepared.task->to(device);
 

@@ -25,6 +25,7 @@ std::string FitConfig::to_json() const {
                 {"seed", train.seed},
                 {"checkpoint_every", train.checkpoint_every},
                 {"clip_grad_norm", train.clip_grad_norm},
+                {"fused_sine_layers", train.fused_sine_layers},
                 {"device", train.device}};
   return j.dump();
 }
@@ -51,6 +52,7 @@ FitConfig FitConfig::from_json(const std::string& text) {
     c.train.seed = t.at("seed").get<uint64_t>();
     c.train.checkpoint_every = t.at("checkpoint_every").get<int64_t>();
     c.train.clip_grad_norm = t.at("clip_grad_norm").get<double>();
+    c.train.fused_sine_layers = t.value("fused_sine_layers", true);  // absent in checkpoints before it existed
     c.train.device = t.at("device").get<std::string>();
     return c;
   } catch (const json::exception& e) {

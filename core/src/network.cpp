@@ -1,6 +1,7 @@
 #include "siren/network.h"
 
 #include "siren/init.h"
+#include "siren/sine_layer.h"
 
 namespace siren {
 
@@ -59,7 +60,15 @@ torch::Tensor FieldNetworkImpl::encode(const torch::Tensor& coords) {
 torch::Tensor FieldNetworkImpl::forward(const torch::Tensor& coords) {
   torch::Tensor h = encode(coords);
   const size_t last = layers_.size() - 1;
-  for (size_t i = 0; i < last; ++i) h = activate(layers_[i]->forward(h), i);
+  // The fused layers have no second derivative: only when nothing differentiates w.r.t. the coordinates.
+  const bool fused = fused_sine_layers_ && spec_.activation == Activation::Sine && !coords.requires_grad();
+  for (size_t i = 0; i < last; ++i) {
+    if (fused) {
+      h = fused_sine_linear(h, layers_[i]->weight, layers_[i]->bias, i == 0 ? spec_.first_omega0 : spec_.hidden_omega0);
+    } else {
+      h = activate(layers_[i]->forward(h), i);
+    }
+  }
   return layers_[last]->forward(h);
 }
 

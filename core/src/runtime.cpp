@@ -25,6 +25,23 @@ void configure_blas_threads(int threads) {
   if (auto set = reinterpret_cast<SetThreads>(::dlsym(RTLD_DEFAULT, "bli_thread_set_num_threads"))) set(threads);
 }
 
+// BLIS picks its kernels from the CPU's vendor and family, and the BLIS of Debian bookworm (0.9) does not
+// know CPUs newer than it (AMD Zen 5, family 0x1A, among them): it falls back to its portable C kernels,
+// 5x slower than its AVX-512 ones on the same machine (bench/RESULTS.md). Where the CPU has the AVX-512
+// subsets BLIS's "skx" kernels use, ask for them; BLIS reads BLIS_ARCH_TYPE once, at its first call, so
+// this runs when the library loads. An explicit BLIS_ARCH_TYPE is left alone.
+constexpr const char* kBlisSkylakeXArch = "0";  // BLIS's arch_t id of "skx" (0.9: the first entry)
+
+bool configure_blas_kernels() {
+  __builtin_cpu_init();
+  const bool avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+                      __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl");
+  if (avx512) ::setenv("BLIS_ARCH_TYPE", kBlisSkylakeXArch, /*overwrite=*/0);
+  return avx512;
+}
+
+const bool kBlasKernelsConfigured = configure_blas_kernels();
+
 }  // namespace
 
 void configure_threads(int threads) {
@@ -36,6 +53,7 @@ void configure_threads(int threads) {
   }
   if (threads <= 0) threads = static_cast<int>(std::thread::hardware_concurrency());
   if (threads <= 0) threads = 1;
+  (void)kBlasKernelsConfigured;
   if (at::get_num_threads() != threads) at::set_num_threads(threads);
   configure_blas_threads(threads);
 }

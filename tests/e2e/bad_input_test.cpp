@@ -75,5 +75,27 @@ TEST_F(E2ETest, UnreachableServerIsAnRpcError) {
   EXPECT_TRUE(contains(result.err, "error: UNAVAILABLE")) << result.err;
 }
 
+// The real server applies --max-image-pixels to OpenCV's decoder (it restarts itself once with the cap
+// in the environment, which OpenCV reads only when it loads): an image over the cap is refused from
+// its header, with the flag named, and the server keeps serving.
+class E2EImageCapTest : public E2ETest {
+ protected:
+  std::vector<std::string> extra_server_args() const override { return {"--max-image-pixels", "1000"}; }
+};
+
+TEST_F(E2EImageCapTest, ImagesOverTheServersPixelCapAreRefused) {
+  const std::string big = write_image("big.png", synthetic_image(40, 40));  // 1600 pixels
+  const ProcessResult refused = siren({"fit", "image", big, "--steps", "5"});
+  EXPECT_EQ(refused.exit_code, 1) << refused.err;
+  EXPECT_TRUE(contains(refused.err, "INVALID_ARGUMENT")) << refused.err;
+  EXPECT_TRUE(contains(refused.err, "--max-image-pixels")) << refused.err;
+  // Refused by OpenCV from the header (the message has no decoded size), not after decoding.
+  EXPECT_FALSE(contains(refused.err, "40x40")) << refused.err;
+
+  const std::string small = write_image("small.png", synthetic_image(16, 16));
+  const ProcessResult fitted = siren({"fit", "image", small, "--steps", "3", "--hidden", "16"});
+  EXPECT_EQ(fitted.exit_code, 0) << fitted.err;
+}
+
 }  // namespace
 }  // namespace siren::e2e

@@ -78,6 +78,10 @@ TEST(ServiceJobControl, PausedFitResumesAcrossARestartToTheUninterruptedResult) 
     ASSERT_TRUE(submitted.status.ok()) << submitted.status.error_message();
     job_id = submitted.job.job_id();
     ASSERT_EQ(wait_for_state(server.stub(), job_id, v1::JOB_STATE_RUNNING, 30s).state(), v1::JOB_STATE_RUNNING);
+    // Pause mid-fit, not before the first update (a slow machine may still be building the task).
+    const auto deadline = std::chrono::steady_clock::now() + 60s;
+    while (get_job(server.stub(), job_id).progress().step() < 1 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(10ms);
 
     // A watcher sees the pause end its stream.
     grpc::ClientContext watch_context;

@@ -22,6 +22,10 @@ class FieldNetworkImpl : public torch::nn::Module {
   std::vector<torch::Tensor> forward_with_activations(const torch::Tensor& coords);
 
   const ModelSpec& spec() const { return spec_; }
+  // Sine layers as one fused autograd node each (sine_layer.h) whenever the coordinates do not require
+  // grad; on by default. Off: the reference's separate linear, scale and sin ops everywhere.
+  void set_fused_sine_layers(bool fused) { fused_sine_layers_ = fused; }
+  bool fused_sine_layers() const { return fused_sine_layers_; }
   int64_t parameter_count() const;
   std::vector<torch::nn::Linear>& layers() { return layers_; }
 
@@ -30,6 +34,7 @@ class FieldNetworkImpl : public torch::nn::Module {
   torch::Tensor encode(const torch::Tensor& coords);
 
   ModelSpec spec_;
+  bool fused_sine_layers_ = true;
   PositionalEncoding encoding_{nullptr};
   RbfLayer rbf_{nullptr};
   std::vector<torch::nn::Linear> layers_;

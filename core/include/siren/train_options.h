@@ -12,6 +12,9 @@ struct TrainOptions {
   uint64_t seed = 0;
   int64_t checkpoint_every = 100; // 0 = only the final checkpoint
   double clip_grad_norm = 0.0;    // 0 = off
+  // Speed, not semantics: each sine layer as one fused node (sine_layer.h) where no loss differentiates
+  // w.r.t. the coordinates. Same results up to float rounding; bench/RESULTS.md has its figures.
+  bool fused_sine_layers = true;
   std::string device = "auto";    // auto | cpu | cuda | cuda:N
 
   void validate() const;  // throws InvalidInput

@@ -1,0 +1,22 @@
+#pragma once
+// The sine layer's one elementwise pass: from the scaled pre-activation z = ω0·(Wx + b), the
+// activation sin(z) (written over z) and the derivative factor ω0·cos(z) the backward pass needs,
+// computed together (SLEEF's vectorised sincos, 1-ULP accuracy like ATen's own sin/cos). Dispatched at
+// run time to AVX-512 or AVX2 kernels where the CPU has them, scalar otherwise; parallel over chunks.
+// No LibTorch here.
+#include <cstdint>
+
+namespace siren::kernels {
+
+// z[i] <- sin(z[i]); cos_out[i] <- cos_scale * cos(z[i]) (the original z[i]), for i < n.
+void sine_cosine_inplace(float* z, float* cos_out, int64_t n, float cos_scale);
+
+// The instruction set the kernel runs with on this machine: "avx512", "avx2" or "scalar".
+const char* sine_cosine_isa();
+
+namespace detail {
+void sine_cosine_avx512(float* z, float* cos_out, int64_t n, float cos_scale);
+void sine_cosine_avx2(float* z, float* cos_out, int64_t n, float cos_scale);
+}  // namespace detail
+
+}  // namespace siren::kernels

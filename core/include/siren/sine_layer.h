@@ -1,0 +1,19 @@
+#pragma once
+// The fused sine layer: sin(ω0·(x Wᵀ + b)) as one autograd node instead of four (linear, scale, sin
+// and the cos its backward needs). The forward pass folds ω0 into the GEMM (one addmm) and computes
+// sin and ω0·cos in one elementwise pass (kernels/sine_cosine.h); the backward pass is one elementwise
+// product and the weight/input GEMMs. Same function as the reference's layer up to float rounding
+// (ω0·x·Wᵀ + ω0·b is summed in another order than ω0·(x·Wᵀ + b)).
+//
+// First-order only: its backward is not itself differentiable, so it must not be used where a loss
+// differentiates the output with respect to the input (Poisson, SDF, PDEs). FieldNetwork only uses it
+// when the coordinates do not require grad; the backward refuses to run under create_graph.
+#include <torch/torch.h>
+
+namespace siren {
+
+// x (N, in), weight (out, in), bias (out) -> (N, out).
+torch::Tensor fused_sine_linear(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias,
+                                double omega0);
+
+}  // namespace siren

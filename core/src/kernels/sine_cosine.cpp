@@ -1,0 +1,50 @@
+#include "siren/kernels/sine_cosine.h"
+
+#include <ATen/Parallel.h>
+#include <sleef.h>
+
+namespace siren::kernels {
+namespace {
+
+using Kernel = void (*)(float*, float*, int64_t, float);
+
+void sine_cosine_scalar(float* z, float* cos_out, int64_t n, float cos_scale) {
+  for (int64_t i = 0; i < n; ++i) {
+    const Sleef_float2 sc = Sleef_sincosf_u10(z[i]);
+    z[i] = sc.x;
+    cos_out[i] = cos_scale * sc.y;
+  }
+}
+
+struct Dispatch {
+  Kernel kernel;
+  const char* isa;
+};
+
+Dispatch choose() {
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f")) return {detail::sine_cosine_avx512, "avx512"};
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return {detail::sine_cosine_avx2, "avx2"};
+  return {sine_cosine_scalar, "scalar"};
+}
+
+const Dispatch& dispatch() {
+  static const Dispatch chosen = choose();
+  return chosen;
+}
+
+// Large enough that a chunk amortises the thread hand-off, small enough to split a 256-wide layer.
+constexpr int64_t kGrain = 1 << 15;
+
+}  // namespace
+
+void sine_cosine_inplace(float* z, float* cos_out, int64_t n, float cos_scale) {
+  const Kernel kernel = dispatch().kernel;
+  at::parallel_for(0, n, kGrain, [&](int64_t begin, int64_t end) {
+    kernel(z + begin, cos_out + begin, end - begin, cos_scale);
+  });
+}
+
+const char* sine_cosine_isa() { return dispatch().isa; }
+
+}  // namespace siren::kernels

@@ -1,0 +1,26 @@
+// Compiled with -mavx512f (core/CMakeLists.txt); called only on CPUs that have it.
+#include <immintrin.h>
+#include <sleef.h>
+
+#include <cmath>
+
+#include "siren/kernels/sine_cosine.h"
+
+namespace siren::kernels::detail {
+
+void sine_cosine_avx512(float* z, float* cos_out, int64_t n, float cos_scale) {
+  const __m512 scale = _mm512_set1_ps(cos_scale);
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const Sleef___m512_2 sc = Sleef_sincosf16_u10avx512f(_mm512_loadu_ps(z + i));
+    _mm512_storeu_ps(z + i, sc.x);
+    _mm512_storeu_ps(cos_out + i, _mm512_mul_ps(sc.y, scale));
+  }
+  for (; i < n; ++i) {
+    const Sleef_float2 sc = Sleef_sincosf_u10(z[i]);
+    z[i] = sc.x;
+    cos_out[i] = cos_scale * sc.y;
+  }
+}
+
+}  // namespace siren::kernels::detail

@@ -1,0 +1,63 @@
+#include "siren/sine_layer.h"
+
+#include "siren/kernels/sine_cosine.h"
+
+namespace siren {
+namespace {
+
+using torch::autograd::AutogradContext;
+using torch::autograd::tensor_list;
+
+// sin and ω0·cos of z (which is overwritten with the sine) in one pass where the kernel runs (CPU
+// float32), two ATen kernels elsewhere (CUDA, other dtypes).
+torch::Tensor sine_and_scaled_cosine_(torch::Tensor& z, double omega0) {
+  if (z.device().is_cpu() && z.scalar_type() == torch::kFloat32 && z.is_contiguous()) {
+    torch::Tensor cosine = torch::empty_like(z);
+    kernels::sine_cosine_inplace(z.data_ptr<float>(), cosine.data_ptr<float>(), z.numel(), static_cast<float>(omega0));
+    return cosine;
+  }
+  torch::Tensor cosine = torch::cos(z).mul_(omega0);
+  z.sin_();
+  return cosine;
+}
+
+struct FusedSineLinear : public torch::autograd::Function<FusedSineLinear> {
+  static torch::Tensor forward(AutogradContext* ctx, const torch::Tensor& x, const torch::Tensor& weight,
+                               const torch::Tensor& bias, double omega0) {
+    // z = ω0·b + ω0·(x Wᵀ) in one GEMM call.
+    torch::Tensor z = torch::addmm(bias, x, weight.t(), /*beta=*/omega0, /*alpha=*/omega0);
+    torch::Tensor scaled_cosine = sine_and_scaled_cosine_(z, omega0);
+    ctx->save_for_backward({x, weight, scaled_cosine});
+    return z;
+  }
+
+  static tensor_list backward(AutogradContext* ctx, tensor_list grad_outputs) {
+    TORCH_CHECK(!torch::GradMode::is_enabled(),
+                "the fused sine layer has no second derivative; input derivatives (create_graph) need the "
+                "autograd layers (FieldNetwork uses them whenever the coordinates require grad)");
+    const auto saved = ctx->get_saved_variables();
+    const torch::Tensor& x = saved[0];
+    const torch::Tensor& weight = saved[1];
+    const torch::Tensor& scaled_cosine = saved[2];
+    // d loss / d pre-activation (before the ω0 scale): grad ⊙ ω0·cos(z).
+    const torch::Tensor grad_pre = grad_outputs[0] * scaled_cosine;
+    torch::Tensor grad_x, grad_weight, grad_bias;
+    if (ctx->needs_input_grad(0)) grad_x = torch::mm(grad_pre, weight);
+    if (ctx->needs_input_grad(1)) grad_weight = torch::mm(grad_pre.t(), x);
+    if (ctx->needs_input_grad(2)) grad_bias = grad_pre.sum(0);
+    return {grad_x, grad_weight, grad_bias, torch::Tensor()};
+  }
+};
+
+}  // namespace
+
+torch::Tensor fused_sine_linear(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias,
+                                double omega0) {
+  if (!torch::GradMode::is_enabled() || !(x.requires_grad() || weight.requires_grad() || bias.requires_grad())) {
+    // Inference (queries, renders, evaluation): the sine alone, no cosine to keep.
+    return torch::addmm(bias, x, weight.t(), omega0, omega0).sin_();
+  }
+  return FusedSineLinear::apply(x, weight, bias, omega0);
+}
+
+}  // namespace siren

@@ -10,7 +10,7 @@ zero_grad / forward / loss / backward / step, as training.py does it.
 Run it with Debian's python3-torch (/usr/bin/python3; the same LibTorch 1.13 siren links).
 
   pytorch_eager.py time WORKLOAD [--size N] [--points N] [--channels C] [--repeats R] [--threads T]
-      WORKLOAD: image | sdf | poisson-lapl | query. Prints one JSON line: median/min/max ms.
+      WORKLOAD: image | sdf | poisson-lapl | query | mesh. Prints one JSON line: median/min/max ms.
   pytorch_eager.py fit-image --image PNG [--steps 200] [--seed 0] [--report 50,100,200]
       The official image fit; prints one JSON line per reported step (k updates done: PSNR, loss).
   pytorch_eager.py dump-init --seed S --in-features D --out-features C --out FILE [--hidden 256 --layers 3]
@@ -154,7 +154,25 @@ def query_pass(args):
     return run
 
 
-WORKLOADS = {'image': image_step, 'sdf': sdf_step, 'poisson-lapl': poisson_lapl_step, 'query': query_pass}
+def mesh_grid_pass(args):
+    """sdf_meshing.create_mesh's evaluation: the N^3 grid over [-1, 1]^3 in chunks of 262,144 points
+    (its marching cubes, skimage's, comes on top and is not timed: a lower bound on the reference)."""
+    n = args.size
+    net = siren_network(3, 1)
+    axis = torch.linspace(-1, 1, n)
+
+    def run():
+        with torch.no_grad():
+            total = n ** 3
+            for start in range(0, total, 262144):
+                index = torch.arange(start, min(start + 262144, total))
+                coords = torch.stack([axis[index // (n * n)], axis[(index // n) % n], axis[index % n]], -1)
+                net(coords)
+    return run
+
+
+WORKLOADS = {'image': image_step, 'sdf': sdf_step, 'poisson-lapl': poisson_lapl_step, 'query': query_pass,
+             'mesh': mesh_grid_pass}
 
 
 def time_workload(args):
@@ -253,7 +271,7 @@ def main():
     sub = parser.add_subparsers(dest='command', required=True)
     t = sub.add_parser('time')
     t.add_argument('workload', choices=sorted(WORKLOADS))
-    t.add_argument('--size', type=int, default=256, help='grid side for image / poisson-lapl')
+    t.add_argument('--size', type=int, default=256, help='grid side for image / poisson-lapl / mesh')
     t.add_argument('--points', type=int, default=250000, help='sdf: on-surface points (as many off); query: points')
     t.add_argument('--channels', type=int, default=1)
     t.add_argument('--repeats', type=int, default=5)

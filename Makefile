@@ -42,7 +42,7 @@ fuzz: deps
 
 # The suite under AddressSanitizer + UndefinedBehaviorSanitizer (our code instrumented, LibTorch not).
 sanitize: deps
-	@cmake -S . -B $(SANITIZE_BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSIREN_SANITIZE=ON \
+	@cmake -S . -B $(SANITIZE_BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release -DSIREN_SANITIZE=ON \
 	  -DSIREN_BUILD_BENCH=OFF > $(SANITIZE_BUILD_DIR).configure.log 2>&1 \
 	  || (cat $(SANITIZE_BUILD_DIR).configure.log; exit 1)
 	@cmake --build $(SANITIZE_BUILD_DIR) -j $(JOBS)

@@ -30,6 +30,16 @@ std::string tcmalloc_path() {
   return "";
 }
 
+std::string same_blas(int threads) {
+  const char* arch = std::getenv("BLIS_ARCH_TYPE");  // set by siren's runtime where it chose kernels
+  return std::string("BLIS_NUM_THREADS=") + std::to_string(threads) +
+         (arch ? std::string(" BLIS_ARCH_TYPE=") + arch : std::string());
+}
+
+std::string script_command(const std::string& env, const std::string& args, int threads) {
+  return env + " " + kPython + " " + script() + " --threads " + std::to_string(threads) + " " + args + " 2>&1";
+}
+
 }  // namespace
 
 bool eager_available(std::string* why) {
@@ -43,24 +53,27 @@ bool eager_available(std::string* why) {
   return status == 0;
 }
 
+std::string run_eager_script(const std::string& args, int threads, int* status) {
+  const std::string tcmalloc = tcmalloc_path();
+  const std::string env = "env " + same_blas(threads) + (tcmalloc.empty() ? "" : " LD_PRELOAD=" + tcmalloc);
+  return run(script_command(env, args, threads), status);
+}
+
 std::vector<EagerRun> run_eager(const std::string& workload, const std::string& args, int threads, int repeats) {
-  const char* arch = std::getenv("BLIS_ARCH_TYPE");  // set by siren's runtime where it chose kernels
-  const std::string same_blas = std::string("BLIS_NUM_THREADS=") + std::to_string(threads) +
-                                (arch ? std::string(" BLIS_ARCH_TYPE=") + arch : std::string());
   std::vector<std::pair<std::string, std::string>> environments = {
       {"as installed", "env -u BLIS_NUM_THREADS -u BLIS_ARCH_TYPE -u LD_PRELOAD"},
-      {"same BLAS", "env -u LD_PRELOAD " + same_blas}};
+      {"same BLAS", "env -u LD_PRELOAD " + same_blas(threads)}};
   if (const std::string tcmalloc = tcmalloc_path(); !tcmalloc.empty())
-    environments.push_back({"same BLAS + tcmalloc", "env " + same_blas + " LD_PRELOAD=" + tcmalloc});
+    environments.push_back({"same BLAS + tcmalloc", "env " + same_blas(threads) + " LD_PRELOAD=" + tcmalloc});
 
   std::vector<EagerRun> runs;
   for (const auto& [name, env] : environments) {
     EagerRun r;
     r.environment = name;
-    const std::string command = env + " " + kPython + " " + script() + " --threads " + std::to_string(threads) +
-                                " time " + workload + " " + args + " --repeats " + std::to_string(repeats) + " 2>&1";
     int status = 0;
-    const std::string out = run(command, &status);
+    const std::string out =
+        run(script_command(env, "time " + workload + " " + args + " --repeats " + std::to_string(repeats), threads),
+            &status);
     try {
       if (status != 0) throw std::runtime_error("exit status " + std::to_string(status));
       const auto j = nlohmann::json::parse(out.substr(out.rfind('{')));

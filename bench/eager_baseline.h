@@ -25,4 +25,8 @@ bool eager_available(std::string* why);
 // `args`: the script's `time` arguments after the workload name, e.g. "--size 256 --channels 3".
 std::vector<EagerRun> run_eager(const std::string& workload, const std::string& args, int threads, int repeats);
 
+// The fastest environment ("same BLAS + tcmalloc") for runs whose figures, not times, matter.
+// Returns the script's stdout (and stderr) for `args`; *status is its exit status.
+std::string run_eager_script(const std::string& args, int threads, int* status);
+
 }  // namespace siren::bench

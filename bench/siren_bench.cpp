@@ -13,7 +13,9 @@
 #include <vector>
 
 #include "eager_baseline.h"
+#ifdef SIREN_HAVE_SLEEF
 #include "siren/kernels/sine_cosine.h"
+#endif
 #include "siren/runtime.h"
 #include "workloads.h"
 
@@ -109,9 +111,13 @@ int main(int argc, char** argv) {
   Args args = parse(argc, argv);
   siren::configure_threads();
   const char* arch = std::getenv("BLIS_ARCH_TYPE");
+#ifdef SIREN_HAVE_SLEEF
+  const char* kernel = siren::kernels::sine_cosine_isa();
+#else
+  const char* kernel = "ATen (built without SLEEF)";
+#endif
   std::printf("siren-bench: %d threads, BLIS_ARCH_TYPE=%s, sine kernel %s, fused sine layers %s\n",
-              at::get_num_threads(), arch ? arch : "(BLIS chooses)", siren::kernels::sine_cosine_isa(),
-              args.fused ? "on" : "off");
+              at::get_num_threads(), arch ? arch : "(BLIS chooses)", kernel, args.fused ? "on" : "off");
   std::string why;
   if (args.eager && !eager_available(&why)) {
     std::printf("no eager baseline: %s\n", why.c_str());
@@ -150,8 +156,8 @@ int main(int argc, char** argv) {
         const std::string rs = std::to_string(r);
         report(args, "mesh, resolution " + rs + "^3 (evaluate the grid + marching tetrahedra + PLY)", m.timing, flop,
                "mesh", "--size " + rs);
-        std::printf("  siren: peak host memory +%.0f MiB during the export, PLY %.1f MB\n", m.peak_rss_growth_mib,
-                    m.ply_bytes / 1e6);
+        std::printf("  siren: peak host memory %.0f MiB during the export (%.0f MiB before it), PLY %.1f MB\n",
+                    m.peak_rss_mib, m.rss_before_mib, m.ply_bytes / 1e6);
       }
     } else {
       std::fprintf(stderr, "unknown workload %s\n", w.c_str());

@@ -130,7 +130,8 @@ MeshFigures mesh(int resolution, int repeats) {
                  [&](const std::string& piece) { bytes += static_cast<int64_t>(piece.size()); },
                  int64_t{1} << 30);
     ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
-    figures.peak_rss_growth_mib = std::max(figures.peak_rss_growth_mib, (status_kib("VmHWM:") - before) / 1024.0);
+    figures.rss_before_mib = before / 1024.0;
+    figures.peak_rss_mib = std::max(figures.peak_rss_mib, status_kib("VmHWM:") / 1024.0);
     figures.ply_bytes = bytes;
   }
   figures.timing = summarize(ms);

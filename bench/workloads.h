@@ -21,7 +21,8 @@ Timing query(int64_t points, int repeats);  // one call over all points
 
 struct MeshFigures {
   Timing timing;
-  double peak_rss_growth_mib = 0;  // process high-water mark during the export, above the level before it
+  double peak_rss_mib = 0;         // the process's high-water mark during the export (VmHWM)
+  double rss_before_mib = 0;       // its resident memory just before (model, libraries, caches)
   int64_t ply_bytes = 0;
 };
 MeshFigures mesh(int resolution, int repeats);

@@ -20,7 +20,9 @@ target_link_libraries(siren_opencv INTERFACE ${SIREN_OPENCV_LIBS})
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(SNDFILE REQUIRED IMPORTED_TARGET sndfile)
 if(NOT SIREN_FUZZ)
-  pkg_check_modules(SLEEF REQUIRED IMPORTED_TARGET sleef)  # vectorised sin/cos for the sine layers
+  # Vectorised sin/cos for the fused sine layers (libsleef-dev). Optional: without it (e.g. a LibTorch
+  # from a PyTorch wheel on a GPU machine) the fused layers use two ATen kernels instead of one pass.
+  pkg_check_modules(SLEEF IMPORTED_TARGET sleef)
 endif()
 
 if(SIREN_USE_TCMALLOC)

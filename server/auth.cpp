@@ -1,5 +1,16 @@
 #include "auth.h"
 
+#include <sys/stat.h>
+
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+
+#include "siren/io/files.h"
+
 namespace siren::server {
 namespace {
 
@@ -28,6 +39,34 @@ grpc::Status TokenAuth::check(const grpc::ServerContext& context) const {
     return {grpc::StatusCode::UNAUTHENTICATED, "invalid token in 'authorization' metadata"};
   }
   return grpc::Status::OK;
+}
+
+std::string load_or_create_token(const std::string& path) {
+  if (std::ifstream in{path}) {
+    std::string token;
+    std::getline(in, token);
+    while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back()))) token.pop_back();
+    if (token.empty()) throw std::runtime_error(path + " is empty; delete it to have a new token made");
+    return token;
+  }
+  std::random_device random;  // the kernel's CSPRNG (/dev/urandom)
+  std::ostringstream hex;
+  for (int i = 0; i < 8; ++i) {
+    hex.width(8);
+    hex.fill('0');
+    hex << std::hex << random();
+  }
+  const std::string token = hex.str();
+  const mode_t previous = ::umask(077);  // the file is created owner-only, never readable by others
+  try {
+    write_file_atomically(path, token + "\n");
+  } catch (...) {
+    ::umask(previous);
+    throw;
+  }
+  ::umask(previous);
+  std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  return token;
 }
 
 }  // namespace siren::server

@@ -19,4 +19,9 @@ class TokenAuth {
   std::string token_;
 };
 
+// The token of a server that listens beyond loopback and was given none: read from `path`, or made
+// (256 random bits, hex) and written there, readable by its owner only, on the first start.
+// Throws std::runtime_error if the file can be neither read nor written.
+std::string load_or_create_token(const std::string& path);
+
 }  // namespace siren::server

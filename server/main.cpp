@@ -21,7 +21,7 @@ namespace {
 using siren::server::ServerOptions;
 
 void add_flags(CLI::App& app, ServerOptions& o) {
-  app.add_option("--host", o.host, "Address to listen on. Anything but loopback requires --token")
+  app.add_option("--host", o.host, "Address to listen on. Beyond loopback every RPC needs a token: --token, or one made at the first start and kept in DATA_DIR/token")
       ->capture_default_str();
   app.add_option("--port", o.port, "gRPC port; 0 = any free port (see --port-file)")->capture_default_str();
   app.add_option("--port-file", o.port_file, "Write the port actually bound to this file once listening");

@@ -14,11 +14,6 @@ bool is_loopback_host(const std::string& host) {
 
 void check_options(const ServerOptions& o) {
   auto fail = [](const std::string& message) { throw std::invalid_argument(message); };
-  if (!is_loopback_host(o.host) && o.token.empty()) {
-    fail("refusing to listen on non-loopback host '" + o.host +
-         "' without a token: anyone who can reach it could run fits. Set --token or SIREN_TOKEN, "
-         "or use --host 127.0.0.1");
-  }
   if (o.port < 0 || o.port > 65535) fail("--port must be in [0, 65535]");
   if (o.metrics_port < 0 || o.metrics_port > 65535) fail("--metrics-port must be in [0, 65535]");
   if (o.metrics_port != 0 && o.metrics_port == o.port) fail("--metrics-port must differ from --port");

@@ -6,6 +6,7 @@
 #include <grpcpp/server_builder.h>
 #include <spdlog/spdlog.h>
 
+#include <cstdio>
 #include <filesystem>
 
 #include "auth.h"
@@ -56,6 +57,14 @@ void Server::Start() {
   jobs_ = std::make_unique<JobManager>((data_dir / "jobs").string(), options_.workers, options_.max_queued,
                                      *models_, *metrics_);
   jobs_->start();
+  if (options_.token.empty() && !is_loopback_host(options_.host)) {
+    // Anyone who can reach a non-loopback address could run fits: never serve it without a token.
+    const std::string path = (data_dir / "token").string();
+    options_.token = load_or_create_token(path);
+    spdlog::warn("listening beyond loopback ({}) without --token: every RPC needs the token in {} "
+                 "(clients: siren --token \"$(cat {})\" or SIREN_TOKEN)", options_.host, path, path);
+    std::fprintf(stderr, "siren-server access token: %s\n", options_.token.c_str());
+  }
   auth_ = std::make_unique<TokenAuth>(options_.token);
   guard_ = std::make_unique<RpcGuard>(*auth_, *metrics_);
   service_ = std::make_unique<SirenService>(options_, *jobs_, *models_, *guard_);

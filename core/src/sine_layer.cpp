@@ -1,6 +1,8 @@
 #include "siren/sine_layer.h"
 
+#ifdef SIREN_HAVE_SLEEF
 #include "siren/kernels/sine_cosine.h"
+#endif
 
 namespace siren {
 namespace {
@@ -11,11 +13,13 @@ using torch::autograd::tensor_list;
 // sin and ω0·cos of z (which is overwritten with the sine) in one pass where the kernel runs (CPU
 // float32), two ATen kernels elsewhere (CUDA, other dtypes).
 torch::Tensor sine_and_scaled_cosine_(torch::Tensor& z, double omega0) {
+#ifdef SIREN_HAVE_SLEEF
   if (z.device().is_cpu() && z.scalar_type() == torch::kFloat32 && z.is_contiguous()) {
     torch::Tensor cosine = torch::empty_like(z);
     kernels::sine_cosine_inplace(z.data_ptr<float>(), cosine.data_ptr<float>(), z.numel(), static_cast<float>(omega0));
     return cosine;
   }
+#endif
   torch::Tensor cosine = torch::cos(z).mul_(omega0);
   z.sin_();
   return cosine;

@@ -56,15 +56,45 @@ TEST(ServiceAuth, StreamingRpcsNeedTheTokenToo) {
   EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::UNAUTHENTICATED);
 }
 
-TEST(ServiceAuth, NonLoopbackHostWithoutTokenIsRefused) {
+TEST(ServiceAuth, NonLoopbackHostWithoutTokenMakesOneAndRequiresIt) {
+  const std::string dir = make_temp_dir();
   server::ServerOptions options;
-  options.host = "0.0.0.0";
-  EXPECT_THROW(server::check_options(options), std::invalid_argument);
-  options.token = kToken;
-  EXPECT_NO_THROW(server::check_options(options));
-  options.host = "127.0.0.1";
-  options.token.clear();
-  EXPECT_NO_THROW(server::check_options(options));
+  options.host = "0.0.0.0";  // beyond loopback, no --token
+  options.port = 0;
+  options.data_dir = dir;
+  std::string token;
+  {
+    server::Server server(options);
+    server.Start();
+    token = server.options().token;
+    ASSERT_EQ(token.size(), 64u);
+    EXPECT_EQ(token.find_first_not_of("0123456789abcdef"), std::string::npos) << token;
+    const auto perms = std::filesystem::status(dir + "/token").permissions();
+    EXPECT_EQ(perms & (std::filesystem::perms::group_all | std::filesystem::perms::others_all),
+              std::filesystem::perms::none);
+
+    auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(server.port()), grpc::InsecureChannelCredentials());
+    auto stub = v1::Siren::NewStub(channel);
+    v1::ListJobsResponse jobs;
+    grpc::ClientContext anonymous;
+    EXPECT_EQ(stub->ListJobs(&anonymous, {}, &jobs).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+    grpc::ClientContext authorised;
+    authorised.AddMetadata("authorization", "Bearer " + token);
+    EXPECT_TRUE(stub->ListJobs(&authorised, {}, &jobs).ok());
+    server.GracefulStop(std::chrono::seconds(5));
+  }
+  {
+    server::Server again(options);  // the same token after a restart
+    again.Start();
+    EXPECT_EQ(again.options().token, token);
+    again.GracefulStop(std::chrono::seconds(5));
+  }
+  options.host = "127.0.0.1";  // loopback: no token unless one is given
+  server::Server local(options);
+  local.Start();
+  EXPECT_TRUE(local.options().token.empty());
+  local.GracefulStop(std::chrono::seconds(5));
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

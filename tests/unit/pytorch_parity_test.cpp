@@ -18,6 +18,7 @@
 
 #include <unistd.h>
 
+#include "eager_baseline.h"  // bench/: runs bench/pytorch_eager.py
 #include "siren/fit.h"
 #include "siren/io/files.h"
 #include "siren/network.h"
@@ -28,27 +29,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kPython = "/usr/bin/python3";  // Debian's, where python3-torch lives
-
-std::string script() { return std::string(SIREN_SOURCE_DIR) + "/bench/pytorch_eager.py"; }
-
-// stdout of `command`; the exit status in *status.
-std::string run(const std::string& command, int* status) {
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
-  std::string out;
-  char buffer[4096];
-  size_t n;
-  while (pipe && (n = std::fread(buffer, 1, sizeof buffer, pipe.get())) > 0) out.append(buffer, n);
-  *status = pipe ? ::pclose(pipe.release()) : -1;
-  return out;
-}
-
 class PyTorchParity : public ::testing::Test {
  protected:
   void SetUp() override {
-    int status = 0;
-    run(std::string(kPython) + " -c 'import torch' 2>/dev/null", &status);
-    if (status != 0) GTEST_SKIP() << "python3-torch is not installed: no PyTorch to compare against";
+    std::string why;
+    if (!bench::eager_available(&why)) GTEST_SKIP() << "no PyTorch to compare against: " << why;
     dir_ = fs::temp_directory_path() / ("siren_pytorch_parity_" + std::to_string(::getpid()));
     fs::create_directories(dir_);
   }
@@ -57,7 +42,7 @@ class PyTorchParity : public ::testing::Test {
   }
   std::string eager(const std::string& args) {
     int status = 0;
-    const std::string out = run(std::string(kPython) + " " + script() + " --threads 2 " + args, &status);
+    const std::string out = bench::run_eager_script(args, 2, &status);
     EXPECT_EQ(status, 0) << "pytorch_eager.py " << args << " failed:\n" << out;
     return out;
   }

@@ -21,7 +21,7 @@ namespace {
 using siren::server::ServerOptions;
 
 void add_flags(CLI::App& app, ServerOptions& o) {
-  app.add_option("--host", o.host, "Address to listen on. Beyond loopback every RPC needs a token: --token, or one made at the first start and kept in DATA_DIR/token")
+  app.add_option("--host", o.host, "Address to listen on. Beyond loopback every RPC needs a token (--token, or --generate-token); without one the server refuses to start")
       ->capture_default_str();
   app.add_option("--port", o.port, "gRPC port; 0 = any free port (see --port-file)")->capture_default_str();
   app.add_option("--port-file", o.port_file, "Write the port actually bound to this file once listening");
@@ -37,6 +37,9 @@ void add_flags(CLI::App& app, ServerOptions& o) {
       ->capture_default_str();
   app.add_option("--token", o.token,
                  "Require 'authorization: Bearer TOKEN' metadata on every RPC (default: $SIREN_TOKEN; empty = no auth)");
+  app.add_flag("--generate-token", o.generate_token,
+               "Beyond loopback without --token: make a random token at the first start, print it and keep it in "
+               "DATA_DIR/token (owner-only), where later starts find it");
   app.add_option("--tls-cert", o.tls_cert,
                  "Serve gRPC over TLS only, with this PEM certificate (chain); needs --tls-key (README: Security)")
       ->type_name("PEM");

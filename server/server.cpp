@@ -50,6 +50,20 @@ void Server::Start() {
   const fs::path data_dir = options_.data_dir;
   fs::create_directories(data_dir);
 
+  if (options_.token.empty() && !is_loopback_host(options_.host)) {
+    // Anyone who can reach a non-loopback address could run fits and read models: never serve it
+    // without a token. One made earlier by --generate-token counts as configured.
+    const std::string path = (data_dir / "token").string();
+    if (!options_.generate_token && !fs::exists(path))
+      throw std::invalid_argument("refusing to listen on " + options_.host +
+                                  " without a token: pass --token TOKEN (or $SIREN_TOKEN), or --generate-token to have "
+                                  "one made now and kept in " + path + ", or listen on 127.0.0.1");
+    options_.token = load_or_create_token(path);
+    spdlog::warn("listening beyond loopback ({}): every RPC needs the token in {} "
+                 "(clients: siren --token \"$(cat {})\" or SIREN_TOKEN)", options_.host, path, path);
+    std::fprintf(stderr, "siren-server access token: %s\n", options_.token.c_str());
+  }
+
   set_input_limits(options_.input_limits);  // the decoders inside every task check these
   metrics_ = std::make_unique<Metrics>();
   models_ = std::make_unique<ModelStore>((data_dir / "models").string(), options_.model_cache_size);
@@ -57,14 +71,6 @@ void Server::Start() {
   jobs_ = std::make_unique<JobManager>((data_dir / "jobs").string(), options_.workers, options_.max_queued,
                                      *models_, *metrics_);
   jobs_->start();
-  if (options_.token.empty() && !is_loopback_host(options_.host)) {
-    // Anyone who can reach a non-loopback address could run fits: never serve it without a token.
-    const std::string path = (data_dir / "token").string();
-    options_.token = load_or_create_token(path);
-    spdlog::warn("listening beyond loopback ({}) without --token: every RPC needs the token in {} "
-                 "(clients: siren --token \"$(cat {})\" or SIREN_TOKEN)", options_.host, path, path);
-    std::fprintf(stderr, "siren-server access token: %s\n", options_.token.c_str());
-  }
   auth_ = std::make_unique<TokenAuth>(options_.token);
   guard_ = std::make_unique<RpcGuard>(*auth_, *metrics_);
   service_ = std::make_unique<SirenService>(options_, *jobs_, *models_, *guard_);

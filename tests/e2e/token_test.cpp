@@ -1,5 +1,9 @@
 // A server started with --token: the CLI sends `authorization: Bearer <token>` from --token or
 // $SIREN_TOKEN, and a missing or wrong token is an UNAUTHENTICATED error with exit code 1.
+#include <unistd.h>
+
+#include <filesystem>
+
 #include "e2e_fixture.h"
 
 namespace siren::e2e {
@@ -32,6 +36,19 @@ TEST_F(E2ETokenTest, TokenComesFromTheFlagOrTheEnvironment) {
   const ProcessResult before = run_process(
       {SIREN_CLI_BIN, "--token", "s3cret", "--server", address_, "jobs", "--json"});
   EXPECT_EQ(before.exit_code, 0) << before.err;
+}
+
+// Beyond loopback without a token the binary refuses to start, saying which flags would fix it.
+TEST(E2EServerStart, NonLoopbackWithoutTokenRefusesToStart) {
+  const std::string data_dir = (std::filesystem::temp_directory_path() /
+                                ("siren-e2e-notoken-" + std::to_string(::getpid()))).string();
+  const ProcessResult refused = run_process(
+      {"/usr/bin/env", "-u", "SIREN_TOKEN", SIREN_SERVER_BIN, "--host", "0.0.0.0", "--port", "0", "--data-dir", data_dir});
+  EXPECT_NE(refused.exit_code, 0);
+  const std::string said = refused.out + refused.err;
+  EXPECT_NE(said.find("refusing to listen on 0.0.0.0 without a token"), std::string::npos) << said;
+  EXPECT_NE(said.find("--generate-token"), std::string::npos) << said;
+  std::filesystem::remove_all(data_dir);
 }
 
 }  // namespace

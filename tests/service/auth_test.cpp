@@ -56,12 +56,31 @@ TEST(ServiceAuth, StreamingRpcsNeedTheTokenToo) {
   EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::UNAUTHENTICATED);
 }
 
-TEST(ServiceAuth, NonLoopbackHostWithoutTokenMakesOneAndRequiresIt) {
+TEST(ServiceAuth, NonLoopbackHostWithoutTokenRefusesToStart) {
   const std::string dir = make_temp_dir();
   server::ServerOptions options;
   options.host = "0.0.0.0";  // beyond loopback, no --token
   options.port = 0;
   options.data_dir = dir;
+  server::Server server(options);
+  try {
+    server.Start();
+    ADD_FAILURE() << "a server beyond loopback started without a token";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("--token"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("--generate-token"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir + "/token"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST(ServiceAuth, GeneratedTokenIsKeptAndRequired) {
+  const std::string dir = make_temp_dir();
+  server::ServerOptions options;
+  options.host = "0.0.0.0";
+  options.port = 0;
+  options.data_dir = dir;
+  options.generate_token = true;
   std::string token;
   {
     server::Server server(options);
@@ -84,7 +103,8 @@ TEST(ServiceAuth, NonLoopbackHostWithoutTokenMakesOneAndRequiresIt) {
     server.GracefulStop(std::chrono::seconds(5));
   }
   {
-    server::Server again(options);  // the same token after a restart
+    options.generate_token = false;  // the kept token counts as configured: the same one after a restart
+    server::Server again(options);
     again.Start();
     EXPECT_EQ(again.options().token, token);
     again.GracefulStop(std::chrono::seconds(5));

@@ -25,6 +25,7 @@
 #include "siren/io/image.h"
 #include "siren/v1/service.grpc.pb.h"
 #include "subprocess.h"
+#include "tiny_fit.h"
 
 namespace {
 
@@ -56,25 +57,6 @@ double rss_mib(pid_t pid) {
     if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;  // kB
   }
   return -1;
-}
-
-std::string tiny_png() {
-  siren::Image image;
-  image.width = image.height = 16;
-  image.channels = 1;
-  for (int i = 0; i < 256; ++i) image.pixels.push_back(static_cast<float>((i % 16 + i / 16) % 7) / 7.0f);
-  return siren::encode_png(image);
-}
-
-v1::FitSpec tiny_spec(int64_t steps) {
-  v1::FitSpec spec;
-  spec.set_task(v1::TASK_KIND_IMAGE);
-  spec.mutable_model()->set_hidden_features(16);
-  spec.mutable_model()->set_hidden_layers(1);
-  spec.mutable_train()->set_steps(steps);
-  spec.mutable_train()->set_checkpoint_every(0);
-  spec.set_name("load");
-  return spec;
 }
 
 void authorize(grpc::ClientContext& context, std::chrono::seconds timeout) {
@@ -196,7 +178,7 @@ void run_client(int index, const std::string& address, const std::string& model_
     } else if (r < 0.82 && Clock::now() - last_submit > 3s) {  // a tiny fit, at most one per 3 s per client
       last_submit = Clock::now();
       v1::Job job;
-      const grpc::Status status = submit(*stub, tiny_spec(5), png, &job);
+      const grpc::Status status = submit(*stub, siren::testing::tiny_image_spec(5, "load"), png, &job);
       // A full queue is the promised answer to too many submissions.
       tally.count("SubmitFit", status.error_code(),
                   status.ok() || status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED);
@@ -298,9 +280,9 @@ int main(int argc, char** argv) {
   auto stub = v1::Siren::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
 
   // The model every query asks.
-  const std::string png = tiny_png();
+  const std::string png = siren::testing::gradient_png(16, 16);
   v1::Job seed;
-  if (grpc::Status status = submit(*stub, tiny_spec(50), png, &seed); !status.ok()) {
+  if (grpc::Status status = submit(*stub, siren::testing::tiny_image_spec(50, "load"), png, &seed); !status.ok()) {
     std::cerr << "seed fit refused: " << status.error_message() << "\n";
     return 1;
   }

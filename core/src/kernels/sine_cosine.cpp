@@ -8,14 +8,6 @@ namespace {
 
 using Kernel = void (*)(float*, float*, int64_t, float);
 
-void sine_cosine_scalar(float* z, float* cos_out, int64_t n, float cos_scale) {
-  for (int64_t i = 0; i < n; ++i) {
-    const Sleef_float2 sc = Sleef_sincosf_u10(z[i]);
-    z[i] = sc.x;
-    cos_out[i] = cos_scale * sc.y;
-  }
-}
-
 struct Dispatch {
   Kernel kernel;
   const char* isa;
@@ -25,7 +17,7 @@ Dispatch choose() {
   __builtin_cpu_init();
   if (__builtin_cpu_supports("avx512f")) return {detail::sine_cosine_avx512, "avx512"};
   if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return {detail::sine_cosine_avx2, "avx2"};
-  return {sine_cosine_scalar, "scalar"};
+  return {detail::sine_cosine_scalar, "scalar"};
 }
 
 const Dispatch& dispatch() {
@@ -37,6 +29,14 @@ const Dispatch& dispatch() {
 constexpr int64_t kGrain = 1 << 15;
 
 }  // namespace
+
+void detail::sine_cosine_scalar(float* z, float* cos_out, int64_t n, float cos_scale) {
+  for (int64_t i = 0; i < n; ++i) {
+    const Sleef_float2 sc = Sleef_sincosf_u10(z[i]);
+    z[i] = sc.x;
+    cos_out[i] = cos_scale * sc.y;
+  }
+}
 
 void sine_cosine_inplace(float* z, float* cos_out, int64_t n, float cos_scale) {
   const Kernel kernel = dispatch().kernel;

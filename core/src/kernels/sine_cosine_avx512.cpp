@@ -2,8 +2,6 @@
 #include <immintrin.h>
 #include <sleef.h>
 
-#include <cmath>
-
 #include "siren/kernels/sine_cosine.h"
 
 namespace siren::kernels::detail {
@@ -16,11 +14,7 @@ void sine_cosine_avx512(float* z, float* cos_out, int64_t n, float cos_scale) {
     _mm512_storeu_ps(z + i, sc.x);
     _mm512_storeu_ps(cos_out + i, _mm512_mul_ps(sc.y, scale));
   }
-  for (; i < n; ++i) {
-    const Sleef_float2 sc = Sleef_sincosf_u10(z[i]);
-    z[i] = sc.x;
-    cos_out[i] = cos_scale * sc.y;
-  }
+  sine_cosine_scalar(z + i, cos_out + i, n - i, cos_scale);
 }
 
 }  // namespace siren::kernels::detail

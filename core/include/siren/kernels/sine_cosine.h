@@ -15,6 +15,8 @@ void sine_cosine_inplace(float* z, float* cos_out, int64_t n, float cos_scale);
 const char* sine_cosine_isa();
 
 namespace detail {
+// Also the vector kernels' tail, for the last n % width elements.
+void sine_cosine_scalar(float* z, float* cos_out, int64_t n, float cos_scale);
 void sine_cosine_avx512(float* z, float* cos_out, int64_t n, float cos_scale);
 void sine_cosine_avx2(float* z, float* cos_out, int64_t n, float cos_scale);
 }  // namespace detail

@@ -22,6 +22,8 @@ packages=(
   # PyTorch (Debian's, the same LibTorch 1.13): bench/pytorch_eager.py, the paper's way in eager mode,
   # which the parity tests compare our init and loss curves with and bench/ measures speed-ups against
   python3-torch
+  # An independent PLY reader for exported meshes (bench/mesh_quality.py: watertightness, Chamfer distance)
+  python3-open3d python3-scipy
   # Monitoring and deployment checks: a real Prometheus (+ promtool) for the metrics integration test,
   # yamllint for the compose and Kubernetes files
   prometheus yamllint

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "rpc_error.h"
+#include "siren/wire/retry_policy.h"
 
 namespace siren::cli {
 
@@ -45,6 +46,7 @@ Connection::Connection(const GlobalOptions& options) : token_(options.token) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(kMaxMessageBytes);
   args.SetMaxSendMessageSize(kMaxMessageBytes);
+  wire::use_retry_policy(args);
   auto channel_credentials = credentials(options, args);
   channel_ = grpc::CreateCustomChannel(options.server, channel_credentials, args);
   stub_ = v1::Siren::NewStub(channel_);

@@ -24,6 +24,7 @@
 
 #include "siren/io/image.h"
 #include "siren/v1/service.grpc.pb.h"
+#include "siren/wire/retry_policy.h"
 #include "subprocess.h"
 #include "tiny_fit.h"
 
@@ -64,28 +65,42 @@ void authorize(grpc::ClientContext& context, std::chrono::seconds timeout) {
   context.set_deadline(std::chrono::system_clock::now() + timeout);
 }
 
-grpc::Status submit(v1::Siren::Stub& stub, const v1::FitSpec& spec, const std::string& png, v1::Job* job) {
-  grpc::ClientContext context;
-  authorize(context, 30s);
-  auto writer = stub.SubmitFit(&context, job);
-  v1::SubmitFitRequest first;
-  *first.mutable_spec() = spec;
-  v1::SubmitFitRequest input;
-  input.set_input_chunk(png);
-  if (writer->Write(first)) writer->Write(input);
-  writer->WritesDone();
-  return writer->Finish();
+// Each submission carries a request id, so the retries a client makes after UNAVAILABLE (which the
+// channel's policy leaves to the caller for SubmitFit) can never fit twice.
+grpc::Status submit(v1::Siren::Stub& stub, const v1::FitSpec& spec, const std::string& png,
+                    const std::string& request_id, v1::Job* job) {
+  grpc::Status status;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(200 << attempt));
+    grpc::ClientContext context;
+    authorize(context, 30s);
+    auto writer = stub.SubmitFit(&context, job);
+    v1::SubmitFitRequest first;
+    *first.mutable_spec() = spec;
+    first.mutable_job_options()->set_request_id(request_id);
+    v1::SubmitFitRequest input;
+    input.set_input_chunk(png);
+    if (writer->Write(first)) writer->Write(input);
+    writer->WritesDone();
+    status = writer->Finish();
+    if (status.error_code() != grpc::StatusCode::UNAVAILABLE) break;
+  }
+  return status;
 }
 
 // What the whole run saw, shared by the client threads.
 class Tally {
  public:
-  void count(const std::string& op, grpc::StatusCode code, bool expected) {
+  void count(const std::string& op, const grpc::Status& status, bool expected) {
     std::lock_guard<std::mutex> lock(mu_);
-    ++counts_[op + " " + code_name(code)];
+    ++counts_[op + " " + code_name(status.error_code())];
     if (!expected) {
       ++unexpected_;
-      if (examples_.size() < 10) examples_.push_back(op + " -> " + code_name(code));
+      if (examples_.size() < 10) {
+        const double at = std::chrono::duration<double>(Clock::now() - started_).count();
+        examples_.push_back(op + " -> " + code_name(status.error_code()) + " at " + std::to_string(at) +
+                            " s: " + status.error_message());
+      }
     }
   }
   void query_latency(double ms) {
@@ -123,6 +138,7 @@ class Tally {
   std::mutex mu_;
   std::map<std::string, int64_t> counts_;
   int64_t unexpected_ = 0;
+  Clock::time_point started_ = Clock::now();
   std::vector<std::string> examples_;
   std::vector<double> query_ms_;
   std::vector<std::string> jobs_;
@@ -133,6 +149,7 @@ void run_client(int index, const std::string& address, const std::string& model_
                 const std::string& png, Clock::time_point end, Tally& tally) {
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);  // a connection of its own, like a separate process
+  siren::wire::use_retry_policy(args);                  // as the siren CLI does
   auto stub = v1::Siren::NewStub(grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args));
   std::mt19937 rng(1234 + index);
   std::uniform_real_distribution<double> unit(0.0, 1.0);
@@ -157,7 +174,7 @@ void run_client(int index, const std::string& address, const std::string& model_
       const grpc::Status status = stream->Finish();
       const double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
       const bool ok = status.ok() && values == 64 * out_features;
-      tally.count("QueryField", status.error_code(), ok);
+      tally.count("QueryField", status, ok);
       if (ok) tally.query_latency(ms);
     } else if (r < 0.70) {  // look a job up
       const std::string id = tally.some_job(rng);
@@ -168,19 +185,21 @@ void run_client(int index, const std::string& address, const std::string& model_
       request.set_job_id(id);
       v1::Job job;
       const grpc::Status status = stub->GetJob(&context, request, &job);
-      tally.count("GetJob", status.error_code(), status.ok());
+      tally.count("GetJob", status, status.ok());
     } else if (r < 0.72) {
       grpc::ClientContext context;
       authorize(context, 30s);
       v1::ListJobsResponse response;
       const grpc::Status status = stub->ListJobs(&context, v1::ListJobsRequest(), &response);
-      tally.count("ListJobs", status.error_code(), status.ok());
+      tally.count("ListJobs", status, status.ok());
     } else if (r < 0.82 && Clock::now() - last_submit > 3s) {  // a tiny fit, at most one per 3 s per client
       last_submit = Clock::now();
       v1::Job job;
-      const grpc::Status status = submit(*stub, siren::testing::tiny_image_spec(5, "load"), png, &job);
+      const grpc::Status status = submit(*stub, siren::testing::tiny_image_spec(5, "load"), png,
+                                         "load-" + std::to_string(index) + "-" + std::to_string(mine.size()) + "-" +
+                                             std::to_string(rng()), &job);
       // A full queue is the promised answer to too many submissions.
-      tally.count("SubmitFit", status.error_code(),
+      tally.count("SubmitFit", status,
                   status.ok() || status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED);
       if (status.ok()) {
         tally.add_job(job.job_id());
@@ -196,7 +215,7 @@ void run_client(int index, const std::string& address, const std::string& model_
       while (reader->Read(&event)) {
       }
       const grpc::Status status = reader->Finish();
-      tally.count("WatchJob", status.error_code(),
+      tally.count("WatchJob", status,
                   status.ok() || status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED);
     } else if (r < 0.95) {  // cancel someone's job (finished ones come back unchanged)
       const std::string id = tally.some_job(rng);
@@ -207,7 +226,7 @@ void run_client(int index, const std::string& address, const std::string& model_
       request.set_job_id(id);
       v1::Job job;
       const grpc::Status status = stub->CancelJob(&context, request, &job);
-      tally.count("CancelJob", status.error_code(), status.ok());
+      tally.count("CancelJob", status, status.ok());
     } else if (r < 0.975) {  // requests that must fail, each with its own status
       grpc::ClientContext context;
       authorize(context, 30s);
@@ -216,13 +235,13 @@ void run_client(int index, const std::string& address, const std::string& model_
       v1::Job job;
       const grpc::Status status = stub->GetJob(&context, request, &job);
       const auto want = request.job_id()[0] == '.' ? grpc::StatusCode::INVALID_ARGUMENT : grpc::StatusCode::NOT_FOUND;
-      tally.count("GetJob(bad id)", status.error_code(), status.error_code() == want);
+      tally.count("GetJob(bad id)", status, status.error_code() == want);
     } else {
       grpc::ClientContext context;  // no token
       context.set_deadline(std::chrono::system_clock::now() + 30s);
       v1::ListJobsResponse response;
       const grpc::Status status = stub->ListJobs(&context, v1::ListJobsRequest(), &response);
-      tally.count("ListJobs(no token)", status.error_code(), status.error_code() == grpc::StatusCode::UNAUTHENTICATED);
+      tally.count("ListJobs(no token)", status, status.error_code() == grpc::StatusCode::UNAUTHENTICATED);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5 + static_cast<int>(unit(rng) * 10)));
   }
@@ -282,7 +301,7 @@ int main(int argc, char** argv) {
   // The model every query asks.
   const std::string png = siren::testing::gradient_png(16, 16);
   v1::Job seed;
-  if (grpc::Status status = submit(*stub, siren::testing::tiny_image_spec(50, "load"), png, &seed); !status.ok()) {
+  if (grpc::Status status = submit(*stub, siren::testing::tiny_image_spec(50, "load"), png, "load-seed", &seed); !status.ok()) {
     std::cerr << "seed fit refused: " << status.error_message() << "\n";
     return 1;
   }

@@ -63,6 +63,27 @@ TEST(ImageIo, BadBytesAreInvalidInput) {
   EXPECT_THROW(decode_image(png.substr(0, 40)), InvalidInput);  // truncated
 }
 
+// PFM holds raw floats: those in [0,1] are kept as they are, others are refused with a message
+// (the fuzzer's finding: a PFM with samples far outside [0,1] used to pass into the task).
+TEST(ImageIo, FloatSamplesOutsideTheUnitRangeAreInvalidInput) {
+  cv::Mat inside(2, 3, CV_32FC1);
+  for (int i = 0; i < 6; ++i) inside.at<float>(i / 3, i % 3) = static_cast<float>(i) / 5.0f;
+  const Image kept = decode_image(encode_with_opencv(inside, ".pfm"));
+  ASSERT_EQ(kept.pixels.size(), 6u);
+  EXPECT_FLOAT_EQ(kept.pixels[5], 1.0f);
+
+  cv::Mat outside = inside.clone();
+  outside.at<float>(1, 2) = 7.5f;
+  try {
+    decode_image(encode_with_opencv(outside, ".pfm"));
+    ADD_FAILURE() << "a float sample of 7.5 was accepted";
+  } catch (const InvalidInput& e) {
+    EXPECT_NE(std::string(e.what()).find("must lie in [0, 1]"), std::string::npos) << e.what();
+  }
+  outside.at<float>(1, 2) = -0.25f;
+  EXPECT_THROW(decode_image(encode_with_opencv(outside, ".pfm")), InvalidInput);
+}
+
 TEST(ImageIo, ZeroByZeroPngIsInvalidInput) {
   // A PNG signature and an IHDR chunk declaring width 0 and height 0.
   const unsigned char bytes[] = {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 'I', 'H', 'D', 'R',

@@ -21,7 +21,7 @@ void divide_all(cv::Mat& f, float divisor) {
 }
 
 // Converts any decoded Mat to float pixels in [0,1]: 8-bit / 255 (as torchvision's ToTensor), 16-bit /
-// 65535, float kept. BGR(A) -> RGB, alpha dropped.
+// 65535, float kept if it lies in [0,1]. BGR(A) -> RGB, alpha dropped.
 Image from_mat(const cv::Mat& decoded) {
   cv::Mat m = decoded;
   if (m.channels() == 4) cv::cvtColor(m, m, cv::COLOR_BGRA2RGB);
@@ -49,8 +49,14 @@ Image from_mat(const cv::Mat& decoded) {
     std::copy(row, row + static_cast<size_t>(f.cols) * img.channels,
               img.pixels.begin() + static_cast<size_t>(r) * f.cols * img.channels);
   }
-  for (float& v : img.pixels)
+  // Integer samples land in [0,1] by construction; floating-point ones (PFM, float TIFF, EXR) carry
+  // whatever the file holds, and the task's [-1,1] normalisation and PSNR assume [0,1].
+  for (float v : img.pixels) {
     if (!std::isfinite(v)) throw InvalidInput("image contains NaN or infinite samples");
+    if (v < 0.0f || v > 1.0f)
+      throw InvalidInput("floating-point image samples must lie in [0, 1] (found " + std::to_string(v) +
+                         "); scale the image into that range first");
+  }
   return img;
 }
 

@@ -22,7 +22,6 @@
 #include <thread>
 #include <vector>
 
-#include "siren/io/image.h"
 #include "siren/v1/service.grpc.pb.h"
 #include "siren/wire/retry_policy.h"
 #include "subprocess.h"
@@ -155,6 +154,7 @@ void run_client(int index, const std::string& address, const std::string& model_
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   auto last_submit = Clock::now() - std::chrono::seconds(index % 5);
   std::vector<std::string> mine;
+  int submissions = 0;  // numbers this client's request ids
 
   while (Clock::now() < end) {
     const double r = unit(rng);
@@ -196,8 +196,7 @@ void run_client(int index, const std::string& address, const std::string& model_
       last_submit = Clock::now();
       v1::Job job;
       const grpc::Status status = submit(*stub, siren::testing::tiny_image_spec(5, "load"), png,
-                                         "load-" + std::to_string(index) + "-" + std::to_string(mine.size()) + "-" +
-                                             std::to_string(rng()), &job);
+                                         "load-" + std::to_string(index) + "-" + std::to_string(submissions++), &job);
       // A full queue is the promised answer to too many submissions.
       tally.count("SubmitFit", status,
                   status.ok() || status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED);

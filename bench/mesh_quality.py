@@ -11,6 +11,9 @@ Prints figures, asserts nothing:
     to the nearest input point, and their average, in input units and as a fraction of the input's
     bounding-box diagonal; the same for the mesh's largest component alone.
 
+The mesh must be in the input's units: export it with `siren export MODEL --format ply
+--option original_units=1` (the default is the network's normalised [-1,1] coordinates).
+
 Usage: /usr/bin/python3 bench/mesh_quality.py MESH.ply POINTS.{ply,xyz} [--samples N] [--json]
 """
 import argparse
@@ -79,6 +82,12 @@ def main():
     if len(points) > args.max_points:
         points = points[np.random.default_rng(0).choice(len(points), args.max_points, replace=False)]
     diagonal = float(np.linalg.norm(points.max(0) - points.min(0)))
+    vertices = np.asarray(mesh.vertices)
+    mesh_diagonal = float(np.linalg.norm(vertices.max(0) - vertices.min(0)))
+    if not 0.25 < mesh_diagonal / diagonal < 4:
+        # siren exports in the network's normalised [-1,1] coordinates unless asked otherwise.
+        print(f"warning: the mesh spans {mesh_diagonal:.4g} and the input {diagonal:.4g}: different units? "
+              "Export with `--option original_units=1` to compare with the input.", file=sys.stderr)
     _, counts, _ = mesh.cluster_connected_triangles()
     whole = chamfer(mesh, points, args.samples)
     largest = chamfer(largest_component(mesh), points, args.samples)

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 #include <thread>
@@ -147,9 +148,21 @@ bool Subprocess::pump(int timeout_ms) {
   return true;
 }
 
+namespace {
+
+// Sanitizer builds run the same children several times slower; their ctest sets SIREN_TEST_TIMEOUT_SCALE
+// so that every wait stretches alike instead of each test carrying its own allowance.
+std::chrono::milliseconds scaled(std::chrono::milliseconds timeout) {
+  const char* scale = std::getenv("SIREN_TEST_TIMEOUT_SCALE");
+  const double factor = scale ? std::atof(scale) : 1.0;
+  return factor > 1.0 ? std::chrono::milliseconds(static_cast<int64_t>(timeout.count() * factor)) : timeout;
+}
+
+}  // namespace
+
 bool Subprocess::wait_for_stdout(const std::function<bool(const std::string&)>& done,
                                  std::chrono::milliseconds timeout) {
-  const auto deadline = Clock::now() + timeout;
+  const auto deadline = Clock::now() + scaled(timeout);
   while (Clock::now() < deadline) {
     if (done(result_.out)) return true;
     if (!pump(50)) {
@@ -161,7 +174,7 @@ bool Subprocess::wait_for_stdout(const std::function<bool(const std::string&)>& 
 }
 
 ProcessResult Subprocess::wait(std::chrono::milliseconds timeout) {
-  const auto deadline = Clock::now() + timeout;
+  const auto deadline = Clock::now() + scaled(timeout);
   while (Clock::now() < deadline) {
     const bool open = pump(50);
     if (!open && reap(false)) return result_;

@@ -1,25 +1,37 @@
-# Every dependency comes from Debian's packages (scripts/install-deps.sh installs them).
+# Every dependency but LibTorch comes from Debian's packages; LibTorch from the PyTorch wheel
+# (cmake/Torch.cmake). scripts/install-deps.sh installs them all.
 find_package(Threads REQUIRED)
-if(NOT SIREN_FUZZ)  # the fuzz build covers the torch-free decoders and request parsing
-  find_package(Torch REQUIRED)
+include(${CMAKE_CURRENT_LIST_DIR}/Torch.cmake)  # the fuzz build covers the torch-free parts: no LibTorch
+if(SIREN_LIBTORCH_ONLY)
+  find_package(nlohmann_json QUIET)
+  if(NOT nlohmann_json_FOUND)  # header-only: carried in SIREN_CARRY_DIR/include
+    add_library(nlohmann_json INTERFACE)
+    add_library(nlohmann_json::nlohmann_json ALIAS nlohmann_json)
+    target_include_directories(nlohmann_json SYSTEM INTERFACE "${SIREN_CARRY_DIR}/include")
+  endif()
+else()
+  find_package(nlohmann_json REQUIRED)
 endif()
-find_package(nlohmann_json REQUIRED)
 
-# Debian's per-module OpenCV packages ship no OpenCVConfig.cmake (only libopencv-dev does):
-# find the headers and the module libraries directly.
-find_path(OPENCV_INCLUDE_DIR opencv2/core.hpp PATH_SUFFIXES opencv4 REQUIRED)
-set(SIREN_OPENCV_LIBS)
-foreach(module core imgproc imgcodecs videoio)
-  find_library(OPENCV_${module}_LIB NAMES opencv_${module} REQUIRED)
-  list(APPEND SIREN_OPENCV_LIBS ${OPENCV_${module}_LIB})
-endforeach()
 add_library(siren_opencv INTERFACE)
-target_include_directories(siren_opencv SYSTEM INTERFACE ${OPENCV_INCLUDE_DIR})
-target_link_libraries(siren_opencv INTERFACE ${SIREN_OPENCV_LIBS})
+if(SIREN_MEDIA_IO)
+  # Debian's per-module OpenCV packages ship no OpenCVConfig.cmake (only libopencv-dev does):
+  # find the headers and the module libraries directly.
+  find_path(OPENCV_INCLUDE_DIR opencv2/core.hpp PATH_SUFFIXES opencv4 REQUIRED)
+  set(SIREN_OPENCV_LIBS)
+  foreach(module core imgproc imgcodecs videoio)
+    find_library(OPENCV_${module}_LIB NAMES opencv_${module} REQUIRED)
+    list(APPEND SIREN_OPENCV_LIBS ${OPENCV_${module}_LIB})
+  endforeach()
+  target_include_directories(siren_opencv SYSTEM INTERFACE ${OPENCV_INCLUDE_DIR})
+  target_link_libraries(siren_opencv INTERFACE ${SIREN_OPENCV_LIBS})
+endif()
 
-find_package(PkgConfig REQUIRED)
-pkg_check_modules(SNDFILE REQUIRED IMPORTED_TARGET sndfile)
-if(NOT SIREN_FUZZ)
+find_package(PkgConfig)
+if(SIREN_MEDIA_IO)
+  pkg_check_modules(SNDFILE REQUIRED IMPORTED_TARGET sndfile)
+endif()
+if(NOT SIREN_FUZZ AND PKG_CONFIG_FOUND)
   # Vectorised sin/cos for the fused sine layers (libsleef-dev). Optional: without it (e.g. a LibTorch
   # from a PyTorch wheel on a GPU machine) the fused layers use two ATen kernels instead of one pass.
   pkg_check_modules(SLEEF IMPORTED_TARGET sleef)
@@ -46,5 +58,15 @@ if(SIREN_BUILD_SERVICE AND NOT SIREN_FUZZ)
   find_package(SQLite3 REQUIRED)  # the job store; CMake's own module -> SQLite::SQLite3
 endif()
 if(SIREN_BUILD_TESTS AND NOT SIREN_FUZZ)
-  find_package(GTest CONFIG REQUIRED)
+  if(SIREN_LIBTORCH_ONLY)
+    find_package(GTest CONFIG QUIET)
+    if(NOT GTest_FOUND)  # built from the sources carried in SIREN_CARRY_DIR/googletest
+      set(INSTALL_GTEST OFF CACHE BOOL "" FORCE)
+      add_subdirectory("${SIREN_CARRY_DIR}/googletest" "${CMAKE_BINARY_DIR}/googletest" EXCLUDE_FROM_ALL)
+      add_library(GTest::gtest ALIAS gtest)
+      add_library(GTest::gtest_main ALIAS gtest_main)
+    endif()
+  else()
+    find_package(GTest CONFIG REQUIRED)
+  endif()
 endif()

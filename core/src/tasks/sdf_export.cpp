@@ -1,5 +1,6 @@
 #include "siren/tasks/sdf_export.h"
 
+#include <cmath>
 #include <cstdlib>
 #include <sstream>
 

@@ -1,6 +1,7 @@
 #include "siren/network.h"
 
 #include "siren/init.h"
+#include "siren/linear.h"
 #include "siren/sine_layer.h"
 
 namespace siren {
@@ -66,10 +67,10 @@ torch::Tensor FieldNetworkImpl::forward(const torch::Tensor& coords) {
     if (fused) {
       h = fused_sine_linear(h, layers_[i]->weight, layers_[i]->bias, i == 0 ? spec_.first_omega0 : spec_.hidden_omega0);
     } else {
-      h = activate(layers_[i]->forward(h), i);
+      h = activate(affine(h, layers_[i]->weight, layers_[i]->bias), i);
     }
   }
-  return layers_[last]->forward(h);
+  return affine(h, layers_[last]->weight, layers_[last]->bias);
 }
 
 std::vector<torch::Tensor> FieldNetworkImpl::forward_with_activations(const torch::Tensor& coords) {
@@ -78,13 +79,13 @@ std::vector<torch::Tensor> FieldNetworkImpl::forward_with_activations(const torc
   out.push_back(h);
   const size_t last = layers_.size() - 1;
   for (size_t i = 0; i < last; ++i) {
-    torch::Tensor pre = layers_[i]->forward(h);
+    torch::Tensor pre = affine(h, layers_[i]->weight, layers_[i]->bias);
     if (spec_.activation == Activation::Sine) pre = pre * (i == 0 ? spec_.first_omega0 : spec_.hidden_omega0);
     out.push_back(pre);
     h = spec_.activation == Activation::Sine ? torch::sin(pre) : activate(pre, i);
     out.push_back(h);
   }
-  out.push_back(layers_[last]->forward(h));
+  out.push_back(affine(h, layers_[last]->weight, layers_[last]->bias));
   return out;
 }
 

@@ -1,0 +1,26 @@
+#pragma once
+// BLIS's single-precision GEMM, reached at run time (dlopen of Debian's libblis.so.4, RTLD_LOCAL). The
+// PyTorch wheel's LibTorch has Intel MKL built in and exports MKL's BLAS symbols; BLIS is opened
+// privately so the two never interpose each other, and siren calls BLIS by its own API (bli_sgemm).
+// Why at all: on AMD CPUs MKL's SGEMM runs its generic AVX2 path, about half of BLIS's speed on the
+// (points x 256) x (256 x 256) products a SIREN step is made of (bench/RESULTS.md). No LibTorch here.
+#include <cstdint>
+#include <string>
+
+namespace siren::blas {
+
+// BLIS was found and siren's CPU GEMMs go to it. False when libblis.so.4 cannot be opened, or when
+// SIREN_CPU_GEMM=torch asks for LibTorch's own GEMMs (the wheel's MKL) instead.
+bool blis_enabled();
+// "blis 0.9.0 (zen3)", "torch (SIREN_CPU_GEMM=torch)" or "torch (libblis.so.4 not found)".
+std::string cpu_gemm_description();
+// Sets BLIS's thread count (BLIS ignores LibTorch's). No-op without BLIS.
+void set_blis_threads(int threads);
+
+// C = alpha·A·B + beta·C with A (m x k), B (k x n), C (m x n) given by element strides (row stride,
+// column stride), so transposed views need no copy. beta = 0 ignores C's contents. Requires blis_enabled().
+void sgemm(int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t a_row_stride,
+           int64_t a_col_stride, const float* b, int64_t b_row_stride, int64_t b_col_stride, float beta, float* c,
+           int64_t c_row_stride, int64_t c_col_stride);
+
+}  // namespace siren::blas

@@ -1,0 +1,87 @@
+#include "siren/linear.h"
+
+#include <algorithm>
+
+#include "siren/blas/blis.h"
+
+namespace siren {
+namespace {
+
+using torch::autograd::AutogradContext;
+using torch::autograd::tensor_list;
+
+bool runs_on_blis(const torch::Tensor& a, const torch::Tensor& b) {
+  return blas::blis_enabled() && a.device().is_cpu() && b.device().is_cpu() && a.scalar_type() == torch::kFloat32 &&
+         b.scalar_type() == torch::kFloat32 && a.dim() == 2 && b.dim() == 2 && a.numel() > 0 && b.numel() > 0;
+}
+
+// A matrix BLIS can read in place: row- or column-major with a leading dimension that covers the other
+// extent (zero strides of expanded tensors and other overlapping layouts are copied first).
+torch::Tensor blis_operand(const torch::Tensor& t) {
+  const bool row_major = t.stride(1) == 1 && t.stride(0) >= std::max<int64_t>(1, t.size(1));
+  const bool column_major = t.stride(0) == 1 && t.stride(1) >= std::max<int64_t>(1, t.size(0));
+  return row_major || column_major ? t : t.contiguous();
+}
+
+// c <- alpha·a·b + beta·c; c is a fresh contiguous (m, n) tensor.
+void blis_gemm(const torch::Tensor& a_in, const torch::Tensor& b_in, torch::Tensor& c, float alpha, float beta) {
+  const torch::Tensor a = blis_operand(a_in), b = blis_operand(b_in);
+  blas::sgemm(a.size(0), b.size(1), a.size(1), alpha, a.data_ptr<float>(), a.stride(0), a.stride(1),
+              b.data_ptr<float>(), b.stride(0), b.stride(1), beta, c.data_ptr<float>(), c.stride(0), c.stride(1));
+}
+
+struct BlisMm : public torch::autograd::Function<BlisMm> {
+  static torch::Tensor forward(AutogradContext* ctx, const torch::Tensor& a, const torch::Tensor& b) {
+    ctx->save_for_backward({a, b});
+    torch::Tensor c = torch::empty({a.size(0), b.size(1)}, a.options());
+    blis_gemm(a, b, c, 1.0f, 0.0f);
+    return c;
+  }
+  static tensor_list backward(AutogradContext* ctx, tensor_list grad) {
+    const auto saved = ctx->get_saved_variables();
+    torch::Tensor grad_a, grad_b;
+    if (ctx->needs_input_grad(0)) grad_a = matrix_product(grad[0], saved[1].t());
+    if (ctx->needs_input_grad(1)) grad_b = matrix_product(saved[0].t(), grad[0]);
+    return {grad_a, grad_b};
+  }
+};
+
+struct BlisLinear : public torch::autograd::Function<BlisLinear> {
+  static torch::Tensor forward(AutogradContext* ctx, const torch::Tensor& x, const torch::Tensor& weight,
+                               const torch::Tensor& bias) {
+    ctx->save_for_backward({x, weight});
+    return addmm_no_grad(bias, x, weight, 1.0, 1.0);
+  }
+  static tensor_list backward(AutogradContext* ctx, tensor_list grad) {
+    const auto saved = ctx->get_saved_variables();
+    torch::Tensor grad_x, grad_weight, grad_bias;
+    if (ctx->needs_input_grad(0)) grad_x = matrix_product(grad[0], saved[1]);
+    if (ctx->needs_input_grad(1)) grad_weight = matrix_product(grad[0].t(), saved[0]);
+    if (ctx->needs_input_grad(2)) grad_bias = grad[0].sum(0);
+    return {grad_x, grad_weight, grad_bias};
+  }
+};
+
+}  // namespace
+
+torch::Tensor matrix_product(const torch::Tensor& a, const torch::Tensor& b) {
+  if (!runs_on_blis(a, b)) return torch::mm(a, b);
+  return BlisMm::apply(a, b);
+}
+
+torch::Tensor affine(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias) {
+  if (!runs_on_blis(x, weight) || !bias.defined()) return torch::nn::functional::linear(x, weight, bias);
+  return BlisLinear::apply(x, weight, bias);
+}
+
+torch::Tensor addmm_no_grad(const torch::Tensor& bias, const torch::Tensor& x, const torch::Tensor& weight,
+                            double beta, double alpha) {
+  torch::NoGradGuard no_grad;
+  if (!runs_on_blis(x, weight)) return torch::addmm(bias, x, weight.t(), beta, alpha);
+  torch::Tensor c = torch::empty({x.size(0), weight.size(0)}, x.options());
+  c.copy_(bias.expand_as(c));
+  blis_gemm(x, weight.t(), c, static_cast<float>(alpha), static_cast<float>(beta));
+  return c;
+}
+
+}  // namespace siren

@@ -94,6 +94,15 @@ void add_fit_settings_options(CLI::App& command, const FitConfig& p, FitSettings
                "differentiates the field; same results up to float rounding; off = the reference's "
                "separate ops (default: on)")
       ->type_name("on|off")->group(training);
+  add_optional(command, "--device", s.device,
+               "where the fit runs: auto = the next free worker's device (a GPU when the server has one), "
+               "cpu, cuda (any GPU) or cuda:N (default: auto)")
+      ->type_name("DEVICE")->group(training);
+  add_optional(command, "--precision", s.precision,
+               "products on a GPU: tf32 (TF32 tensor cores, float32 storage), fp32 (IEEE throughout) or bf16 "
+               "(autocast: faster, less precise); the CPU always computes in float32" +
+                   preset(p.train.precision))
+      ->type_name("tf32|fp32|bf16")->group(training);
 }
 
 }  // namespace siren::cli

@@ -32,6 +32,8 @@ v1::FitSpec build_fit_spec(const FitRequest& request) {
   if (s.checkpoint_every) train.set_checkpoint_every(*s.checkpoint_every);
   if (s.clip_grad_norm) train.set_clip_grad_norm(*s.clip_grad_norm);
   if (s.fused_sine_layers) train.set_fused_sine_layers(*s.fused_sine_layers);
+  if (s.device) train.set_device(*s.device);
+  if (s.precision) train.set_precision(*s.precision);
   return spec;
 }
 

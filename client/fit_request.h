@@ -28,6 +28,8 @@ struct FitSettings {
   std::optional<int64_t> checkpoint_every;
   std::optional<double> clip_grad_norm;
   std::optional<bool> fused_sine_layers;
+  std::optional<std::string> device;
+  std::optional<std::string> precision;
 };
 
 struct FitRequest {

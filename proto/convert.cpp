@@ -95,6 +95,8 @@ void apply_train_settings(const v1::TrainSettings& t, TrainOptions& train) {
   if (t.has_checkpoint_every()) train.checkpoint_every = t.checkpoint_every();
   if (t.has_clip_grad_norm()) train.clip_grad_norm = t.clip_grad_norm();
   if (t.has_fused_sine_layers()) train.fused_sine_layers = t.fused_sine_layers();
+  if (t.has_device()) train.device = t.device();
+  if (t.has_precision()) train.precision = t.precision();
 }
 
 }  // namespace
@@ -147,6 +149,8 @@ v1::FitSpec fit_spec_to_proto(const FitConfig& config) {
   t->set_checkpoint_every(config.train.checkpoint_every);
   t->set_clip_grad_norm(config.train.clip_grad_norm);
   t->set_fused_sine_layers(config.train.fused_sine_layers);
+  t->set_device(config.train.device);
+  t->set_precision(config.train.precision);
   return spec;
 }
 

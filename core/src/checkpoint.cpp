@@ -32,10 +32,11 @@ void save_checkpoint(const std::string& path, const ModelInfo& info, FieldNetwor
   write_file_atomically(path, buffer.str());
 }
 
-CheckpointReader::CheckpointReader(const std::string& path) : path_(path) {
+CheckpointReader::CheckpointReader(const std::string& path, const torch::Device& device)
+    : path_(path), device_(device) {
   if (!std::filesystem::exists(path)) throw NotFound("checkpoint \"" + path + "\" does not exist");
   try {
-    archive_.load_from(path);
+    archive_.load_from(path, device);
     c10::IValue format, info;
     if (!archive_.try_read("format", format) || !format.isString() || format.toStringRef() != kFormat)
       throw InvalidInput("\"" + path + "\" is not a siren checkpoint (missing format tag)");
@@ -70,7 +71,7 @@ bool CheckpointReader::restore_optimizer(torch::optim::Optimizer& optimizer) {
 bool CheckpointReader::restore_generator(at::Generator& generator) {
   torch::Tensor state;
   if (!archive_.try_read("generator", state)) return false;
-  generator.set_state(state);
+  generator.set_state(state.to(torch::kCPU));  // the sampling generator is a CPU one on every device
   return true;
 }
 

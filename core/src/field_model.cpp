@@ -6,6 +6,7 @@
 #include "siren/errors.h"
 #include "siren/grid.h"
 #include "siren/network.h"
+#include "siren/runtime.h"
 #include "siren/tasks/image_task.h"
 
 namespace siren {
@@ -13,6 +14,9 @@ namespace {
 
 constexpr int64_t kQueryBlockPoints = 1 << 16;  // bounds activation memory per forward pass
 constexpr int64_t kGradientBlockPoints = 1 << 14;  // the backward pass keeps every activation
+// On a GPU a block fills the device: 2^20 points x 256 features is 1 GiB per activation.
+constexpr int64_t kDeviceQueryBlockPoints = 1 << 20;
+constexpr int64_t kDeviceGradientBlockPoints = 1 << 18;
 
 // n * in floats -> an (n, in) tensor viewing them; throws InvalidInput for a bad length or NaN/Inf.
 torch::Tensor coordinate_tensor(const std::vector<float>& coords, int in) {
@@ -30,23 +34,44 @@ torch::Tensor coordinate_tensor(const std::vector<float>& coords, int in) {
 struct FieldModel::Impl {
   ModelInfo info;
   FieldNetwork network{nullptr};
+  torch::Device device = torch::kCPU;
 
-  torch::Tensor evaluate(const torch::Tensor& coords) {
+  // Host coordinates onto the model's device: through a pinned buffer for a GPU, so the copy is a DMA.
+  torch::Tensor to_device(const torch::Tensor& host) const {
+    if (device.is_cpu()) return host;
+    torch::Tensor pinned = torch::empty(host.sizes(), host.options().pinned_memory(true));
+    pinned.copy_(host);
+    return pinned.to(device, /*non_blocking=*/true);
+  }
+
+  // Device results back into host memory the caller may read at once (pinned for a GPU).
+  torch::Tensor to_host(const torch::Tensor& values) const {
+    if (device.is_cpu()) return values.contiguous();
+    torch::Tensor pinned = torch::empty(values.sizes(), values.options().device(torch::kCPU).pinned_memory(true));
+    pinned.copy_(values, /*non_blocking=*/false);
+    return pinned;
+  }
+
+  torch::Tensor evaluate(const torch::Tensor& host_coords) {
     torch::NoGradGuard no_grad;
+    const torch::Tensor coords = to_device(host_coords);
+    const int64_t block = device.is_cpu() ? kQueryBlockPoints : kDeviceQueryBlockPoints;
     std::vector<torch::Tensor> blocks;
-    for (int64_t start = 0; start < coords.size(0); start += kQueryBlockPoints) {
-      const int64_t n = std::min(kQueryBlockPoints, coords.size(0) - start);
+    for (int64_t start = 0; start < coords.size(0); start += block) {
+      const int64_t n = std::min(block, coords.size(0) - start);
       blocks.push_back(network->forward(coords.narrow(0, start, n)));
     }
     if (blocks.empty()) return torch::zeros({0, info.config.model.out_features});
-    return torch::cat(blocks, 0);
+    return to_host(torch::cat(blocks, 0));
   }
 
-  torch::Tensor evaluate_gradients(const torch::Tensor& coords) {
+  torch::Tensor evaluate_gradients(const torch::Tensor& host_coords) {
     torch::AutoGradMode enable_grad(true);
+    const torch::Tensor coords = to_device(host_coords);
+    const int64_t block = device.is_cpu() ? kGradientBlockPoints : kDeviceGradientBlockPoints;
     std::vector<torch::Tensor> blocks;
-    for (int64_t start = 0; start < coords.size(0); start += kGradientBlockPoints) {
-      const int64_t n = std::min(kGradientBlockPoints, coords.size(0) - start);
+    for (int64_t start = 0; start < coords.size(0); start += block) {
+      const int64_t n = std::min(block, coords.size(0) - start);
       const torch::Tensor x = coords.narrow(0, start, n).detach().clone().requires_grad_(true);
       const torch::Tensor y = network->forward(x);
       // A plain first-order backward: siren::gradient builds the double-backward graph training needs.
@@ -55,7 +80,7 @@ struct FieldModel::Impl {
       blocks.push_back(g[0].defined() ? g[0] : torch::zeros_like(x));
     }
     if (blocks.empty()) return torch::zeros({0, info.config.model.in_features});
-    return torch::cat(blocks, 0);
+    return to_host(torch::cat(blocks, 0));
   }
 };
 
@@ -64,11 +89,13 @@ FieldModel::FieldModel(FieldModel&&) noexcept = default;
 FieldModel& FieldModel::operator=(FieldModel&&) noexcept = default;
 FieldModel::~FieldModel() = default;
 
-FieldModel FieldModel::load(const std::string& path) {
-  CheckpointReader reader(path);
+FieldModel FieldModel::load(const std::string& path, const std::string& device) {
   auto impl = std::make_unique<Impl>();
+  impl->device = torch::Device(resolve_device(device));
+  CheckpointReader reader(path, impl->device);
   impl->info = reader.info();
   impl->network = FieldNetwork(impl->info.config.model);
+  impl->network->to(impl->device);
   reader.restore_network(impl->network);
   impl->network->eval();
   return FieldModel(std::move(impl));
@@ -77,6 +104,7 @@ FieldModel FieldModel::load(const std::string& path) {
 ModelInfo FieldModel::read_info(const std::string& path) { return CheckpointReader(path).info(); }
 
 const ModelInfo& FieldModel::info() const { return impl_->info; }
+std::string FieldModel::device() const { return impl_->device.str(); }
 int FieldModel::in_features() const { return impl_->info.config.model.in_features; }
 int FieldModel::out_features() const { return impl_->info.config.model.out_features; }
 

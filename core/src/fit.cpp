@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "siren/checkpoint.h"
+#include "siren/device_precision.h"
 #include "siren/errors.h"
 #include "siren/field_model.h"
 #include "siren/network.h"
@@ -19,10 +20,10 @@ struct PreparedFit {
   ModelInfo info;  // resolved config
 };
 
-PreparedFit prepare(const FitConfig& config, const std::string& input_bytes) {
+PreparedFit prepare_task(const FitConfig& config, std::unique_ptr<Task> task) {
   config.train.validate();
   PreparedFit prepared;
-  prepared.task = make_task(config.task, input_bytes);
+  prepared.task = std::move(task);
   prepared.info.config = config;
   prepared.task->configure_model(prepared.info.config.model);
   prepared.info.config.model.validate();
@@ -31,22 +32,17 @@ PreparedFit prepare(const FitConfig& config, const std::string& input_bytes) {
   return prepared;
 }
 
-}  // namespace
-
-void validate_fit(const FitConfig& config, const std::string& input_bytes,
-                  const std::optional<std::string>& resume_checkpoint_path) {
-  const PreparedFit prepared = prepare(config, input_bytes);
-  resolve_device(config.train.device);
-  if (resume_checkpoint_path)
-    check_resumable(FieldModel::read_info(*resume_checkpoint_path), prepared.info, config.train.steps);
+PreparedFit prepare(const FitConfig& config, const std::string& input_bytes) {
+  config.train.validate();
+  return prepare_task(config, make_task(config.task, input_bytes));
 }
 
-FitResult run_fit(const FitConfig& config, const std::string& input_bytes, const FitPaths& paths,
-                  const FitCallbacks& callbacks, const std::optional<std::string>& resume_checkpoint_path) {
-  configure_threads();
-  PreparedFit prepared = prepare(config, input_bytes);
+FitResult run_prepared(PreparedFit prepared, const FitPaths& paths, const FitCallbacks& callbacks,
+                       const std::optional<std::string>& resume_checkpoint_path) {
+  const FitConfig& config = prepared.info.config;
   const std::string device_name = resolve_device(config.train.device);
   const torch::Device device(device_name);
+  apply_matmul_precision(device, config.train.precision);
 
   // The global seed fixes the initialisation, the trainer's own generator the batch sampling.
   torch::manual_seed(config.train.seed);
@@ -69,6 +65,28 @@ FitResult run_fit(const FitConfig& config, const std::string& input_bytes, const
     if (callbacks.on_checkpoint) callbacks.on_checkpoint(trainer.step(), paths.final_model_path);
   }
   return result;
+}
+
+}  // namespace
+
+void validate_fit(const FitConfig& config, const std::string& input_bytes,
+                  const std::optional<std::string>& resume_checkpoint_path) {
+  const PreparedFit prepared = prepare(config, input_bytes);
+  resolve_device(config.train.device);
+  if (resume_checkpoint_path)
+    check_resumable(FieldModel::read_info(*resume_checkpoint_path), prepared.info, config.train.steps);
+}
+
+FitResult run_fit(const FitConfig& config, const std::string& input_bytes, const FitPaths& paths,
+                  const FitCallbacks& callbacks, const std::optional<std::string>& resume_checkpoint_path) {
+  configure_threads();
+  return run_prepared(prepare(config, input_bytes), paths, callbacks, resume_checkpoint_path);
+}
+
+FitResult run_fit(const FitConfig& config, std::unique_ptr<Task> task, const FitPaths& paths,
+                  const FitCallbacks& callbacks, const std::optional<std::string>& resume_checkpoint_path) {
+  configure_threads();
+  return run_prepared(prepare_task(config, std::move(task)), paths, callbacks, resume_checkpoint_path);
 }
 
 std::string periodic_checkpoint_path(const std::string& checkpoint_dir, int64_t step) {

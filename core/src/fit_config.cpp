@@ -26,7 +26,8 @@ std::string FitConfig::to_json() const {
                 {"checkpoint_every", train.checkpoint_every},
                 {"clip_grad_norm", train.clip_grad_norm},
                 {"fused_sine_layers", train.fused_sine_layers},
-                {"device", train.device}};
+                {"device", train.device},
+                {"precision", train.precision}};
   return j.dump();
 }
 
@@ -54,6 +55,7 @@ FitConfig FitConfig::from_json(const std::string& text) {
     c.train.clip_grad_norm = t.at("clip_grad_norm").get<double>();
     c.train.fused_sine_layers = t.value("fused_sine_layers", true);  // absent in checkpoints before it existed
     c.train.device = t.at("device").get<std::string>();
+    c.train.precision = t.value("precision", std::string("tf32"));  // absent in checkpoints before it existed
     return c;
   } catch (const json::exception& e) {
     throw InvalidInput(std::string("malformed fit configuration: ") + e.what());

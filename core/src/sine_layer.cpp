@@ -1,7 +1,14 @@
 #include "siren/sine_layer.h"
 
+#include "siren/linear.h"
+
 #ifdef SIREN_HAVE_SLEEF
 #include "siren/kernels/sine_cosine.h"
+#endif
+#ifdef SIREN_HAVE_CUDA_KERNELS
+#include <c10/cuda/CUDAStream.h>
+
+#include "siren/kernels/sine_cosine_cuda.h"
 #endif
 
 namespace siren {
@@ -10,9 +17,17 @@ namespace {
 using torch::autograd::AutogradContext;
 using torch::autograd::tensor_list;
 
-// sin and ω0·cos of z (which is overwritten with the sine) in one pass where the kernel runs (CPU
-// float32), two ATen kernels elsewhere (CUDA, other dtypes).
+// sin and ω0·cos of z (which is overwritten with the sine) in one pass where a kernel of ours runs (float32
+// on the CPU with SLEEF, on CUDA devices), two ATen kernels elsewhere (other dtypes, builds without them).
 torch::Tensor sine_and_scaled_cosine_(torch::Tensor& z, double omega0) {
+#ifdef SIREN_HAVE_CUDA_KERNELS
+  if (z.is_cuda() && z.scalar_type() == torch::kFloat32 && z.is_contiguous()) {
+    torch::Tensor cosine = torch::empty_like(z);
+    kernels::sine_cosine_inplace_cuda(z.data_ptr<float>(), cosine.data_ptr<float>(), z.numel(),
+                                      static_cast<float>(omega0), c10::cuda::getCurrentCUDAStream(z.get_device()).stream());
+    return cosine;
+  }
+#endif
 #ifdef SIREN_HAVE_SLEEF
   if (z.device().is_cpu() && z.scalar_type() == torch::kFloat32 && z.is_contiguous()) {
     torch::Tensor cosine = torch::empty_like(z);
@@ -29,7 +44,7 @@ struct FusedSineLinear : public torch::autograd::Function<FusedSineLinear> {
   static torch::Tensor forward(AutogradContext* ctx, const torch::Tensor& x, const torch::Tensor& weight,
                                const torch::Tensor& bias, double omega0) {
     // z = ω0·b + ω0·(x Wᵀ) in one GEMM call.
-    torch::Tensor z = torch::addmm(bias, x, weight.t(), /*beta=*/omega0, /*alpha=*/omega0);
+    torch::Tensor z = addmm_no_grad(bias, x, weight, /*beta=*/omega0, /*alpha=*/omega0);
     torch::Tensor scaled_cosine = sine_and_scaled_cosine_(z, omega0);
     ctx->save_for_backward({x, weight, scaled_cosine});
     return z;
@@ -46,8 +61,8 @@ struct FusedSineLinear : public torch::autograd::Function<FusedSineLinear> {
     // d loss / d pre-activation (before the ω0 scale): grad ⊙ ω0·cos(z).
     const torch::Tensor grad_pre = grad_outputs[0] * scaled_cosine;
     torch::Tensor grad_x, grad_weight, grad_bias;
-    if (ctx->needs_input_grad(0)) grad_x = torch::mm(grad_pre, weight);
-    if (ctx->needs_input_grad(1)) grad_weight = torch::mm(grad_pre.t(), x);
+    if (ctx->needs_input_grad(0)) grad_x = matrix_product(grad_pre, weight);
+    if (ctx->needs_input_grad(1)) grad_weight = matrix_product(grad_pre.t(), x);
     if (ctx->needs_input_grad(2)) grad_bias = grad_pre.sum(0);
     return {grad_x, grad_weight, grad_bias, torch::Tensor()};
   }
@@ -59,7 +74,7 @@ torch::Tensor fused_sine_linear(const torch::Tensor& x, const torch::Tensor& wei
                                 double omega0) {
   if (!torch::GradMode::is_enabled() || !(x.requires_grad() || weight.requires_grad() || bias.requires_grad())) {
     // Inference (queries, renders, evaluation): the sine alone, no cosine to keep.
-    return torch::addmm(bias, x, weight.t(), omega0, omega0).sin_();
+    return addmm_no_grad(bias, x, weight, omega0, omega0).sin_();
   }
   return FusedSineLinear::apply(x, weight, bias, omega0);
 }

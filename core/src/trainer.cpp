@@ -5,12 +5,15 @@
 #include <filesystem>
 
 #include "siren/checkpoint.h"
+#include "siren/device_precision.h"
 #include "siren/errors.h"
 
 namespace siren {
 namespace {
 
 constexpr int kPeriodicCheckpointsKept = 3;
+// How often a fit on a GPU reads its loss back for a progress report.
+constexpr std::chrono::milliseconds kDeviceProgressInterval{250};
 
 std::map<std::string, double> with_loss(std::map<std::string, double> metrics, double loss) {
   metrics["loss"] = loss;
@@ -31,7 +34,7 @@ Trainer::Trainer(Task& task, FieldNetwork network, const TrainOptions& options, 
 }
 
 void Trainer::restore(const std::string& checkpoint_path) {
-  CheckpointReader reader(checkpoint_path);
+  CheckpointReader reader(checkpoint_path, device_);  // weights and Adam moments straight onto the job's device
   const ModelInfo& saved = reader.info();
   check_resumable(saved, info_, options_.steps);
   reader.restore_network(network_);
@@ -45,6 +48,7 @@ void Trainer::restore(const std::string& checkpoint_path) {
 }
 
 Trainer::StepFigures Trainer::forward(const Batch& batch, bool with_metrics) {
+  const AutocastScope autocast(device_, options_.precision);
   torch::Tensor coords = batch.coords;
   if (task_.needs_coordinate_gradients()) coords = coords.detach().requires_grad_(true);
   const torch::Tensor output = network_->forward(coords);
@@ -107,26 +111,35 @@ FitOutcome Trainer::train(const FitCallbacks& callbacks, const std::string& chec
   const int64_t first_step = step_;
   network_->train();
   Progress latest;
+  // Reading the loss back (item()) waits for the device. On a CPU that costs nothing and every step is
+  // reported; on a GPU the host would stall the queue of kernels each step, so progress (and the
+  // divergence check) comes at a cadence in time, plus the first and the last step.
+  const bool report_every_step = device_.is_cpu();
+  auto last_report = start - kDeviceProgressInterval;
   while (step_ < options_.steps) {
     if (callbacks.should_stop && callbacks.should_stop()) return FitOutcome::Stopped;
     const Batch batch = task_.sample_at_step(step_, options_.batch_size, generator_);
-    const StepFigures figures = forward(batch, true);
-    const double loss = figures.loss.item<double>();
-    if (!std::isfinite(loss))
-      throw std::runtime_error("training diverged: the loss is " + std::to_string(loss) + " at step " +
-                               std::to_string(step_) + "; try a lower learning rate");
-
-    const double elapsed = std::chrono::duration<double>(clock::now() - start).count();
-    latest.step = step_;
-    latest.total_steps = options_.steps;
-    latest.loss = loss;
-    latest.metrics = figures.metrics;
-    latest.elapsed_seconds = elapsed;
-    latest.samples = batch.coords.defined() ? batch.coords.size(0) : 0;
-    const int64_t done = step_ - first_step;
-    latest.steps_per_second = done > 0 && elapsed > 0 ? done / elapsed : 0.0;
-    latest.eta_seconds = latest.steps_per_second > 0 ? (options_.steps - step_) / latest.steps_per_second : 0.0;
-    if (callbacks.on_progress) callbacks.on_progress(latest);
+    const bool report = report_every_step || step_ == first_step || step_ + 1 == options_.steps ||
+                        clock::now() - last_report >= kDeviceProgressInterval;
+    const StepFigures figures = forward(batch, /*with_metrics=*/report);
+    if (report) {
+      const double loss = figures.loss.item<double>();
+      if (!std::isfinite(loss))
+        throw std::runtime_error("training diverged: the loss is " + std::to_string(loss) + " at step " +
+                                 std::to_string(step_) + "; try a lower learning rate");
+      last_report = clock::now();
+      const double elapsed = std::chrono::duration<double>(last_report - start).count();
+      latest.step = step_;
+      latest.total_steps = options_.steps;
+      latest.loss = loss;
+      latest.metrics = figures.metrics;
+      latest.elapsed_seconds = elapsed;
+      latest.samples = batch.coords.defined() ? batch.coords.size(0) : 0;
+      const int64_t done = step_ - first_step;
+      latest.steps_per_second = done > 0 && elapsed > 0 ? done / elapsed : 0.0;
+      latest.eta_seconds = latest.steps_per_second > 0 ? (options_.steps - step_) / latest.steps_per_second : 0.0;
+      if (callbacks.on_progress) callbacks.on_progress(latest);
+    }
 
     optimizer_->zero_grad();
     figures.loss.backward();

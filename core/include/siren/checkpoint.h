@@ -20,10 +20,11 @@ struct TrainingStateRefs {
 void save_checkpoint(const std::string& path, const ModelInfo& info, FieldNetwork& network,
                      const TrainingStateRefs& state = {});
 
-// Throws NotFound if missing, InvalidInput if the file is not a siren checkpoint.
+// Throws NotFound if missing, InvalidInput if the file is not a siren checkpoint. Tensors are read onto
+// `device` whatever device wrote them, so a checkpoint made on a GPU resumes on a CPU and back.
 class CheckpointReader {
  public:
-  explicit CheckpointReader(const std::string& path);
+  explicit CheckpointReader(const std::string& path, const torch::Device& device = torch::kCPU);
   const ModelInfo& info() const { return info_; }
   void restore_network(FieldNetwork& network);
   // False when the file holds weights only.
@@ -32,6 +33,7 @@ class CheckpointReader {
 
  private:
   std::string path_;
+  torch::Device device_;
   torch::serialize::InputArchive archive_;
   ModelInfo info_;
 };

@@ -15,8 +15,10 @@ namespace siren {
 
 class FieldModel {
  public:
-  // Throws InvalidInput if the file is not a siren checkpoint, NotFound if it does not exist.
-  static FieldModel load(const std::string& path);
+  // Throws InvalidInput if the file is not a siren checkpoint, NotFound if it does not exist. `device`
+  // ("cpu", "cuda", "cuda:N", "auto") is where queries run; inputs and outputs stay host vectors, moved
+  // through pinned buffers in blocks.
+  static FieldModel load(const std::string& path, const std::string& device = "cpu");
   static ModelInfo read_info(const std::string& path);  // cheap: no weights
 
   FieldModel(FieldModel&&) noexcept;
@@ -24,6 +26,7 @@ class FieldModel {
   ~FieldModel();
 
   const ModelInfo& info() const;
+  std::string device() const;
   int in_features() const;
   int out_features() const;
 

@@ -3,6 +3,7 @@
 // network, train with checkpoints and progress callbacks, and write the final model file.
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -11,8 +12,12 @@
 
 namespace siren {
 
+class Task;
+
 struct FitCallbacks {
-  std::function<void(const Progress&)> on_progress;                      // every step
+  // Every step on a CPU; on a GPU every 250 ms and at the first and last step (reading the loss back
+  // waits for the device).
+  std::function<void(const Progress&)> on_progress;
   std::function<void(int64_t step, const std::string& path)> on_checkpoint;
   std::function<bool()> should_stop;  // polled every step; true = checkpoint and return
   // After each checkpoint or final model write: how long it took and the file's size (for metrics).
@@ -35,6 +40,12 @@ struct FitResult {
 
 // Throws InvalidInput for bad input or settings (before any training starts).
 FitResult run_fit(const FitConfig& config, const std::string& input_bytes, const FitPaths& paths,
+                  const FitCallbacks& callbacks,
+                  const std::optional<std::string>& resume_checkpoint_path = std::nullopt);
+
+// The same from a task built by the caller (e.g. from data decoded elsewhere, or made in a test); config.task
+// is not read.
+FitResult run_fit(const FitConfig& config, std::unique_ptr<Task> task, const FitPaths& paths,
                   const FitCallbacks& callbacks,
                   const std::optional<std::string>& resume_checkpoint_path = std::nullopt);
 

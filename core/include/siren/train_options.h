@@ -16,6 +16,10 @@ struct TrainOptions {
   // w.r.t. the coordinates. Same results up to float rounding; bench/RESULTS.md has its figures.
   bool fused_sine_layers = true;
   std::string device = "auto";    // auto | cpu | cuda | cuda:N
+  // GEMM precision on a GPU (device_precision.h): tf32 (default: float32 tensors, TF32 tensor-core
+  // products), fp32 (IEEE products throughout) or bf16 (autocast: products and activations in bfloat16,
+  // weights, Adam and losses in float32). The CPU computes in float32 whatever is asked.
+  std::string precision = "tf32";
 
   void validate() const;  // throws InvalidInput
 };

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "siren/device_transfer.h"
 #include "siren/errors.h"
 #include "siren/positional_encoding.h"
 
@@ -84,7 +85,8 @@ void AudioTask::to(const torch::Device& device) {
 Batch AudioTask::sample(int64_t batch_size, at::Generator& gen) const {
   if (batch_size <= 0 || batch_size >= num_points()) return Batch{coords_, {{"values", values_}}};
   const torch::Tensor index =
-      torch::randint(num_points(), {batch_size}, gen, torch::TensorOptions().dtype(torch::kLong)).to(coords_.device());
+      to_device_async(torch::randint(num_points(), {batch_size}, gen, torch::TensorOptions().dtype(torch::kLong)),
+                      coords_.device());
   return Batch{coords_.index_select(0, index), {{"values", values_.index_select(0, index)}}};
 }
 

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "siren/device_transfer.h"
 #include "siren/errors.h"
 #include "siren/operators.h"
 #include "siren/positional_encoding.h"
@@ -76,10 +77,10 @@ Batch HelmholtzTask::sample(int64_t batch_size, at::Generator& gen) const {
   torch::Tensor g = reference_gaussian(coords, setup_.source[0], setup_.source[1], kHelmholtzSigma);
   g = torch::where(g < 1e-5, torch::zeros_like(g), g);
   Batch batch;
-  batch.coords = coords.to(device_);
-  batch.fields["source"] = torch::cat({g, g}, 1).to(device_);  // (1 + 1i) * gaussian
+  batch.coords = to_device_async(coords, device_);
+  batch.fields["source"] = to_device_async(torch::cat({g, g}, 1), device_);  // (1 + 1i) * gaussian
   batch.fields["squared_slowness"] =
-      squared_slowness(setup_.velocity, coords.select(1, 0), coords.select(1, 1)).unsqueeze(1).to(device_);
+      to_device_async(squared_slowness(setup_.velocity, coords.select(1, 0), coords.select(1, 1)).unsqueeze(1), device_);
   return batch;
 }
 

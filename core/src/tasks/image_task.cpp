@@ -1,5 +1,6 @@
 #include "siren/tasks/image_task.h"
 
+#include "siren/device_transfer.h"
 #include "siren/errors.h"
 #include "siren/grid.h"
 #include "siren/image_size.h"
@@ -58,7 +59,8 @@ void ImageTask::to(const torch::Device& device) {
 Batch ImageTask::sample(int64_t batch_size, at::Generator& gen) const {
   if (batch_size <= 0 || batch_size >= num_points()) return Batch{coords_, {{"values", values_}}};
   const torch::Tensor index =
-      torch::randint(num_points(), {batch_size}, gen, torch::TensorOptions().dtype(torch::kLong)).to(coords_.device());
+      to_device_async(torch::randint(num_points(), {batch_size}, gen, torch::TensorOptions().dtype(torch::kLong)),
+                      coords_.device());
   return Batch{coords_.index_select(0, index), {{"values", values_.index_select(0, index)}}};
 }
 

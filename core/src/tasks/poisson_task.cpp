@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "siren/device_transfer.h"
 #include "siren/errors.h"
 #include "siren/grid.h"
 #include "siren/image_size.h"
@@ -110,7 +111,8 @@ Batch PoissonTask::sample(int64_t batch_size, at::Generator& gen) const {
   if (batch_size <= 0 || batch_size >= num_points()) return Batch{coords_, {{"target", target_}, {"image", image_}}};
   // Derivatives of an MLP are per point, so a random subset is a valid (if non-reference) batch.
   const torch::Tensor index =
-      torch::randint(num_points(), {batch_size}, gen, torch::TensorOptions().dtype(torch::kLong)).to(coords_.device());
+      to_device_async(torch::randint(num_points(), {batch_size}, gen, torch::TensorOptions().dtype(torch::kLong)),
+                      coords_.device());
   return Batch{coords_.index_select(0, index),
                {{"target", target_.index_select(0, index)}, {"image", image_.index_select(0, index)}}};
 }

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "siren/device_transfer.h"
 #include "siren/errors.h"
 #include "siren/operators.h"
 #include "siren/positional_encoding.h"
@@ -122,8 +123,8 @@ Batch SdfTask::sample(int64_t batch_size, at::Generator& gen) const {
   const auto cpu_long = torch::TensorOptions().dtype(torch::kLong);
   const auto cpu_float = torch::TensorOptions().dtype(torch::kFloat32);
   // On-surface: drawn with replacement (np.random.choice); off-surface: U(-1, 1)^3.
-  const torch::Tensor index = torch::randint(num_points(), {n}, gen, cpu_long).to(positions_.device());
-  const torch::Tensor off = (torch::rand({n, 3}, gen, cpu_float) * 2 - 1).to(positions_.device());
+  const torch::Tensor index = to_device_async(torch::randint(num_points(), {n}, gen, cpu_long), positions_.device());
+  const torch::Tensor off = to_device_async(torch::rand({n, 3}, gen, cpu_float) * 2 - 1, positions_.device());
   const auto options = positions_.options();
   Batch batch;
   batch.coords = torch::cat({positions_.index_select(0, index), off}, 0);

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "siren/device_transfer.h"
 #include "siren/errors.h"
 #include "siren/grid.h"
 #include "siren/image_size.h"
@@ -123,7 +124,7 @@ Batch VideoTask::sample(int64_t batch_size, at::Generator& gen) const {
   const int64_t count = batch_size > 0 ? batch_size : default_batch_size();
   // torch.randint(0, T*H*W, (count,)): with replacement, from the trainer's generator.
   const torch::Tensor index =
-      torch::randint(num_points(), {count}, gen, torch::TensorOptions().dtype(torch::kLong)).to(device);
+      to_device_async(torch::randint(num_points(), {count}, gen, torch::TensorOptions().dtype(torch::kLong)), device);
   return Batch{coords_of(index), {{"values", values_.index_select(0, index)}}};
 }
 

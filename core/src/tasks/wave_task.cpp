@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "siren/device_transfer.h"
 #include "siren/errors.h"
 #include "siren/operators.h"
 #include "siren/positional_encoding.h"
@@ -78,11 +79,11 @@ Batch WaveTask::sample_at_step(int64_t step, int64_t batch_size, at::Generator& 
   }
   u0 = torch::where(u0 < 1e-5, torch::zeros_like(u0), u0);
   Batch batch;
-  batch.coords = torch::cat({t, xy}, 1).to(device_);
-  batch.fields["initial"] = u0.to(device_);
-  batch.fields["dirichlet"] = dirichlet.to(device_);
+  batch.coords = to_device_async(torch::cat({t, xy}, 1), device_);
+  batch.fields["initial"] = to_device_async(u0, device_);
+  batch.fields["dirichlet"] = to_device_async(dirichlet, device_);
   batch.fields["squared_slowness"] =
-      squared_slowness(setup_.velocity, xy.select(1, 0), xy.select(1, 1)).unsqueeze(1).to(device_);
+      to_device_async(squared_slowness(setup_.velocity, xy.select(1, 0), xy.select(1, 1)).unsqueeze(1), device_);
   return batch;
 }
 

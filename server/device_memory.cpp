@@ -19,10 +19,16 @@ struct nvmlMemory_t {
   unsigned long long used;
 };
 
+struct nvmlUtilization_t {
+  unsigned int gpu;     // percent of the last sample period with a kernel running
+  unsigned int memory;  // percent of it with device memory being read or written
+};
+
 struct Nvml {
   nvmlReturn_t (*device_get_count)(unsigned int*) = nullptr;
   nvmlReturn_t (*device_get_handle)(unsigned int, nvmlDevice_t*) = nullptr;
   nvmlReturn_t (*device_get_memory)(nvmlDevice_t, nvmlMemory_t*) = nullptr;
+  nvmlReturn_t (*device_get_utilization)(nvmlDevice_t, nvmlUtilization_t*) = nullptr;  // optional
   bool ok = false;
 };
 
@@ -39,6 +45,8 @@ const Nvml& nvml() {
         reinterpret_cast<decltype(api.device_get_handle)>(::dlsym(lib, "nvmlDeviceGetHandleByIndex_v2"));
     api.device_get_memory =
         reinterpret_cast<decltype(api.device_get_memory)>(::dlsym(lib, "nvmlDeviceGetMemoryInfo"));
+    api.device_get_utilization =
+        reinterpret_cast<decltype(api.device_get_utilization)>(::dlsym(lib, "nvmlDeviceGetUtilizationRates"));
     api.ok = init && api.device_get_count && api.device_get_handle && api.device_get_memory && init() == 0;
   });
   return api;
@@ -56,7 +64,12 @@ std::vector<DeviceMemory> device_memory() {
     nvmlDevice_t device = nullptr;
     nvmlMemory_t memory{};
     if (api.device_get_handle(i, &device) != 0 || api.device_get_memory(device, &memory) != 0) continue;
-    out.push_back({"cuda:" + std::to_string(i), static_cast<int64_t>(memory.used), static_cast<int64_t>(memory.total)});
+    DeviceMemory entry{"cuda:" + std::to_string(i), static_cast<int64_t>(memory.used),
+                       static_cast<int64_t>(memory.total)};
+    nvmlUtilization_t utilization{};
+    if (api.device_get_utilization && api.device_get_utilization(device, &utilization) == 0)
+      entry.utilization = utilization.gpu / 100.0;
+    out.push_back(entry);
   }
   return out;
 }

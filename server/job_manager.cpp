@@ -16,6 +16,7 @@
 #include "siren/errors.h"
 #include "siren/field_model.h"
 #include "siren/fit.h"
+#include "siren/runtime.h"
 #include "siren/wire/convert.h"
 #include "siren/wire/job_states.h"
 
@@ -39,9 +40,10 @@ v1::FitSpec resolved_spec(const v1::FitSpec& client_spec, const FitConfig& confi
 
 }  // namespace
 
-JobManager::JobManager(std::string jobs_dir, int workers, int max_queued, ModelStore& models, Metrics& metrics)
+JobManager::JobManager(std::string jobs_dir, std::vector<std::string> worker_devices, int max_queued,
+                       ModelStore& models, Metrics& metrics)
     : store_(std::move(jobs_dir)),
-      worker_count_(std::max(workers, 1)),
+      worker_devices_(worker_devices.empty() ? std::vector<std::string>{"cpu"} : std::move(worker_devices)),
       max_queued_(std::max(max_queued, 1)),
       models_(models),
       metrics_(metrics) {}
@@ -96,7 +98,8 @@ void JobManager::start() {
   }
   metrics_.queue_length(queue_.size());
   if (!saved.empty()) spdlog::info("loaded {} job(s), {} queued", saved.size(), queue_.size());
-  for (int i = 0; i < worker_count_; ++i) workers_.emplace_back([this] { worker_loop(); });
+  for (const std::string& device : worker_devices_)
+    workers_.emplace_back([this, device] { worker_loop(device); });
 }
 
 namespace {
@@ -123,6 +126,7 @@ v1::Job JobManager::submit(const v1::FitSpec& client_spec, const FitConfig& conf
                            const std::string& input, const std::string& resume_checkpoint) {
   if (draining_) throw RpcError(grpc::StatusCode::UNAVAILABLE, "the server is shutting down; submit to another server or retry later");
   const v1::FitSpec spec = resolved_spec(client_spec, config);
+  check_device_served(config.train.device);
   {
     // Answer retries and refuse a full queue before writing and decoding anything.
     std::lock_guard<std::mutex> lock(mu_);
@@ -207,11 +211,23 @@ void JobManager::enqueue_locked(Job& job) {
   changed_.notify_all();
 }
 
-std::shared_ptr<Job> JobManager::take_next_locked() {
+void JobManager::check_device_served(const std::string& requested) const {
+  std::string served;
+  for (const std::string& device : worker_devices_) {
+    if (worker_accepts(device, requested)) return;
+    served += (served.empty() ? "" : ", ") + device;
+  }
+  throw InvalidInput("device \"" + requested + "\" is not among this server's devices (" + served +
+                     "; siren-server --devices); ask for one of them or for auto");
+}
+
+std::shared_ptr<Job> JobManager::take_next_locked(const std::string& device) {
   auto best = queue_.end();
   int best_priority = -1;
   for (auto it = queue_.begin(); it != queue_.end(); ++it) {
-    const int priority = jobs_.at(*it)->record.options().priority();
+    const Job& candidate = *jobs_.at(*it);
+    if (!worker_accepts(device, candidate.config.train.device)) continue;
+    const int priority = candidate.record.options().priority();
     if (priority > best_priority) {  // strictly greater: the oldest wins among equals
       best_priority = priority;
       best = it;

@@ -1,5 +1,6 @@
 #pragma once
-// The job queue: accepts validated fits, runs them on N worker threads, records each job's events,
+// The job queue: accepts validated fits, runs them on worker threads (each bound to a device: one GPU,
+// or the CPU), records each job's events,
 // and lets watchers wait for new ones. Knows nothing about gRPC or about what a task is.
 #include <atomic>
 #include <chrono>
@@ -28,8 +29,10 @@ class ModelStore;
 
 class JobManager {
  public:
-  // `max_queued`: submissions beyond this many QUEUED jobs are refused (RESOURCE_EXHAUSTED).
-  JobManager(std::string jobs_dir, int workers, int max_queued, ModelStore& models, Metrics& metrics);
+  // One worker thread per entry of `worker_devices` ("cpu", "cuda:N"; a device may appear more than
+  // once). `max_queued`: submissions beyond this many QUEUED jobs are refused (RESOURCE_EXHAUSTED).
+  JobManager(std::string jobs_dir, std::vector<std::string> worker_devices, int max_queued, ModelStore& models,
+             Metrics& metrics);
   ~JobManager();  // stop() then join the workers
 
   // Loads saved jobs (QUEUED ones go back in the queue, RUNNING ones too, to continue from their
@@ -79,13 +82,16 @@ class JobManager {
   std::shared_ptr<Job> find_locked(const std::string& job_id) const;  // throws NotFound
   void check_queue_space_locked() const;                              // throws RESOURCE_EXHAUSTED
   void enqueue_locked(Job& job);
-  // The next job a worker should run: highest priority, then oldest; nullptr if none.
-  std::shared_ptr<Job> take_next_locked();
+  // The next job the worker on `device` should run: highest priority, then oldest, among the jobs
+  // whose requested device that worker serves; nullptr if none.
+  std::shared_ptr<Job> take_next_locked(const std::string& device);
+  // Throws InvalidInput when no worker of this server could ever run a fit asking for `requested`.
+  void check_device_served(const std::string& requested) const;
   // Queued (and paused) jobs whose deadline has passed fail now rather than when a worker frees up.
   void expire_overdue_locked();
   static bool deadline_passed(const Job& job);
-  void worker_loop();
-  void run(const std::shared_ptr<Job>& job);  // job_worker.cpp
+  void worker_loop(const std::string& device);
+  void run(const std::shared_ptr<Job>& job, const std::string& device);  // job_worker.cpp
   void finish(const std::shared_ptr<Job>& job, const FitResult& result, const std::string& model_id);
   void fail(const std::shared_ptr<Job>& job, const std::string& error, const std::string& model_id);
   void on_progress(Job& job, const Progress& progress);
@@ -98,7 +104,7 @@ class JobManager {
   void persist_locked(const Job& job) const;
 
   JobStore store_;
-  int worker_count_;
+  std::vector<std::string> worker_devices_;
   int max_queued_;
   ModelStore& models_;
   Metrics& metrics_;

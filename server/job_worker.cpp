@@ -26,7 +26,7 @@ constexpr auto kProgressEventInterval = std::chrono::milliseconds(100);
 
 }  // namespace
 
-void JobManager::worker_loop() {
+void JobManager::worker_loop(const std::string& device) {
   for (;;) {
     std::shared_ptr<Job> job;
     {
@@ -34,7 +34,7 @@ void JobManager::worker_loop() {
       for (;;) {
         if (draining_) return;  // queued jobs stay QUEUED on disk for the next start
         expire_overdue_locked();
-        if ((job = take_next_locked())) break;
+        if ((job = take_next_locked(device))) break;
         // Woken by a submission or any event; the timeout lets overdue queued jobs fail on time.
         changed_.wait_for(lock, std::chrono::seconds(1));
       }
@@ -42,21 +42,17 @@ void JobManager::worker_loop() {
       job->record.set_started_unix_ms(now_unix_ms());
       metrics_.job_started(Metrics::task_label(job->record.spec().task()),
                            (job->record.started_unix_ms() - job->record.created_unix_ms()) / 1000.0);
-      try {
-        job->record.set_device(resolve_device(job->config.train.device));
-      } catch (const std::exception&) {
-        // run_fit reports a bad device as the job's error.
-      }
+      job->record.set_device(placed_device(device, job->config.train.device));
       transition_locked(*job, v1::JOB_STATE_RUNNING, v1::JobEvent::TYPE_STARTED, "started");
     }
-    run(job);
+    run(job, placed_device(device, job->config.train.device));
     std::lock_guard<std::mutex> lock(mu_);
     --running_;
     changed_.notify_all();
   }
 }
 
-void JobManager::run(const std::shared_ptr<Job>& job) {
+void JobManager::run(const std::shared_ptr<Job>& job, const std::string& device) {
   const std::string job_id = job->record.job_id();
   const std::string model_id = models_.allocate();
   try {
@@ -74,7 +70,11 @@ void JobManager::run(const std::shared_ptr<Job>& job) {
     callbacks.should_stop = [this, job] { return should_stop(*job); };
     const FitPaths paths{store_.checkpoint_dir(job_id), models_.checkpoint_path(model_id)};
     const std::string input = read_file(store_.input_path(job_id));
-    const FitResult result = run_fit(job->config, input, paths, callbacks, job->resume_path);
+    // The fit runs on this worker's device (one that asked for the CPU stays there); the job's own
+    // config keeps what was asked for, so a paused job may continue on any worker that serves it.
+    FitConfig config = job->config;
+    config.train.device = device;
+    const FitResult result = run_fit(config, input, paths, callbacks, job->resume_path);
     finish(job, result, model_id);
   } catch (const std::exception& e) {
     fail(job, e.what(), model_id);

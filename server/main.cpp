@@ -48,7 +48,14 @@ void add_flags(CLI::App& app, ServerOptions& o) {
   app.add_option("--tls-client-ca", o.tls_client_ca,
                  "Mutual TLS: accept only clients that present a certificate signed by this PEM CA")
       ->type_name("PEM");
-  app.add_option("--workers", o.workers, "Fits that run at the same time; later ones wait in the queue")
+  app.add_option("--workers", o.workers,
+                 "Fits that run at the same time on each device; later ones wait in the queue")
+      ->capture_default_str();
+  app.add_option("--devices", o.devices,
+                 "Where fits run, a worker per device: all (every GPU this server sees, else the CPU), cpu, or a "
+                 "list such as cuda:0,cuda:1. A free worker takes the next job whose --device it serves "
+                 "(auto: any; cuda: any GPU; cuda:N: that one; cpu: any worker, run on the CPU); queries run on "
+                 "the first device")
       ->capture_default_str();
   app.add_option("--max-queued", o.max_queued,
                  "Jobs that may wait in the queue; a submission beyond that is refused with RESOURCE_EXHAUSTED")

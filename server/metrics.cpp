@@ -224,6 +224,11 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                              .Help("Memory in use on each GPU (device=\"cuda:N\"); one series device=\"cpu\" "
                                    "with 0 when the server has no GPU")
                              .Register(r);
+  device_utilization_ = &BuildGauge()
+                            .Name("siren_device_utilization_ratio")
+                            .Help("Fraction of NVML's last sample period in which a kernel ran on each GPU "
+                                  "(device=\"cuda:N\"; absent without a GPU)")
+                            .Register(r);
   device_memory_total_ = &BuildGauge()
                               .Name("siren_device_memory_total_bytes")
                               .Help("Memory of each GPU; device=\"cpu\" 0 when the server has no GPU")
@@ -363,6 +368,7 @@ void Metrics::refresh() const {
   for (const auto& device : devices) {
     device_memory_used_->Add({{"device", device.device}}).Set(static_cast<double>(device.used_bytes));
     device_memory_total_->Add({{"device", device.device}}).Set(static_cast<double>(device.total_bytes));
+    if (device.utilization >= 0) device_utilization_->Add({{"device", device.device}}).Set(device.utilization);
   }
 }
 

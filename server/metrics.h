@@ -97,6 +97,7 @@ class Metrics {
   prometheus::Gauge* start_time_;
   prometheus::Family<prometheus::Gauge>* device_memory_used_;
   prometheus::Family<prometheus::Gauge>* device_memory_total_;
+  prometheus::Family<prometheus::Gauge>* device_utilization_;
 };
 
 using wire::status_code_name;

@@ -25,8 +25,10 @@ NotFound model_not_found(const std::string& model_id) {
 
 }  // namespace
 
-ModelStore::ModelStore(std::string models_dir, size_t cache_capacity)
-    : models_dir_(std::move(models_dir)), cache_capacity_(std::max<size_t>(cache_capacity, 1)) {
+ModelStore::ModelStore(std::string models_dir, size_t cache_capacity, std::string query_device)
+    : models_dir_(std::move(models_dir)),
+      cache_capacity_(std::max<size_t>(cache_capacity, 1)),
+      query_device_(std::move(query_device)) {
   fs::create_directories(models_dir_);
 }
 
@@ -153,7 +155,7 @@ std::shared_ptr<const FieldModel> ModelStore::load(const std::string& model_id) 
     }
   }
   // Loading reads weights from disk: done outside the lock so other RPCs are not held up.
-  auto model = std::make_shared<const FieldModel>(FieldModel::load(checkpoint_path(model_id)));
+  auto model = std::make_shared<const FieldModel>(FieldModel::load(checkpoint_path(model_id), query_device_));
   std::lock_guard<std::mutex> lock(mu_);
   if (models_.count(model_id) == 0) throw model_not_found(model_id);  // deleted meanwhile
   touch_cache_locked(model_id, model);

@@ -17,7 +17,8 @@ namespace siren::server {
 
 class ModelStore {
  public:
-  ModelStore(std::string models_dir, size_t cache_capacity);
+  // Loaded models evaluate on `query_device` ("cpu", "cuda:N").
+  ModelStore(std::string models_dir, size_t cache_capacity, std::string query_device = "cpu");
 
   // Registers every readable model under models_dir; unreadable ones are logged and skipped.
   void scan();
@@ -43,6 +44,7 @@ class ModelStore {
 
   std::string models_dir_;
   size_t cache_capacity_;
+  std::string query_device_;
   mutable std::mutex mu_;
   std::map<std::string, v1::Model> models_;
   // Most recently used first.

@@ -19,7 +19,8 @@ struct ServerOptions {
   std::string tls_cert;                 // PEM certificate chain; with tls_key: serve TLS only
   std::string tls_key;                  // PEM private key of tls_cert
   std::string tls_client_ca;            // PEM CA; non-empty = clients need a certificate it signed (mTLS)
-  int workers = 1;                      // fits that run at the same time
+  int workers = 1;                      // fits that run at the same time on each device
+  std::string devices = "all";          // where fits run: all (every GPU, else the CPU), cpu, cuda:0,cuda:1,...
   int max_queued = 1000;                // QUEUED jobs beyond which SubmitFit is RESOURCE_EXHAUSTED
   int threads = 0;                      // LibTorch intra-op threads; 0 = $SIREN_THREADS or all cores
   int drain_timeout_s = 30;             // on SIGTERM: how long running fits get to checkpoint

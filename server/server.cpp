@@ -4,8 +4,10 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
@@ -16,6 +18,7 @@
 #include "model_store.h"
 #include "rpc_guard.h"
 #include "service.h"
+#include "siren/runtime.h"
 
 namespace fs = std::filesystem;
 
@@ -33,6 +36,14 @@ std::shared_ptr<grpc::ServerCredentials> listening_credentials(const ServerOptio
   ssl.pem_key_cert_pairs.push_back({read_pem_file(o.tls_key, "--tls-key"), read_pem_file(o.tls_cert, "--tls-cert")});
   if (o.mutual_tls()) ssl.pem_root_certs = read_pem_file(o.tls_client_ca, "--tls-client-ca");
   return grpc::SslServerCredentials(ssl);
+}
+
+// --workers workers on each of the --devices (expand_devices throws InvalidInput for an absent one).
+std::vector<std::string> worker_devices(const ServerOptions& o) {
+  std::vector<std::string> workers;
+  for (const std::string& device : expand_devices(o.devices))
+    for (int i = 0; i < std::max(o.workers, 1); ++i) workers.push_back(device);
+  return workers;
 }
 
 const char* transport_name(const ServerOptions& o) {
@@ -66,9 +77,11 @@ void Server::Start() {
 
   set_input_limits(options_.input_limits);  // the decoders inside every task check these
   metrics_ = std::make_unique<Metrics>();
-  models_ = std::make_unique<ModelStore>((data_dir / "models").string(), options_.model_cache_size);
+  // Queries, renders and exports run on the first of the devices.
+  models_ = std::make_unique<ModelStore>((data_dir / "models").string(), options_.model_cache_size,
+                                         expand_devices(options_.devices).front());
   models_->scan();
-  jobs_ = std::make_unique<JobManager>((data_dir / "jobs").string(), options_.workers, options_.max_queued,
+  jobs_ = std::make_unique<JobManager>((data_dir / "jobs").string(), worker_devices(options_), options_.max_queued,
                                      *models_, *metrics_);
   jobs_->start();
   auth_ = std::make_unique<TokenAuth>(options_.token);
@@ -97,8 +110,9 @@ void Server::Start() {
   }
   if (auto* health = grpc_server_->GetHealthCheckService()) health->SetServingStatus(true);
   if (!options_.port_file.empty()) write_file_atomically(options_.port_file, std::to_string(port_) + "\n");
-  spdlog::info("siren-server listening on {} ({}, data dir {}, {} worker(s){})", host_port(options_.host, port_),
-               transport_name(options_), options_.data_dir, options_.workers,
+  spdlog::info("siren-server listening on {} ({}, data dir {}, {} worker(s) on {}{})", host_port(options_.host, port_),
+               transport_name(options_), options_.data_dir, worker_devices(options_).size(),
+               fmt::join(expand_devices(options_.devices), ","),
                auth_->enabled() ? ", token required" : "");
 }
 

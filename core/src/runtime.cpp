@@ -3,26 +3,24 @@
 #include <ATen/Parallel.h>
 #include <torch/cuda.h>
 
-#include <dlfcn.h>
-
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <string>
 #include <thread>
 
+#include "siren/blas/blis.h"
 #include "siren/errors.h"
 
 namespace siren {
 
 namespace {
 
-// BLIS (the BLAS chosen by scripts/install-deps.sh) ignores LibTorch's thread setting and runs
-// single-threaded unless told otherwise. Debian's libblas.so.3 build of BLIS reads BLIS_NUM_THREADS when
-// it initialises (at its first call); a libblis build also takes the count through its own API.
+// BLIS (siren's CPU GEMMs, blas/blis.h) ignores LibTorch's thread setting and runs single-threaded unless
+// told otherwise: it reads BLIS_NUM_THREADS when it initialises and also takes the count through its API.
 void configure_blas_threads(int threads) {
   ::setenv("BLIS_NUM_THREADS", std::to_string(threads).c_str(), /*overwrite=*/0);
-  using SetThreads = void (*)(long);
-  if (auto set = reinterpret_cast<SetThreads>(::dlsym(RTLD_DEFAULT, "bli_thread_set_num_threads"))) set(threads);
+  blas::set_blis_threads(threads);
 }
 
 // BLIS picks its kernels from the CPU's vendor and family, and the BLIS of Debian bookworm (0.9) does not
@@ -59,6 +57,38 @@ void configure_threads(int threads) {
 }
 
 bool cuda_available() { return torch::cuda::is_available(); }
+
+int cuda_device_count() { return cuda_available() ? static_cast<int>(torch::cuda::device_count()) : 0; }
+
+std::vector<std::string> expand_devices(const std::string& spec) {
+  std::vector<std::string> devices;
+  if (spec.empty() || spec == "all") {
+    for (int i = 0; i < cuda_device_count(); ++i) devices.push_back("cuda:" + std::to_string(i));
+    if (devices.empty()) devices.push_back("cpu");
+    return devices;
+  }
+  size_t begin = 0;
+  while (begin <= spec.size()) {
+    const size_t end = std::min(spec.find(',', begin), spec.size());
+    std::string device = resolve_device(spec.substr(begin, end - begin));
+    if (device == "cuda") device = "cuda:0";
+    for (const auto& seen : devices)
+      if (seen == device) throw InvalidInput("--devices names " + device + " twice");
+    devices.push_back(device);
+    begin = end + 1;
+  }
+  return devices;
+}
+
+bool worker_accepts(const std::string& worker_device, const std::string& requested) {
+  if (requested.empty() || requested == "auto" || requested == "cpu") return true;
+  if (requested == "cuda") return worker_device.rfind("cuda", 0) == 0;
+  return requested == worker_device;
+}
+
+std::string placed_device(const std::string& worker_device, const std::string& requested) {
+  return requested == "cpu" ? "cpu" : worker_device;
+}
 
 std::string resolve_device(const std::string& requested) {
   if (requested.empty() || requested == "auto") return cuda_available() ? "cuda" : "cpu";

@@ -1,5 +1,6 @@
 #pragma once
 #include <string>
+#include <vector>
 
 namespace siren {
 
@@ -10,5 +11,17 @@ void configure_threads(int threads = 0);
 // "auto" -> "cuda" when available else "cpu"; validates "cpu", "cuda", "cuda:N". Throws InvalidInput.
 std::string resolve_device(const std::string& requested);
 bool cuda_available();
+int cuda_device_count();
+
+// Devices a server's workers run on, from its --devices flag: "all" (every CUDA device, else the CPU),
+// "cpu", or a comma-separated list such as "cuda:0,cuda:2". Throws InvalidInput naming a device that
+// is not there.
+std::vector<std::string> expand_devices(const std::string& spec);
+// Whether a worker on `worker_device` ("cpu" or "cuda:N") may run a fit that asked for `requested`
+// (auto, cpu, cuda, cuda:N): auto and cpu run anywhere (cpu always on the CPU), cuda on any GPU worker,
+// cuda:N on that device's worker only.
+bool worker_accepts(const std::string& worker_device, const std::string& requested);
+// Where such a fit runs on that worker: the worker's device, except "cpu", which stays on the CPU.
+std::string placed_device(const std::string& worker_device, const std::string& requested);
 
 }  // namespace siren

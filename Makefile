@@ -13,7 +13,7 @@ SANITIZE_EXCLUDE ?= siren_load|siren_prometheus
 BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build demo test fuzz sanitize bench clean
+.PHONY: all deps configure build build-demo demo test gpu-build fuzz sanitize bench clean
 
 all: build
 
@@ -27,11 +27,20 @@ configure: deps
 build: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
-demo: build
+# The demo needs the server and the CLI only: a newcomer's first result does not wait for the test suite.
+build-demo: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target siren-server siren
+
+demo: build-demo
 	@BUILD_DIR=$(BUILD_DIR) bash scripts/demo.sh
 
 test: build
 	@SIREN_THREADS=$(JOBS) ctest --test-dir $(BUILD_DIR) --output-on-failure --timeout 900
+
+# The LibTorch-only build that scripts/gpu-check.sh makes on a GPU machine (core, bench, GPU tests), built here
+# without running anything, so that it keeps compiling.
+gpu-build: deps
+	@bash scripts/gpu-check.sh --build-only
 
 # libFuzzer + ASan/UBSan over the decoders and SubmitFit's request parsing (tests/fuzz), FUZZ_SECONDS each.
 fuzz: deps

@@ -95,15 +95,6 @@ bool open_capture(cv::VideoCapture& capture, const std::string& path) {
 
 }  // namespace
 
-Image Video::frame(int t) const {
-  if (t < 0 || t >= frames) throw InvalidInput("frame " + std::to_string(t) + " is outside the video's " +
-                                               std::to_string(frames) + " frames");
-  Image image{width, height, kChannels, {}};
-  const auto begin = pixels.begin() + static_cast<std::ptrdiff_t>(t * frame_values());
-  image.pixels.assign(begin, begin + static_cast<std::ptrdiff_t>(frame_values()));
-  return image;
-}
-
 Video decode_video(const std::string& bytes, const VideoDecodeOptions& options) {
   if (bytes.empty()) throw InvalidInput("the input is empty (0 bytes); expected a video file (AVI, MP4, MKV, ...)");
   if (options.max_frames < 0 || options.width < 0 || options.height < 0 || (options.width > 0) != (options.height > 0))
@@ -154,12 +145,6 @@ Video decode_video(const std::string& bytes, const VideoDecodeOptions& options) 
   if (video.frames == 0) throw InvalidInput("could not decode any frame of the video (0 frames)");
   if (video.width <= 0 || video.height <= 0) throw InvalidInput("the video has no pixels (0x0 frames)");
   return video;
-}
-
-VideoCodec video_codec_from_string(const std::string& name) {
-  if (name == "mjpg") return VideoCodec::Mjpeg;
-  if (name == "ffv1") return VideoCodec::Ffv1;
-  throw InvalidInput("unknown video codec \"" + name + "\"; codecs: mjpg (lossy, plays everywhere), ffv1 (lossless)");
 }
 
 struct VideoWriter::Impl {

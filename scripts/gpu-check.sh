@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# The GPU check: builds what a GPU machine needs from this working tree, runs the `gpu` tests there and
+# measures siren against eager PyTorch on the same GPU.
+#
+#   scripts/gpu-check.sh --prepare      on a machine with Debian's packages (yours, CI's): copies the few
+#                                       sources a bare GPU machine lacks (GoogleTest, nlohmann-json; ~5 MB)
+#                                       into .gpu-carry/ (git-ignored), to travel with the tree
+#   scripts/gpu-check.sh                on the GPU machine (PyTorch 2.11 with CUDA, nvcc, CMake, ninja,
+#                                       nothing else): LibTorch-only build of core + bench + GPU tests,
+#                                       `ctest -L gpu`, then siren-bench --device cuda next to eager PyTorch
+#   scripts/gpu-check.sh --build-only   the build step alone (CI runs it so the GPU build cannot rot)
+#
+# Environment: SIREN_TORCH_PYTHON (the Python with torch; default: install-deps.sh's virtual environment,
+# else python3), GPU_BUILD_DIR (default build-gpu), GPU_BENCH_REPEATS (default 5).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BUILD_DIR="${GPU_BUILD_DIR:-build-gpu}"
+CARRY_DIR=".gpu-carry"
+REPEATS="${GPU_BENCH_REPEATS:-5}"
+
+usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; }
+
+mode=check
+case "${1:-}" in
+  --prepare) mode=prepare ;;
+  --build-only) mode=build ;;
+  "") ;;
+  -h|--help) usage; exit 0 ;;
+  *) usage >&2; exit 2 ;;
+esac
+
+prepare() {
+  rm -rf "$CARRY_DIR"
+  mkdir -p "$CARRY_DIR/include"
+  cp -r /usr/src/googletest "$CARRY_DIR/googletest"
+  cp -r /usr/include/nlohmann "$CARRY_DIR/include/nlohmann"
+  echo "gpu-check: $(du -sh "$CARRY_DIR" | cut -f1) in $CARRY_DIR (GoogleTest sources, nlohmann-json headers)"
+}
+
+torch_python() {
+  if [ -n "${SIREN_TORCH_PYTHON:-}" ]; then echo "$SIREN_TORCH_PYTHON"; return; fi
+  local venv="$HOME/.local/share/siren/torch-2.11.0/bin/python"
+  if [ -x "$venv" ]; then echo "$venv"; else command -v python3; fi
+}
+
+build() {
+  local python
+  python="$(torch_python)"
+  echo "gpu-check: LibTorch from $("$python" -c 'import torch; print(torch.__version__, torch.__file__)')"
+  cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSIREN_LIBTORCH_ONLY=ON \
+    -DSIREN_TORCH_PYTHON="$python" -DSIREN_CARRY_DIR="$PWD/$CARRY_DIR" > "$BUILD_DIR.configure.log" 2>&1 \
+    || { cat "$BUILD_DIR.configure.log"; exit 1; }
+  grep -E "^-- siren:" "$BUILD_DIR.configure.log" || true
+  cmake --build "$BUILD_DIR" -j "$(nproc)" --target siren_gpu_tests siren-bench
+}
+
+run_checks() {
+  nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader || echo "gpu-check: no nvidia-smi"
+  local status=0
+  ctest --test-dir "$BUILD_DIR" -L gpu --output-on-failure --timeout 600 || status=$?
+  local bench="$BUILD_DIR/bench/siren-bench"
+  # Training steps and queries next to eager PyTorch on the same GPU (as installed, and at siren's
+  # precision); meshing without eager (time and host memory are the figures); the GEMMs against peak.
+  "$bench" --device cuda --repeats "$REPEATS" --workloads image,image-rgb,sdf,poisson-lapl,query --size 512 \
+    --sdf-points 250000 --query-points 16777216 || status=$?
+  "$bench" --device cuda --workloads mesh --mesh-resolutions 512,1024 --eager off --repeats 1 || status=$?
+  "$bench" --device cuda --workloads gemm-peak --eager off || status=$?
+  return $status
+}
+
+case "$mode" in
+  prepare) prepare ;;
+  build) build ;;
+  check)
+    start=$(date +%s)
+    build
+    echo "gpu-check: built in $(( $(date +%s) - start )) s"
+    run_checks
+    echo "gpu-check: done in $(( $(date +%s) - start )) s"
+    ;;
+esac

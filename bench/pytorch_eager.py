@@ -7,16 +7,23 @@ nn.Linear layers, sin(30·x) on every sine layer, `sine_init` applied to every l
 autograd with create_graph=True (diff_operators.py), the optimiser is torch.optim.Adam and one step is
 zero_grad / forward / loss / backward / step, as training.py does it.
 
-Run it with Debian's python3-torch (/usr/bin/python3; the same LibTorch 1.13 siren links).
+Run it with the Python of the PyTorch wheel siren links (cmake/Torch.cmake), so both sides run the
+same PyTorch version.
 
-  pytorch_eager.py time WORKLOAD [--size N] [--points N] [--channels C] [--repeats R] [--threads T]
+  pytorch_eager.py [--threads T] time WORKLOAD [--size N] [--points N] [--channels C] [--repeats R]
+                   [--warmup W] [--device cpu|cuda|cuda:N] [--precision fp32|tf32|bf16] [--steps-per-repeat K]
       WORKLOAD: image | sdf | poisson-lapl | query | mesh. Prints one JSON line: median/min/max ms.
+      On a GPU the device is drained (torch.cuda.synchronize) before and after each timed repeat, so the
+      clock never stops before the kernels do; a repeat of K steps gives their mean, as siren-bench does.
+      --precision: fp32 is PyTorch's default and the paper's (IEEE products); tf32 lets cuBLAS use TF32
+      tensor cores for float32 products; bf16 autocasts the forward and the loss to bfloat16 (GPU only).
   pytorch_eager.py fit-image --image PNG [--steps 200] [--seed 0] [--report 50,100,200]
       The official image fit; prints one JSON line per reported step (k updates done: PSNR, loss).
   pytorch_eager.py dump-init --seed S --in-features D --out-features C --out FILE [--hidden 256 --layers 3]
       The official initialisation under torch.manual_seed(S), raw float32 in parameter order.
 """
 import argparse
+import contextlib
 import json
 import math
 import statistics
@@ -84,17 +91,35 @@ def mgrid(size):
     return torch.stack([rows, cols], -1).reshape(-1, 2)
 
 
+# --- where and how precisely the workloads compute ------------------------------------------------------
+
+def precision_scope(args):
+    """bf16: autocast around the forward and the loss only, as torch.amp prescribes (the backward pass
+    follows the forward's types; Adam keeps float32). fp32 and tf32 change nothing here (see main)."""
+    if args.precision == 'bf16':
+        return torch.autocast(device_type=torch.device(args.device).type, dtype=torch.bfloat16)
+    return contextlib.nullcontext()
+
+
+def wait_for_device(device):
+    """CUDA kernels run asynchronously to Python: read the clock only once the device has drained its queue."""
+    if torch.device(device).type == 'cuda':
+        torch.cuda.synchronize(device)
+
+
 # --- workloads: each returns a closure doing one training step (or one query pass) ---------------------
+# Inputs and weights are drawn on the CPU and then moved, so every device starts from the same numbers.
 
 def image_step(args):
-    coords = mgrid(args.size).unsqueeze(0)
-    target = torch.rand(1, args.size * args.size, args.channels) * 2 - 1
-    net = siren_network(2, args.channels)
+    coords = mgrid(args.size).unsqueeze(0).to(args.device)
+    target = (torch.rand(1, args.size * args.size, args.channels) * 2 - 1).to(args.device)
+    net = siren_network(2, args.channels).to(args.device)
     opt = torch.optim.Adam(net.parameters(), lr=1e-4)
 
     def step():
         x = coords.clone().detach().requires_grad_(True)  # SingleBVPNet always does this
-        loss = ((net(x) - target) ** 2).mean()
+        with precision_scope(args):
+            loss = ((net(x) - target) ** 2).mean()
         opt.zero_grad()
         loss.backward()
         opt.step()
@@ -104,23 +129,25 @@ def image_step(args):
 def sdf_step(args):
     n = args.points
     on = torch.nn.functional.normalize(torch.randn(n, 3), dim=-1) * 0.5
-    coords = torch.cat([on, torch.rand(n, 3) * 2 - 1]).unsqueeze(0)
-    normals = torch.cat([on / 0.5, -torch.ones(n, 3)]).unsqueeze(0)
-    gt_sdf = torch.cat([torch.zeros(n, 1), -torch.ones(n, 1)]).unsqueeze(0)
-    net = siren_network(3, 1)
+    coords = torch.cat([on, torch.rand(n, 3) * 2 - 1]).unsqueeze(0).to(args.device)
+    normals = torch.cat([on / 0.5, -torch.ones(n, 3)]).unsqueeze(0).to(args.device)
+    gt_sdf = torch.cat([torch.zeros(n, 1), -torch.ones(n, 1)]).unsqueeze(0).to(args.device)
+    net = siren_network(3, 1).to(args.device)
     opt = torch.optim.Adam(net.parameters(), lr=1e-4)
 
     def step():  # loss_functions.sdf, then clip_grad_norm_(1) as train_sdf.py
         x = coords.clone().detach().requires_grad_(True)
-        pred = net(x)
-        grad = gradient(pred, x)
-        on_surface = gt_sdf != -1
-        sdf = torch.where(on_surface, pred, torch.zeros_like(pred)).abs().mean() * 3e3
-        inter = torch.where(on_surface, torch.zeros_like(pred), torch.exp(-1e2 * pred.abs())).mean() * 1e2
-        normal = torch.where(on_surface, 1 - torch.nn.functional.cosine_similarity(grad, normals, dim=-1)[..., None],
-                             torch.zeros_like(grad[..., :1])).mean() * 1e2
-        eikonal = (grad.norm(dim=-1) - 1).abs().mean() * 5e1
-        loss = sdf + inter + normal + eikonal
+        with precision_scope(args):
+            pred = net(x)
+            grad = gradient(pred, x)
+            on_surface = gt_sdf != -1
+            sdf = torch.where(on_surface, pred, torch.zeros_like(pred)).abs().mean() * 3e3
+            inter = torch.where(on_surface, torch.zeros_like(pred), torch.exp(-1e2 * pred.abs())).mean() * 1e2
+            normal = torch.where(on_surface,
+                                 1 - torch.nn.functional.cosine_similarity(grad, normals, dim=-1)[..., None],
+                                 torch.zeros_like(grad[..., :1])).mean() * 1e2
+            eikonal = (grad.norm(dim=-1) - 1).abs().mean() * 5e1
+            loss = sdf + inter + normal + eikonal
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(net.parameters(), max_norm=1.)
@@ -129,14 +156,15 @@ def sdf_step(args):
 
 
 def poisson_lapl_step(args):
-    coords = mgrid(args.size).unsqueeze(0)
-    target = torch.randn(1, args.size * args.size, 1)
-    net = siren_network(2, 1)
+    coords = mgrid(args.size).unsqueeze(0).to(args.device)
+    target = torch.randn(1, args.size * args.size, 1).to(args.device)
+    net = siren_network(2, 1).to(args.device)
     opt = torch.optim.Adam(net.parameters(), lr=1e-4)
 
     def step():  # loss_functions.laplace_mse
         x = coords.clone().detach().requires_grad_(True)
-        loss = ((laplace(net(x), x) - target) ** 2).mean()
+        with precision_scope(args):
+            loss = ((laplace(net(x), x) - target) ** 2).mean()
         opt.zero_grad()
         loss.backward()
         opt.step()
@@ -144,30 +172,33 @@ def poisson_lapl_step(args):
 
 
 def query_pass(args):
+    """Host points in, host values out, as siren's FieldModel::query takes and gives them (on a CPU the
+    moves are no-ops)."""
     coords = torch.rand(args.points, 2) * 2 - 1
-    net = siren_network(2, 1)
+    net = siren_network(2, 1).to(args.device)
 
     def run():
-        with torch.no_grad():
+        with torch.no_grad(), precision_scope(args):
             for chunk in coords.split(262144):
-                net(chunk)
+                net(chunk.to(args.device)).cpu()
     return run
 
 
 def mesh_grid_pass(args):
     """sdf_meshing.create_mesh's evaluation: the N^3 grid over [-1, 1]^3 in chunks of 262,144 points
-    (its marching cubes, skimage's, comes on top and is not timed: a lower bound on the reference)."""
+    (its marching cubes, skimage's, comes on top and is not timed: a lower bound on the reference). On a
+    GPU each chunk goes there and its values come back, as create_mesh's .cuda() / .cpu() do."""
     n = args.size
-    net = siren_network(3, 1)
+    net = siren_network(3, 1).to(args.device)
     axis = torch.linspace(-1, 1, n)
 
     def run():
-        with torch.no_grad():
+        with torch.no_grad(), precision_scope(args):
             total = n ** 3
             for start in range(0, total, 262144):
                 index = torch.arange(start, min(start + 262144, total))
                 coords = torch.stack([axis[index // (n * n)], axis[(index // n) % n], axis[index % n]], -1)
-                net(coords)
+                net(coords.to(args.device)).cpu()
     return run
 
 
@@ -182,13 +213,33 @@ def time_workload(args):
         run()
     ms = []
     for _ in range(args.repeats):
+        wait_for_device(args.device)
         start = time.perf_counter()
-        run()
-        ms.append((time.perf_counter() - start) * 1e3)
-    print(json.dumps({'workload': args.workload, 'impl': 'pytorch-eager', 'torch': torch.__version__,
-                      'threads': torch.get_num_threads(), 'size': args.size, 'points': args.points,
-                      'channels': args.channels, 'repeats': args.repeats, 'median_ms': statistics.median(ms),
-                      'min_ms': min(ms), 'max_ms': max(ms)}), flush=True)
+        for _ in range(args.steps_per_repeat):
+            run()
+        wait_for_device(args.device)
+        ms.append((time.perf_counter() - start) * 1e3 / args.steps_per_repeat)
+    figures = {'workload': args.workload, 'impl': 'pytorch-eager', 'torch': torch.__version__,
+               'threads': torch.get_num_threads(), 'size': args.size, 'points': args.points,
+               'channels': args.channels, 'repeats': args.repeats, 'median_ms': statistics.median(ms),
+               'min_ms': min(ms), 'max_ms': max(ms)}
+    if args.device != 'cpu':  # a CPU run prints exactly what it always has
+        figures.update(device=args.device, gpu=torch.cuda.get_device_name(args.device), precision=args.precision,
+                       steps_per_repeat=args.steps_per_repeat)
+    print(json.dumps(figures), flush=True)
+
+
+def check_device(parser, args):
+    """Refuses a GPU run that cannot happen with a reason, rather than a CUDA traceback."""
+    if args.device != 'cpu':
+        if not args.device.startswith('cuda'):
+            parser.error(f'--device {args.device}: use cpu, cuda or cuda:N')
+        if not torch.cuda.is_available():
+            parser.error(f'--device {args.device}: this PyTorch ({torch.__version__}) sees no CUDA device')
+    elif args.precision != 'fp32':
+        parser.error(f'--precision {args.precision} applies to a GPU only; the CPU computes in fp32')
+    if args.steps_per_repeat < 1:
+        parser.error('--steps-per-repeat must be at least 1')
 
 
 def read_gray_png(path):
@@ -277,6 +328,11 @@ def main():
     t.add_argument('--repeats', type=int, default=5)
     t.add_argument('--warmup', type=int, default=1)
     t.add_argument('--seed', type=int, default=0)
+    t.add_argument('--device', default='cpu', help='cpu, cuda or cuda:N')
+    t.add_argument('--precision', choices=['fp32', 'tf32', 'bf16'], default='fp32',
+                   help="GPU products: fp32 (PyTorch's default, the paper's), tf32 or bf16 (autocast)")
+    t.add_argument('--steps-per-repeat', type=int, default=1,
+                   help='steps (or passes) timed together per repeat; the figure is their mean')
     f = sub.add_parser('fit-image')
     f.add_argument('--image', required=True)
     f.add_argument('--steps', type=int, default=200)
@@ -293,6 +349,10 @@ def main():
     args = parser.parse_args()
     import os
     torch.set_num_threads(args.threads or os.cpu_count())
+    if args.command == 'time':
+        check_device(parser, args)
+        if args.precision == 'tf32':
+            torch.set_float32_matmul_precision('high')  # cuBLAS may use TF32 tensor cores for float32
     {'time': time_workload, 'fit-image': fit_image, 'dump-init': dump_init}[args.command](args)
 
 

@@ -7,9 +7,12 @@
 # --- build: the same scripts/install-deps.sh and `make build` (cmake -G Ninja, Release) as CI -----
 FROM debian:bookworm AS build
 ARG SIREN_GIT_REVISION=unknown
+# PyTorch's wheel (LibTorch) in a virtual environment at a fixed path, which the runtime stage copies.
 ENV SIREN_GIT_REVISION=${SIREN_GIT_REVISION} \
     CCACHE_DIR=/root/.cache/ccache \
-    DEBIAN_FRONTEND=noninteractive
+    DEBIAN_FRONTEND=noninteractive \
+    SIREN_TORCH_VENV=/opt/siren-torch \
+    SIREN_TORCH_PYTHON=/opt/siren-torch/bin/python
 WORKDIR /src
 COPY scripts/install-deps.sh scripts/install-deps.sh
 RUN bash scripts/install-deps.sh && rm -rf /var/lib/apt/lists/*
@@ -25,13 +28,16 @@ RUN --mount=type=cache,target=/root/.cache/ccache \
 FROM debian:bookworm-slim AS runtime
 ENV DEBIAN_FRONTEND=noninteractive
 COPY --from=build /runtime-packages.txt /tmp/runtime-packages.txt
+# libblis4-openmp: siren opens BLIS at run time for its CPU products (not a link dependency ldd sees).
 RUN apt-get update -qq \
- && xargs -a /tmp/runtime-packages.txt apt-get install -y -qq --no-install-recommends \
- && (update-alternatives --set libblas.so.3-x86_64-linux-gnu \
-       /usr/lib/x86_64-linux-gnu/blis-openmp/libblas.so.3 2>/dev/null || true) \
+ && xargs -a /tmp/runtime-packages.txt apt-get install -y -qq --no-install-recommends libblis4-openmp \
  && rm -rf /var/lib/apt/lists/* /tmp/runtime-packages.txt \
  && useradd --uid 10001 --user-group --home-dir /data --no-create-home siren \
  && mkdir -p /data && chown siren:siren /data
+# LibTorch's shared libraries (and the nvidia-* runtime wheels they load) at the path the binaries'
+# RPATH names; no Python is needed to run them.
+COPY --from=build /opt/siren-torch/lib/python3.11/site-packages/torch/lib /opt/siren-torch/lib/python3.11/site-packages/torch/lib
+COPY --from=build /opt/siren-torch/lib/python3.11/site-packages/nvidia /opt/siren-torch/lib/python3.11/site-packages/nvidia
 COPY --from=build /out/siren-server /out/siren /usr/local/bin/
 USER siren
 VOLUME /data

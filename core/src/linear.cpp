@@ -1,6 +1,9 @@
 #include "siren/linear.h"
 
+#include <ATen/Parallel.h>
+
 #include <algorithm>
+#include <cstring>
 
 #include "siren/blas/blis.h"
 
@@ -23,11 +26,24 @@ torch::Tensor blis_operand(const torch::Tensor& t) {
   return row_major || column_major ? t : t.contiguous();
 }
 
-// c <- alpha·a·b + beta·c; c is a fresh contiguous (m, n) tensor.
+// c <- alpha·a·b + beta·c; c is a fresh contiguous (m, n) tensor. (Asking BLIS for the transpose
+// instead, cᵀ = bᵀ·aᵀ, was measured slower here: image step 4.9 s against 4.4 s.)
 void blis_gemm(const torch::Tensor& a_in, const torch::Tensor& b_in, torch::Tensor& c, float alpha, float beta) {
   const torch::Tensor a = blis_operand(a_in), b = blis_operand(b_in);
   blas::sgemm(a.size(0), b.size(1), a.size(1), alpha, a.data_ptr<float>(), a.stride(0), a.stride(1),
               b.data_ptr<float>(), b.stride(0), b.stride(1), beta, c.data_ptr<float>(), c.stride(0), c.stride(1));
+}
+
+// Every row of the contiguous (m, n) tensor c set to bias (n), rows in parallel (ATen's broadcast copy
+// runs on one thread).
+void fill_rows(torch::Tensor& c, const torch::Tensor& bias) {
+  const torch::Tensor row = bias.contiguous();
+  const float* source = row.data_ptr<float>();
+  float* out = c.data_ptr<float>();
+  const int64_t n = c.size(1);
+  at::parallel_for(0, c.size(0), /*grain_size=*/2048, [&](int64_t begin, int64_t end) {
+    for (int64_t r = begin; r < end; ++r) std::memcpy(out + r * n, source, sizeof(float) * n);
+  });
 }
 
 struct BlisMm : public torch::autograd::Function<BlisMm> {
@@ -79,7 +95,7 @@ torch::Tensor addmm_no_grad(const torch::Tensor& bias, const torch::Tensor& x, c
   torch::NoGradGuard no_grad;
   if (!runs_on_blis(x, weight)) return torch::addmm(bias, x, weight.t(), beta, alpha);
   torch::Tensor c = torch::empty({x.size(0), weight.size(0)}, x.options());
-  c.copy_(bias.expand_as(c));
+  fill_rows(c, bias);
   blis_gemm(x, weight.t(), c, static_cast<float>(alpha), static_cast<float>(beta));
   return c;
 }

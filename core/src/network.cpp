@@ -2,6 +2,7 @@
 
 #include "siren/init.h"
 #include "siren/linear.h"
+#include "siren/sine.h"
 #include "siren/sine_layer.h"
 
 namespace siren {
@@ -38,7 +39,7 @@ torch::Tensor FieldNetworkImpl::activate(const torch::Tensor& pre, size_t layer_
     case Activation::Sine: {
       // omega0 multiplies the whole pre-activation, bias included, as in the reference.
       const double omega0 = layer_index == 0 ? spec_.first_omega0 : spec_.hidden_omega0;
-      return torch::sin(pre * omega0);
+      return sine(pre * omega0);
     }
     case Activation::Relu:
     case Activation::ReluPe:

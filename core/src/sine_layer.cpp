@@ -74,7 +74,15 @@ torch::Tensor fused_sine_linear(const torch::Tensor& x, const torch::Tensor& wei
                                 double omega0) {
   if (!torch::GradMode::is_enabled() || !(x.requires_grad() || weight.requires_grad() || bias.requires_grad())) {
     // Inference (queries, renders, evaluation): the sine alone, no cosine to keep.
-    return addmm_no_grad(bias, x, weight, omega0, omega0).sin_();
+    torch::Tensor z = addmm_no_grad(bias, x, weight, omega0, omega0);
+#ifdef SIREN_HAVE_SLEEF
+    // SLEEF's 1-ULP sine, as the training pass; ATen's sin in the wheel is MKL VML's, slower on AMD CPUs.
+    if (z.device().is_cpu() && z.scalar_type() == torch::kFloat32 && z.is_contiguous()) {
+      kernels::sine_inplace(z.data_ptr<float>(), z.numel());
+      return z;
+    }
+#endif
+    return z.sin_();
   }
   return FusedSineLinear::apply(x, weight, bias, omega0);
 }

@@ -15,6 +15,7 @@ using Sgemm = void (*)(int trans_a, int trans_b, int64_t m, int64_t n, int64_t k
                        int64_t rs_a, int64_t cs_a, const float* b, int64_t rs_b, int64_t cs_b, const float* beta,
                        float* c, int64_t rs_c, int64_t cs_c);
 using SetThreads = void (*)(int64_t);
+using SetWays = void (*)(int64_t jc, int64_t pc, int64_t ic, int64_t jr, int64_t ir);
 using VersionString = const char* (*)();
 using ArchId = int (*)();
 using ArchName = const char* (*)(int);
@@ -23,6 +24,7 @@ constexpr int kNoTranspose = 0;
 struct Blis {
   Sgemm sgemm = nullptr;
   SetThreads set_threads = nullptr;
+  SetWays set_ways = nullptr;
   std::string description;
 };
 
@@ -39,6 +41,7 @@ Blis open_blis() {
   }
   blis.sgemm = reinterpret_cast<Sgemm>(::dlsym(handle, "bli_sgemm"));
   blis.set_threads = reinterpret_cast<SetThreads>(::dlsym(handle, "bli_thread_set_num_threads"));
+  blis.set_ways = reinterpret_cast<SetWays>(::dlsym(handle, "bli_thread_set_ways"));
   if (!blis.sgemm) {
     blis.description = "torch (libblis.so.4 has no bli_sgemm)";
     return blis;
@@ -63,8 +66,17 @@ bool blis_enabled() { return blis().sgemm != nullptr; }
 
 std::string cpu_gemm_description() { return blis().description; }
 
+// Every thread on the IC loop (rows of C: the points), unless the user chose a split (BLIS_*_NT). Left
+// to itself BLIS 0.9 splits a (points x 256) product's 256 columns between two threads on Zen 3, which
+// made a 2^20-point query 40% slower than with the rows split (bench/RESULTS.md).
 void set_blis_threads(int threads) {
-  if (blis().set_threads) blis().set_threads(threads);
+  for (const char* loop : {"BLIS_JC_NT", "BLIS_PC_NT", "BLIS_IC_NT", "BLIS_JR_NT", "BLIS_IR_NT"})
+    if (std::getenv(loop)) {
+      if (blis().set_threads) blis().set_threads(threads);
+      return;
+    }
+  if (blis().set_ways) blis().set_ways(1, 1, threads, 1, 1);
+  else if (blis().set_threads) blis().set_threads(threads);
 }
 
 void sgemm(int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t a_row_stride, int64_t a_col_stride,

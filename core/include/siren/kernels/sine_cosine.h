@@ -11,6 +11,9 @@ namespace siren::kernels {
 // z[i] <- sin(z[i]); cos_out[i] <- cos_scale * cos(z[i]) (the original z[i]), for i < n.
 void sine_cosine_inplace(float* z, float* cos_out, int64_t n, float cos_scale);
 
+// z[i] <- sin(z[i]) for i < n: the inference pass (queries, renders, evaluation), where no cosine is kept.
+void sine_inplace(float* z, int64_t n);
+
 // The instruction set the kernel runs with on this machine: "avx512", "avx2" or "scalar".
 const char* sine_cosine_isa();
 
@@ -19,6 +22,9 @@ namespace detail {
 void sine_cosine_scalar(float* z, float* cos_out, int64_t n, float cos_scale);
 void sine_cosine_avx512(float* z, float* cos_out, int64_t n, float cos_scale);
 void sine_cosine_avx2(float* z, float* cos_out, int64_t n, float cos_scale);
+void sine_scalar(float* z, int64_t n);
+void sine_avx512(float* z, int64_t n);
+void sine_avx2(float* z, int64_t n);
 }  // namespace detail
 
 }  // namespace siren::kernels

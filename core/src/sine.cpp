@@ -1,0 +1,70 @@
+#include "siren/sine.h"
+
+#ifdef SIREN_HAVE_SLEEF
+#include "siren/kernels/sine_cosine.h"
+#endif
+
+namespace siren {
+namespace {
+
+using torch::autograd::AutogradContext;
+using torch::autograd::tensor_list;
+
+bool runs_on_sleef(const torch::Tensor& x) {
+#ifdef SIREN_HAVE_SLEEF
+  return x.device().is_cpu() && x.scalar_type() == torch::kFloat32;
+#else
+  return false;
+#endif
+}
+
+#ifdef SIREN_HAVE_SLEEF
+torch::Tensor sleef_sin(const torch::Tensor& x) {
+  torch::Tensor out = x.detach().contiguous().clone();
+  kernels::sine_inplace(out.data_ptr<float>(), out.numel());
+  return out;
+}
+
+torch::Tensor sleef_cos(const torch::Tensor& x) {
+  torch::Tensor scratch = x.detach().contiguous().clone();  // overwritten with the sine, unused
+  torch::Tensor out = torch::empty_like(scratch);
+  kernels::sine_cosine_inplace(scratch.data_ptr<float>(), out.data_ptr<float>(), out.numel(), 1.0f);
+  return out;
+}
+#endif
+
+struct Sine : public torch::autograd::Function<Sine> {
+  static torch::Tensor forward(AutogradContext* ctx, const torch::Tensor& x) {
+    ctx->save_for_backward({x});
+#ifdef SIREN_HAVE_SLEEF
+    return sleef_sin(x);
+#else
+    return torch::sin(x);
+#endif
+  }
+  static tensor_list backward(AutogradContext* ctx, tensor_list grad) {
+    return {grad[0] * cosine(ctx->get_saved_variables()[0])};
+  }
+};
+
+struct Cosine : public torch::autograd::Function<Cosine> {
+  static torch::Tensor forward(AutogradContext* ctx, const torch::Tensor& x) {
+    ctx->save_for_backward({x});
+#ifdef SIREN_HAVE_SLEEF
+    return sleef_cos(x);
+#else
+    return torch::cos(x);
+#endif
+  }
+  static tensor_list backward(AutogradContext* ctx, tensor_list grad) {
+    return {-grad[0] * sine(ctx->get_saved_variables()[0])};
+  }
+};
+
+}  // namespace
+
+torch::Tensor sine(const torch::Tensor& x) { return runs_on_sleef(x) ? Sine::apply(x) : torch::sin(x); }
+
+torch::Tensor cosine(const torch::Tensor& x) { return runs_on_sleef(x) ? Cosine::apply(x) : torch::cos(x); }
+
+}  // namespace siren

@@ -63,8 +63,10 @@ if(SIREN_BUILD_TESTS AND NOT SIREN_FUZZ)
     if(NOT GTest_FOUND)  # built from the sources carried in SIREN_CARRY_DIR/googletest
       set(INSTALL_GTEST OFF CACHE BOOL "" FORCE)
       add_subdirectory("${SIREN_CARRY_DIR}/googletest" "${CMAKE_BINARY_DIR}/googletest" EXCLUDE_FROM_ALL)
-      add_library(GTest::gtest ALIAS gtest)
-      add_library(GTest::gtest_main ALIAS gtest_main)
+      if(NOT TARGET GTest::gtest)  # GoogleTest 1.11+ defines these aliases itself
+        add_library(GTest::gtest ALIAS gtest)
+        add_library(GTest::gtest_main ALIAS gtest_main)
+      endif()
     endif()
   else()
     find_package(GTest CONFIG REQUIRED)

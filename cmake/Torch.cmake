@@ -14,7 +14,7 @@ endif()
 set(SIREN_TORCH_PYTHON "${_siren_torch_python_default}" CACHE FILEPATH
     "The Python whose torch package provides LibTorch (and runs bench/pytorch_eager.py)")
 
-if(NOT Torch_DIR)
+if(NOT Torch_DIR AND NOT SIREN_FUZZ)  # the fuzz build is torch-free
   execute_process(
     COMMAND "${SIREN_TORCH_PYTHON}" -c "import torch, torch.utils; print(torch.utils.cmake_prefix_path)"
     OUTPUT_VARIABLE _siren_torch_prefix OUTPUT_STRIP_TRAILING_WHITESPACE
@@ -68,6 +68,11 @@ if(NOT SIREN_FUZZ)
     set(SIREN_TORCH_VERSION "${Torch_VERSION}")
   endif()
   siren_prefer_system_headers_over_torchs()
+  # The wheel's libtorch.so exports its own statically linked std::filesystem (64 symbols, from the GCC 13
+  # it was built with); linked before libstdc++, it would be the copy every executable calls, and its
+  # remove_all jumps to a null address. libstdc++ first in each executable's needed libraries makes the
+  # dynamic linker resolve the standard library to the system's.
+  add_link_options("SHELL:-Wl,--push-state,--no-as-needed -lstdc++ -Wl,--pop-state")
   add_compile_definitions(SIREN_TORCH_PYTHON="${SIREN_TORCH_PYTHON}")  # bench/eager_baseline.cpp runs it
   if(SIREN_HAVE_CUDA)
     enable_language(CUDA)

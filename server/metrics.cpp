@@ -2,7 +2,6 @@
 
 #include <prometheus/collectable.h>
 #include <prometheus/counter.h>
-#include <prometheus/exposer.h>
 #include <prometheus/family.h>
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
@@ -15,6 +14,7 @@
 #include <sstream>
 
 #include "device_memory.h"
+#include "metrics_http.h"
 #include "options.h"
 #include "siren/export.h"
 #include "siren/fit_config.h"
@@ -281,11 +281,11 @@ Metrics::~Metrics() = default;
 
 void Metrics::serve(const std::string& host, int port) {
   try {
-    exposer_ = std::make_unique<prometheus::Exposer>(host_port(host, port));
+    http_ = std::make_unique<MetricsHttpServer>(
+        host, port, [collectable = collectable_] { return prometheus::TextSerializer().Serialize(collectable->Collect()); });
   } catch (const std::exception& e) {
     throw std::runtime_error("cannot serve metrics on " + host_port(host, port) + ": " + e.what());
   }
-  exposer_->RegisterCollectable(collectable_);
 }
 
 std::string Metrics::task_label(v1::TaskKind kind) {

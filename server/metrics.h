@@ -15,7 +15,6 @@
 
 namespace prometheus {
 class Registry;
-class Exposer;
 class Collectable;
 template <typename T> class Family;
 class Counter;
@@ -24,6 +23,8 @@ class Histogram;
 }  // namespace prometheus
 
 namespace siren::server {
+
+class MetricsHttpServer;
 
 class Metrics {
  public:
@@ -64,7 +65,7 @@ class Metrics {
  private:
   std::shared_ptr<prometheus::Registry> registry_;
   std::shared_ptr<prometheus::Collectable> collectable_;  // refresh() + registry_
-  std::unique_ptr<prometheus::Exposer> exposer_;
+  std::unique_ptr<MetricsHttpServer> http_;  // /metrics, once serve() is called
 
   prometheus::Family<prometheus::Counter>* jobs_submitted_;
   prometheus::Family<prometheus::Gauge>* jobs_;

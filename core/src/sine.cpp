@@ -18,29 +18,32 @@ bool runs_on_sleef(const torch::Tensor& x) {
 #endif
 }
 
-#ifdef SIREN_HAVE_SLEEF
+// Only reached where runs_on_sleef() holds; without SLEEF, LibTorch's own.
 torch::Tensor sleef_sin(const torch::Tensor& x) {
+#ifdef SIREN_HAVE_SLEEF
   torch::Tensor out = x.detach().contiguous().clone();
   kernels::sine_inplace(out.data_ptr<float>(), out.numel());
   return out;
+#else
+  return torch::sin(x.detach());
+#endif
 }
 
 torch::Tensor sleef_cos(const torch::Tensor& x) {
+#ifdef SIREN_HAVE_SLEEF
   torch::Tensor scratch = x.detach().contiguous().clone();  // overwritten with the sine, unused
   torch::Tensor out = torch::empty_like(scratch);
   kernels::sine_cosine_inplace(scratch.data_ptr<float>(), out.data_ptr<float>(), out.numel(), 1.0f);
   return out;
-}
+#else
+  return torch::cos(x.detach());
 #endif
+}
 
 struct Sine : public torch::autograd::Function<Sine> {
   static torch::Tensor forward(AutogradContext* ctx, const torch::Tensor& x) {
     ctx->save_for_backward({x});
-#ifdef SIREN_HAVE_SLEEF
     return sleef_sin(x);
-#else
-    return torch::sin(x);
-#endif
   }
   static tensor_list backward(AutogradContext* ctx, tensor_list grad) {
     return {grad[0] * cosine(ctx->get_saved_variables()[0])};
@@ -50,11 +53,7 @@ struct Sine : public torch::autograd::Function<Sine> {
 struct Cosine : public torch::autograd::Function<Cosine> {
   static torch::Tensor forward(AutogradContext* ctx, const torch::Tensor& x) {
     ctx->save_for_backward({x});
-#ifdef SIREN_HAVE_SLEEF
     return sleef_cos(x);
-#else
-    return torch::cos(x);
-#endif
   }
   static tensor_list backward(AutogradContext* ctx, tensor_list grad) {
     return {-grad[0] * sine(ctx->get_saved_variables()[0])};

@@ -18,6 +18,7 @@
 #ifdef SIREN_HAVE_SLEEF
 #include "siren/kernels/sine_cosine.h"
 #endif
+#include "siren/parallel_loops.h"
 #include "siren/runtime.h"
 #include "workloads.h"
 
@@ -40,6 +41,7 @@ same device. Prints figures; asserts nothing.
 
   siren-bench [--device cpu|cuda|cuda:N] [--precision tf32|fp32|bf16] [--workloads W,W,...]
               [--repeats N] [--steps-per-repeat N] [--eager on|off] [--fused-sine on|off]
+              [--cuda-graphs on|off]
               [--size N] [--sdf-points N] [--poisson-size N] [--query-points N] [--mesh-resolutions N,N]
 
 Where it runs
@@ -82,6 +84,9 @@ How it times
                         a GPU: as installed (PyTorch's default IEEE fp32 products, the paper's way), and
                         at siren's --precision when that is not fp32.
   --fused-sine on|off   each sine layer as one fused node (TrainOptions::fused_sine_layers, default on)
+  --cuda-graphs on|off  on a GPU, training steps replayed from a CUDA graph once captured after the
+                        warm-up (TrainOptions::cuda_graphs, default on); each step row says how its
+                        steps ran
 
 Examples
   siren-bench --eager off --workloads image --size 256
@@ -96,6 +101,7 @@ struct Args {
   int steps_per_repeat = 0;  // 0: the device's default
   bool eager = true;
   bool fused = true;
+  bool cuda_graphs = true;
   std::string device = "cpu";
   std::string precision = "tf32";
   int size = 512;
@@ -140,6 +146,7 @@ Args parse(int argc, char** argv) {
     else if (k == "--steps-per-repeat") a.steps_per_repeat = std::atoi(v.c_str());
     else if (k == "--eager") a.eager = on(v);
     else if (k == "--fused-sine") a.fused = on(v);
+    else if (k == "--cuda-graphs") a.cuda_graphs = on(v);
     else if (k == "--size") a.size = std::atoi(v.c_str());
     else if (k == "--sdf-points") a.sdf_points = std::atoll(v.c_str());
     else if (k == "--poisson-size") a.poisson_size = std::atoi(v.c_str());
@@ -197,9 +204,11 @@ void print_header(const Args& args) {
 #else
   const char* kernel = "ATen (built without SLEEF)";
 #endif
-  std::printf("siren-bench: %d threads, CPU GEMM %s, BLIS_ARCH_TYPE=%s, sine kernel %s, fused sine layers %s\n",
-              at::get_num_threads(), siren::blas::cpu_gemm_description().c_str(), arch ? arch : "(BLIS chooses)",
-              kernel, args.fused ? "on" : "off");
+  std::printf("siren-bench: %d threads (siren's own loops on %d), CPU GEMM %s, BLIS_ARCH_TYPE=%s, sine kernel "
+              "%s, fused sine layers %s\n",
+              at::get_num_threads(), siren::threads_running_parallel_loops(),
+              siren::blas::cpu_gemm_description().c_str(), arch ? arch : "(BLIS chooses)", kernel,
+              args.fused ? "on" : "off");
   if (args.on_gpu())
     std::printf("device %s (%s), products in %s; %d untimed warm-up steps, then %d samples of %d steps\n",
                 args.device.c_str(), gpu_name(args.device).c_str(), args.precision.c_str(), args.warmup_steps(),
@@ -217,6 +226,7 @@ double tflops(double flop, double ms) { return flop / (ms * 1e-3) / 1e12; }
 void report_ours(const std::string& title, const Timing& ours, double flop) {
   std::printf("%s\n", title.c_str());
   print_timing("siren (C++)", ours, flop);
+  if (!ours.note.empty()) std::printf("  %s\n", ours.note.c_str());
 }
 
 // Eager in its environments, each with the ratio eager / ours.
@@ -340,7 +350,8 @@ int main(int argc, char** argv) {
   }
   std::printf("\n");
   const Placement placement{args.device, args.precision};
-  const StepOptions step{args.warmup_steps(), args.repeats, args.steps_per_repeat, args.fused, placement};
+  const StepOptions step{args.warmup_steps(), args.repeats, args.steps_per_repeat, args.fused, args.cuda_graphs,
+                         placement};
   // A workload that fails (out of device memory, say) is reported and the others still run: on a borrowed
   // GPU the figures of the rest are worth having. The exit status still says something failed.
   int status = 0;

@@ -9,6 +9,7 @@ namespace siren::bench {
 struct Timing {
   double median_ms = 0, min_ms = 0, max_ms = 0;
   int runs = 0;
+  std::string note;  // how it ran, where that matters (a fit's Trainer::cuda_graph_summary on a GPU)
   bool ok() const { return runs > 0; }
 };
 

@@ -72,6 +72,7 @@ Timing time_steps(FitConfig config, std::unique_ptr<Task> task, const StepOption
   config.train.steps = options.warmup + timed_steps + 1;  // one more, so the trainer polls at the last edge
   config.train.checkpoint_every = 0;
   config.train.fused_sine_layers = options.fused_sine_layers;
+  config.train.cuda_graphs = options.cuda_graphs;
   config.train.device = options.placement.device;
   config.train.precision = options.placement.precision;
   std::vector<Clock::time_point> edges;
@@ -85,11 +86,13 @@ Timing time_steps(FitConfig config, std::unique_ptr<Task> task, const StepOption
     }
     return timed == timed_steps;
   };
-  run_fit(config, std::move(task), {}, callbacks);
+  const FitResult fit = run_fit(config, std::move(task), {}, callbacks);
   std::vector<double> ms;
   for (size_t i = 1; i < edges.size(); ++i)
     ms.push_back(ms_between(edges[i - 1], edges[i]) / options.steps_per_repeat);
-  return summarize(ms);
+  Timing timing = summarize(ms);
+  if (options.placement.device != "cpu") timing.note = "steps: " + fit.cuda_graphs;
+  return timing;
 }
 
 // A briefly trained model, loaded onto the placement's device for queries. Its fit runs at the

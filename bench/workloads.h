@@ -27,6 +27,7 @@ struct StepOptions {
   // a real fit; 1 times every step on its own (the CPU default).
   int steps_per_repeat = 1;
   bool fused_sine_layers = true;
+  bool cuda_graphs = true;    // TrainOptions::cuda_graphs
   Placement placement;
 };
 

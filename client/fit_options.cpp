@@ -103,6 +103,11 @@ void add_fit_settings_options(CLI::App& command, const FitConfig& p, FitSettings
                "(autocast: faster, less precise); the CPU always computes in float32" +
                    preset(p.train.precision))
       ->type_name("tf32|fp32|bf16")->group(training);
+  add_optional(command, "--cuda-graphs", s.cuda_graphs,
+               "speed only: on a GPU, record a training step once as a CUDA graph (after 3 warm-up steps) "
+               "and replay it while the batch keeps its shapes; steps that cannot be recorded run as usual "
+               "(default: on)")
+      ->type_name("on|off")->group(training);
 }
 
 }  // namespace siren::cli

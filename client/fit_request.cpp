@@ -34,6 +34,7 @@ v1::FitSpec build_fit_spec(const FitRequest& request) {
   if (s.fused_sine_layers) train.set_fused_sine_layers(*s.fused_sine_layers);
   if (s.device) train.set_device(*s.device);
   if (s.precision) train.set_precision(*s.precision);
+  if (s.cuda_graphs) train.set_cuda_graphs(*s.cuda_graphs);
   return spec;
 }
 

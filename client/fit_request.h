@@ -30,6 +30,7 @@ struct FitSettings {
   std::optional<bool> fused_sine_layers;
   std::optional<std::string> device;
   std::optional<std::string> precision;
+  std::optional<bool> cuda_graphs;
 };
 
 struct FitRequest {

@@ -97,6 +97,7 @@ void apply_train_settings(const v1::TrainSettings& t, TrainOptions& train) {
   if (t.has_fused_sine_layers()) train.fused_sine_layers = t.fused_sine_layers();
   if (t.has_device()) train.device = t.device();
   if (t.has_precision()) train.precision = t.precision();
+  if (t.has_cuda_graphs()) train.cuda_graphs = t.cuda_graphs();
 }
 
 }  // namespace
@@ -151,6 +152,7 @@ v1::FitSpec fit_spec_to_proto(const FitConfig& config) {
   t->set_fused_sine_layers(config.train.fused_sine_layers);
   t->set_device(config.train.device);
   t->set_precision(config.train.precision);
+  t->set_cuda_graphs(config.train.cuda_graphs);
   return spec;
 }
 

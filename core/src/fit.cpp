@@ -57,6 +57,7 @@ FitResult run_prepared(PreparedFit prepared, const FitPaths& paths, const FitCal
   FitResult result;
   result.device = device_name;
   result.outcome = trainer.train(callbacks, paths.checkpoint_dir);
+  result.cuda_graphs = trainer.cuda_graph_summary();
   result.final = trainer.evaluate();
   if (result.outcome == FitOutcome::Completed && callbacks.on_progress) callbacks.on_progress(result.final);
   if (!paths.final_model_path.empty()) {

@@ -27,7 +27,8 @@ std::string FitConfig::to_json() const {
                 {"clip_grad_norm", train.clip_grad_norm},
                 {"fused_sine_layers", train.fused_sine_layers},
                 {"device", train.device},
-                {"precision", train.precision}};
+                {"precision", train.precision},
+                {"cuda_graphs", train.cuda_graphs}};
   return j.dump();
 }
 
@@ -56,6 +57,7 @@ FitConfig FitConfig::from_json(const std::string& text) {
     c.train.fused_sine_layers = t.value("fused_sine_layers", true);  // absent in checkpoints before it existed
     c.train.device = t.at("device").get<std::string>();
     c.train.precision = t.value("precision", std::string("tf32"));  // absent in checkpoints before it existed
+    c.train.cuda_graphs = t.value("cuda_graphs", true);              // likewise
     return c;
   } catch (const json::exception& e) {
     throw InvalidInput(std::string("malformed fit configuration: ") + e.what());

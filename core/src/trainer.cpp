@@ -47,7 +47,7 @@ void Trainer::restore(const std::string& checkpoint_path) {
   step_ = saved.steps;
 }
 
-Trainer::StepFigures Trainer::forward(const Batch& batch, bool with_metrics) {
+Trainer::Forward Trainer::forward(const Batch& batch) {
   const AutocastScope autocast(device_, options_.precision);
   torch::Tensor coords = batch.coords;
   if (task_.needs_coordinate_gradients()) coords = coords.detach().requires_grad_(true);
@@ -57,9 +57,80 @@ Trainer::StepFigures Trainer::forward(const Batch& batch, bool with_metrics) {
     const torch::Tensor mean = term.mean();
     loss = loss.defined() ? loss + mean : mean;
   }
-  StepFigures figures{loss, {}};
-  if (with_metrics) figures.metrics = task_.metrics(output.detach(), batch);
-  return figures;
+  return {loss, output};
+}
+
+std::string Trainer::graphs_unavailable_reason() const {
+  if (!options_.cuda_graphs) return "off (cuda_graphs = false)";
+  if (const std::string reason = TrainingStepGraph::unavailable_reason(device_); !reason.empty()) return reason;
+  if (options_.clip_grad_norm > 0) return "off: gradient clipping reads the norm back every step";
+  if (const std::string reason = optim::CapturableAdam::unsupported_reason(*optimizer_); !reason.empty())
+    return "off: the optimizer uses " + reason;
+  return graph_failure_;
+}
+
+std::string Trainer::cuda_graph_summary() const {
+  if (graph_replays_ > 0)
+    return "replayed " + std::to_string(graph_replays_) + " of " + std::to_string(run_steps_) +
+           " steps as a CUDA graph (" + std::to_string(graph_captures_) + " capture" +
+           (graph_captures_ == 1 ? "" : "s") + ")";
+  const std::string reason = graphs_unavailable_reason();
+  return reason.empty() ? "no step was replayed (no batch layout repeated for the warm-up)" : reason;
+}
+
+Trainer::StepResult Trainer::eager_update(const Batch& batch) {
+  const Forward f = forward(batch);
+  optimizer_->zero_grad();
+  f.loss.backward();
+  if (options_.clip_grad_norm > 0) torch::nn::utils::clip_grad_norm_(network_->parameters(), options_.clip_grad_norm);
+  optimizer_->step();
+  return {f.loss.detach(), f.output.detach(), &batch};
+}
+
+// Captures once a batch layout has come back kGraphWarmupSteps times in a row: the eager steps before it
+// have made cuBLAS's handles and workspaces, the autograd engine's device threads and Adam's moments,
+// none of which may be created inside a capture. A later steady layout (a schedule's next phase) is
+// captured again, up to kMaxGraphCaptures per fit.
+void Trainer::consider_capture(const Batch& batch) {
+  constexpr int64_t kGraphWarmupSteps = 3;
+  constexpr int64_t kMaxGraphCaptures = 4;
+  if (!graphs_unavailable_reason().empty() || graph_captures_ >= kMaxGraphCaptures) return;
+  same_layout_steps_ = previous_batch_ && same_batch_layout(*previous_batch_, batch) ? same_layout_steps_ + 1 : 1;
+  previous_batch_ = batch;
+  if (same_layout_steps_ < kGraphWarmupSteps) return;
+  if (!graph_) graph_ = std::make_unique<TrainingStepGraph>(device_);
+  if (!capturable_adam_) capturable_adam_ = std::make_unique<optim::CapturableAdam>(*optimizer_);
+  // Gradients must be created inside the capture (in the graph's memory, written anew by each replay);
+  // existing ones would be accumulated into on every replay.
+  optimizer_->zero_grad(/*set_to_none=*/true);
+  const bool captured = graph_->capture(batch, [this](const Batch& inputs) {
+    const Forward f = forward(inputs);
+    f.loss.backward();
+    capturable_adam_->step();
+    return std::vector<torch::Tensor>{f.loss.detach(), f.output.detach()};
+  });
+  ++graph_captures_;
+  previous_batch_.reset();
+  same_layout_steps_ = 0;
+  if (!captured) {
+    graph_failure_ = "off: this task's step cannot be captured (" + graph_->failure_reason() + ")";
+    graph_.reset();
+    optimizer_->zero_grad(/*set_to_none=*/true);
+  }
+}
+
+Trainer::StepResult Trainer::update(const Batch& batch) {
+  ++run_steps_;
+  if (graph_ && graph_->accepts(batch)) {
+    capturable_adam_->load_step_count();  // eager steps in between advanced the host's count only
+    const std::vector<torch::Tensor>& outputs = graph_->replay(batch);
+    capturable_adam_->count_replayed_step();
+    ++graph_replays_;
+    return {outputs[0], outputs[1], &graph_->inputs()};
+  }
+  StepResult result = eager_update(batch);
+  consider_capture(batch);
+  return result;
 }
 
 Progress Trainer::evaluate() {
@@ -68,13 +139,14 @@ Progress Trainer::evaluate() {
   if (!task_.needs_coordinate_gradients()) no_grad.emplace();
   // Full batch: draws nothing for grid tasks; tasks that sample randomly (PDEs) get a fixed draw.
   at::Generator scratch = at::make_generator<at::CPUGeneratorImpl>(0);
-  const StepFigures figures = forward(task_.sample_at_step(step_, 0, scratch), true);
+  const Batch batch = task_.sample_at_step(step_, 0, scratch);
+  const Forward figures = forward(batch);
   network_->train();
   Progress p;
   p.step = step_;
   p.total_steps = options_.steps;
   p.loss = figures.loss.item<double>();
-  p.metrics = figures.metrics;
+  p.metrics = task_.metrics(figures.output.detach(), batch);
   p.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start_).count();
   const int64_t done = step_ - run_first_step_;
   p.steps_per_second = done > 0 && p.elapsed_seconds > 0 ? done / p.elapsed_seconds : 0.0;
@@ -107,6 +179,8 @@ FitOutcome Trainer::train(const FitCallbacks& callbacks, const std::string& chec
   using clock = std::chrono::steady_clock;
   run_start_ = clock::now();
   run_first_step_ = step_;
+  run_steps_ = 0;
+  graph_replays_ = 0;
   const auto start = run_start_;
   const int64_t first_step = step_;
   network_->train();
@@ -121,9 +195,9 @@ FitOutcome Trainer::train(const FitCallbacks& callbacks, const std::string& chec
     const Batch batch = task_.sample_at_step(step_, options_.batch_size, generator_);
     const bool report = report_every_step || step_ == first_step || step_ + 1 == options_.steps ||
                         clock::now() - last_report >= kDeviceProgressInterval;
-    const StepFigures figures = forward(batch, /*with_metrics=*/report);
+    const StepResult result = update(batch);
     if (report) {
-      const double loss = figures.loss.item<double>();
+      const double loss = result.loss.item<double>();
       if (!std::isfinite(loss))
         throw std::runtime_error("training diverged: the loss is " + std::to_string(loss) + " at step " +
                                  std::to_string(step_) + "; try a lower learning rate");
@@ -132,7 +206,7 @@ FitOutcome Trainer::train(const FitCallbacks& callbacks, const std::string& chec
       latest.step = step_;
       latest.total_steps = options_.steps;
       latest.loss = loss;
-      latest.metrics = figures.metrics;
+      latest.metrics = task_.metrics(result.output, *result.batch);
       latest.elapsed_seconds = elapsed;
       latest.samples = batch.coords.defined() ? batch.coords.size(0) : 0;
       const int64_t done = step_ - first_step;
@@ -140,11 +214,6 @@ FitOutcome Trainer::train(const FitCallbacks& callbacks, const std::string& chec
       latest.eta_seconds = latest.steps_per_second > 0 ? (options_.steps - step_) / latest.steps_per_second : 0.0;
       if (callbacks.on_progress) callbacks.on_progress(latest);
     }
-
-    optimizer_->zero_grad();
-    figures.loss.backward();
-    if (options_.clip_grad_norm > 0) torch::nn::utils::clip_grad_norm_(network_->parameters(), options_.clip_grad_norm);
-    optimizer_->step();
     ++step_;
 
     if (!checkpoint_dir.empty() && options_.checkpoint_every > 0 && step_ % options_.checkpoint_every == 0 &&

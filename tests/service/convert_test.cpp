@@ -48,6 +48,7 @@ TEST(ServiceConvert, SetFieldsOverrideThePreset) {
   spec.mutable_train()->set_steps(7);
   spec.mutable_train()->set_seed(0);
   spec.mutable_train()->set_checkpoint_every(0);
+  spec.mutable_train()->set_cuda_graphs(false);
   const FitConfig config = fit_config_from_proto(spec);
   EXPECT_EQ(config.task.options.at("size"), "32x32");
   EXPECT_EQ(config.model.activation, Activation::ReluPe);
@@ -55,6 +56,8 @@ TEST(ServiceConvert, SetFieldsOverrideThePreset) {
   EXPECT_EQ(config.model.hidden_layers, 0);
   EXPECT_EQ(config.train.steps, 7);
   EXPECT_EQ(config.train.checkpoint_every, 0);
+  EXPECT_FALSE(config.train.cuda_graphs);
+  EXPECT_FALSE(FitConfig::from_json(config.to_json()).train.cuda_graphs);  // kept in job records and checkpoints
 
   // A fully specified spec resolves to the same config.
   const FitConfig again = fit_config_from_proto(fit_spec_to_proto(config));

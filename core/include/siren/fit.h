@@ -36,6 +36,7 @@ struct FitResult {
   Progress final;                // figures of the network after the last update
   std::string model_path;        // the file written (final_model_path), empty if none
   std::string device;            // where it ran, e.g. "cpu"
+  std::string cuda_graphs;       // how its steps ran on a GPU (Trainer::cuda_graph_summary)
 };
 
 // Throws InvalidInput for bad input or settings (before any training starts).

@@ -20,6 +20,9 @@ struct TrainOptions {
   // products), fp32 (IEEE products throughout) or bf16 (autocast: products and activations in bfloat16,
   // weights, Adam and losses in float32). The CPU computes in float32 whatever is asked.
   std::string precision = "tf32";
+  // Speed, not semantics: on a GPU, each training step recorded once as a CUDA graph and replayed while
+  // the batch keeps its shapes (training_step_graph.h); steps that cannot be captured run eagerly.
+  bool cuda_graphs = true;
 
   void validate() const;  // throws InvalidInput
 };

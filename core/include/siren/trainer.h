@@ -6,12 +6,15 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "siren/fit.h"
 #include "siren/model_info.h"
 #include "siren/network.h"
+#include "siren/optim/capturable_adam.h"
 #include "siren/task.h"
+#include "siren/training_step_graph.h"
 
 namespace siren {
 
@@ -34,13 +37,28 @@ class Trainer {
 
   int64_t step() const { return step_; }
   FieldNetwork& network() { return network_; }
+  // How the steps of the last train() ran on a GPU: "replayed N of M steps as a CUDA graph", or why
+  // they ran eagerly (TrainOptions::cuda_graphs off, a CPU, a step that cannot be captured).
+  std::string cuda_graph_summary() const;
+  int64_t graph_replays() const { return graph_replays_; }
 
  private:
-  struct StepFigures {
+  struct Forward {
     torch::Tensor loss;
-    std::map<std::string, double> metrics;
+    torch::Tensor output;
   };
-  StepFigures forward(const Batch& batch, bool with_metrics);
+  struct StepResult {
+    torch::Tensor loss;    // before the update
+    torch::Tensor output;  // before the update, detached
+    const Batch* batch;    // what it was computed on (the graph's inputs when replayed)
+  };
+  Forward forward(const Batch& batch);
+  // One update: replayed from the graph when it accepts the batch, else eagerly (and captured once the
+  // batch's layout has repeated for the warm-up steps).
+  StepResult update(const Batch& batch);
+  StepResult eager_update(const Batch& batch);
+  void consider_capture(const Batch& batch);
+  std::string graphs_unavailable_reason() const;
   void save_periodic(const std::string& checkpoint_dir, const FitCallbacks& callbacks, const Progress& latest);
 
   Task& task_;
@@ -51,6 +69,15 @@ class Trainer {
   std::unique_ptr<torch::optim::Adam> optimizer_;
   at::Generator generator_;
   int64_t step_ = 0;
+  // CUDA graph execution (training_step_graph.h), on a GPU when TrainOptions::cuda_graphs allows.
+  std::unique_ptr<TrainingStepGraph> graph_;
+  std::unique_ptr<optim::CapturableAdam> capturable_adam_;
+  std::string graph_failure_;
+  std::optional<Batch> previous_batch_;
+  int64_t same_layout_steps_ = 0;
+  int64_t graph_captures_ = 0;
+  int64_t graph_replays_ = 0;
+  int64_t run_steps_ = 0;
   // Timing of the current train() call, so the final figures report the run's speed too.
   std::chrono::steady_clock::time_point run_start_ = std::chrono::steady_clock::now();
   int64_t run_first_step_ = 0;

@@ -152,23 +152,27 @@ LossTerms SdfTask::losses(const torch::Tensor& coords, const torch::Tensor& outp
   const torch::Tensor g = gradient(output, coords);
   const torch::Tensor& gt_sdf = batch.field("sdf");
   const torch::Tensor& gt_normals = batch.field("normals");
-  {
-    torch::NoGradGuard no_grad;
-    const torch::Tensor gd = g.detach();
-    const torch::Tensor on_surface = (gt_sdf != -1).squeeze(-1);
-    last_grad_norm_error_ = (gd.norm(2, -1) - 1).abs().mean().item<double>();
-    last_normal_cosine_ =
-        torch::cosine_similarity(gd.index({on_surface}), gt_normals.index({on_surface}), -1, 1e-8).mean().item<double>();
-  }
+  // Kept for metrics(), which reads it back only at the progress cadence: reading it here would make the
+  // host wait for the device every step (and no CUDA graph could capture the step).
+  last_gradient_ = g.detach();
   return sdf_loss_terms(output, g, gt_sdf, gt_normals);
 }
 
 std::map<std::string, double> SdfTask::metrics(const torch::Tensor& output, const Batch& batch) const {
   const torch::Tensor on_surface = (batch.field("sdf") != -1).squeeze(-1);
   const torch::Tensor surface = output.detach().squeeze(-1).index({on_surface});
-  return {{"surface_sdf", surface.abs().mean().item<double>()},   // mean |f| on the surface (normalised units)
-          {"grad_norm_error", last_grad_norm_error_},             // mean |‖∇f‖ - 1| over the batch
-          {"normal_cosine", last_normal_cosine_}};                // mean cos(∇f, n) on the surface
+  std::map<std::string, double> figures{
+      {"surface_sdf", surface.abs().mean().item<double>()}};  // mean |f| on the surface (normalised units)
+  // The gradient of the losses() call that produced `output` (not there for an output made without one).
+  if (last_gradient_.defined() && last_gradient_.size(0) == output.size(0)) {
+    torch::NoGradGuard no_grad;
+    figures["grad_norm_error"] = (last_gradient_.norm(2, -1) - 1).abs().mean().item<double>();  // mean |‖∇f‖ - 1|
+    figures["normal_cosine"] =  // mean cos(∇f, n) on the surface
+        torch::cosine_similarity(last_gradient_.index({on_surface}), batch.field("normals").index({on_surface}), -1, 1e-8)
+            .mean()
+            .item<double>();
+  }
+  return figures;
 }
 
 std::map<std::string, std::string> SdfTask::metadata() const {

@@ -52,10 +52,9 @@ class SdfTask : public Task {
   PointNormalization normalization_;
   torch::Tensor positions_;
   torch::Tensor normals_;
-  // The gradient-based figures of the last losses() call, reported by metrics() (which only sees the
-  // detached output). The trainer calls losses() then metrics() on the same batch.
-  mutable double last_grad_norm_error_ = 0;
-  mutable double last_normal_cosine_ = 0;
+  // ∇f (detached) of the last losses() call, for metrics(), which only sees the detached output: the
+  // trainer calls losses() then metrics() on the same batch (on a GPU, only at the progress cadence).
+  mutable torch::Tensor last_gradient_;
 };
 
 // The reference's `sdf` loss on a batch whose gt "sdf" is 0 on-surface and -1 off-surface:

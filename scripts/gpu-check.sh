@@ -64,6 +64,9 @@ run_checks() {
   # precision); meshing without eager (time and host memory are the figures); the GEMMs against peak.
   "$bench" --device cuda --repeats "$REPEATS" --workloads image,image-rgb,sdf,poisson-lapl,query --size 512 \
     --sdf-points 250000 --query-points 16777216 || status=$?
+  # The same steps as plain launches: what the CUDA graphs bring.
+  "$bench" --device cuda --repeats "$REPEATS" --workloads image,sdf --size 512 --sdf-points 250000 --eager off \
+    --cuda-graphs off || status=$?
   "$bench" --device cuda --workloads mesh --mesh-resolutions 512,1024 --eager off --repeats 1 || status=$?
   "$bench" --device cuda --workloads gemm-peak --eager off || status=$?
   return $status

@@ -21,8 +21,9 @@ bool runs_on_sleef(const torch::Tensor& x) {
 // Only reached where runs_on_sleef() holds; without SLEEF, LibTorch's own.
 torch::Tensor sleef_sin(const torch::Tensor& x) {
 #ifdef SIREN_HAVE_SLEEF
-  torch::Tensor out = x.detach().contiguous().clone();
-  kernels::sine_inplace(out.data_ptr<float>(), out.numel());
+  const torch::Tensor in = x.detach().contiguous();
+  torch::Tensor out = torch::empty_like(in);
+  kernels::sine(in.data_ptr<float>(), out.data_ptr<float>(), in.numel());
   return out;
 #else
   return torch::sin(x.detach());
@@ -31,9 +32,9 @@ torch::Tensor sleef_sin(const torch::Tensor& x) {
 
 torch::Tensor sleef_cos(const torch::Tensor& x) {
 #ifdef SIREN_HAVE_SLEEF
-  torch::Tensor scratch = x.detach().contiguous().clone();  // overwritten with the sine, unused
-  torch::Tensor out = torch::empty_like(scratch);
-  kernels::sine_cosine_inplace(scratch.data_ptr<float>(), out.data_ptr<float>(), out.numel(), 1.0f);
+  const torch::Tensor in = x.detach().contiguous();
+  torch::Tensor out = torch::empty_like(in);
+  kernels::cosine(in.data_ptr<float>(), out.data_ptr<float>(), in.numel());
   return out;
 #else
   return torch::cos(x.detach());

@@ -7,20 +7,22 @@ namespace siren::kernels {
 namespace {
 
 using Kernel = void (*)(float*, float*, int64_t, float);
-using SineKernel = void (*)(float*, int64_t);
+using UnaryKernel = void (*)(const float*, float*, int64_t);
 
 struct Dispatch {
   Kernel kernel;
-  SineKernel sine;
+  UnaryKernel sine;
+  UnaryKernel cosine;
   const char* isa;
 };
 
 Dispatch choose() {
   __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f")) return {detail::sine_cosine_avx512, detail::sine_avx512, "avx512"};
+  if (__builtin_cpu_supports("avx512f"))
+    return {detail::sine_cosine_avx512, detail::sine_avx512, detail::cosine_avx512, "avx512"};
   if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
-    return {detail::sine_cosine_avx2, detail::sine_avx2, "avx2"};
-  return {detail::sine_cosine_scalar, detail::sine_scalar, "scalar"};
+    return {detail::sine_cosine_avx2, detail::sine_avx2, detail::cosine_avx2, "avx2"};
+  return {detail::sine_cosine_scalar, detail::sine_scalar, detail::cosine_scalar, "scalar"};
 }
 
 const Dispatch& dispatch() {
@@ -41,14 +43,25 @@ void detail::sine_cosine_scalar(float* z, float* cos_out, int64_t n, float cos_s
   }
 }
 
-void detail::sine_scalar(float* z, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) z[i] = Sleef_sinf_u10(z[i]);
+void detail::sine_scalar(const float* x, float* out, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) out[i] = Sleef_sinf_u10(x[i]);
 }
 
-void sine_inplace(float* z, int64_t n) {
-  const SineKernel sine = dispatch().sine;
-  at::parallel_for(0, n, kGrain, [&](int64_t begin, int64_t end) { sine(z + begin, end - begin); });
+void detail::cosine_scalar(const float* x, float* out, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) out[i] = Sleef_cosf_u10(x[i]);
 }
+
+void sine(const float* x, float* out, int64_t n) {
+  const UnaryKernel kernel = dispatch().sine;
+  at::parallel_for(0, n, kGrain, [&](int64_t begin, int64_t end) { kernel(x + begin, out + begin, end - begin); });
+}
+
+void cosine(const float* x, float* out, int64_t n) {
+  const UnaryKernel kernel = dispatch().cosine;
+  at::parallel_for(0, n, kGrain, [&](int64_t begin, int64_t end) { kernel(x + begin, out + begin, end - begin); });
+}
+
+void sine_inplace(float* z, int64_t n) { sine(z, z, n); }
 
 void sine_cosine_inplace(float* z, float* cos_out, int64_t n, float cos_scale) {
   const Kernel kernel = dispatch().kernel;

@@ -17,10 +17,16 @@ void sine_cosine_avx2(float* z, float* cos_out, int64_t n, float cos_scale) {
   sine_cosine_scalar(z + i, cos_out + i, n - i, cos_scale);
 }
 
-void sine_avx2(float* z, int64_t n) {
+void sine_avx2(const float* x, float* out, int64_t n) {
   int64_t i = 0;
-  for (; i + 8 <= n; i += 8) _mm256_storeu_ps(z + i, Sleef_sinf8_u10avx2(_mm256_loadu_ps(z + i)));
-  sine_scalar(z + i, n - i);
+  for (; i + 8 <= n; i += 8) _mm256_storeu_ps(out + i, Sleef_sinf8_u10avx2(_mm256_loadu_ps(x + i)));
+  sine_scalar(x + i, out + i, n - i);
+}
+
+void cosine_avx2(const float* x, float* out, int64_t n) {
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) _mm256_storeu_ps(out + i, Sleef_cosf8_u10avx2(_mm256_loadu_ps(x + i)));
+  cosine_scalar(x + i, out + i, n - i);
 }
 
 }  // namespace siren::kernels::detail

@@ -17,10 +17,16 @@ void sine_cosine_avx512(float* z, float* cos_out, int64_t n, float cos_scale) {
   sine_cosine_scalar(z + i, cos_out + i, n - i, cos_scale);
 }
 
-void sine_avx512(float* z, int64_t n) {
+void sine_avx512(const float* x, float* out, int64_t n) {
   int64_t i = 0;
-  for (; i + 16 <= n; i += 16) _mm512_storeu_ps(z + i, Sleef_sinf16_u10avx512f(_mm512_loadu_ps(z + i)));
-  sine_scalar(z + i, n - i);
+  for (; i + 16 <= n; i += 16) _mm512_storeu_ps(out + i, Sleef_sinf16_u10avx512f(_mm512_loadu_ps(x + i)));
+  sine_scalar(x + i, out + i, n - i);
+}
+
+void cosine_avx512(const float* x, float* out, int64_t n) {
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16) _mm512_storeu_ps(out + i, Sleef_cosf16_u10avx512f(_mm512_loadu_ps(x + i)));
+  cosine_scalar(x + i, out + i, n - i);
 }
 
 }  // namespace siren::kernels::detail

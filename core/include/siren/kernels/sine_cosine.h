@@ -14,6 +14,11 @@ void sine_cosine_inplace(float* z, float* cos_out, int64_t n, float cos_scale);
 // z[i] <- sin(z[i]) for i < n: the inference pass (queries, renders, evaluation), where no cosine is kept.
 void sine_inplace(float* z, int64_t n);
 
+// out[i] <- sin(x[i]), resp. cos(x[i]), for i < n (out may be x): the autograd layers' sine and its
+// derivative, which read the pre-activation without overwriting it.
+void sine(const float* x, float* out, int64_t n);
+void cosine(const float* x, float* out, int64_t n);
+
 // The instruction set the kernel runs with on this machine: "avx512", "avx2" or "scalar".
 const char* sine_cosine_isa();
 
@@ -22,9 +27,12 @@ namespace detail {
 void sine_cosine_scalar(float* z, float* cos_out, int64_t n, float cos_scale);
 void sine_cosine_avx512(float* z, float* cos_out, int64_t n, float cos_scale);
 void sine_cosine_avx2(float* z, float* cos_out, int64_t n, float cos_scale);
-void sine_scalar(float* z, int64_t n);
-void sine_avx512(float* z, int64_t n);
-void sine_avx2(float* z, int64_t n);
+void sine_scalar(const float* x, float* out, int64_t n);
+void sine_avx512(const float* x, float* out, int64_t n);
+void sine_avx2(const float* x, float* out, int64_t n);
+void cosine_scalar(const float* x, float* out, int64_t n);
+void cosine_avx512(const float* x, float* out, int64_t n);
+void cosine_avx2(const float* x, float* out, int64_t n);
 }  // namespace detail
 
 }  // namespace siren::kernels

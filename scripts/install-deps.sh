@@ -11,7 +11,7 @@ TORCH_VENV="${SIREN_TORCH_VENV:-$HOME/.local/share/siren/torch-$TORCH_VERSION}"
 packages=(
   build-essential cmake ninja-build ccache pkg-config git
   # BLIS: on AMD CPUs its GEMMs beat the MKL inside the PyTorch wheel for the forward shapes, so siren's
-  # hot CPU GEMMs go to it (core/src/kernels/blis_gemm.cpp); tcmalloc: see shared/deps.md.
+  # hot CPU GEMMs go to it (core/src/blas/blis.cpp); tcmalloc: see shared/deps.md.
   libblis4-openmp libgoogle-perftools-dev
   # SLEEF (LibTorch's own vector math library): the fused sine layers' sin/cos kernel
   libsleef-dev
@@ -34,31 +34,55 @@ packages=(
   prometheus yamllint
 )
 
-missing=()
-for p in "${packages[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
-    missing+=("$p")
-  fi
-done
+missing_packages() {
+  local p
+  for p in "$@"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then echo "$p"; fi
+  done
+}
 
-if [ ${#missing[@]} -eq 0 ]; then
-  echo "install-deps: all ${#packages[@]} Debian packages present"
-else
-  echo "install-deps: installing ${#missing[@]} packages: ${missing[*]}"
-  SUDO=""
+apt_install() {
+  local SUDO=""
   if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
   export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+  if [ -z "${apt_updated:-}" ]; then
+    $SUDO apt-get update -qq
+    apt_updated=1
+  fi
+  $SUDO apt-get install -y -qq --no-install-recommends "$@"
+}
 
 # PyTorch from PyPI: the default wheel of 2.11.0 is built for CUDA 13.0 and runs on machines without a GPU
 # too (there is no CPU-only wheel on PyPI). About 4.6 GB with its nvidia-* runtime wheels.
 torch_python="$TORCH_VENV/bin/python"
+torch_pid=""
 if "$torch_python" -c "import torch, sys; sys.exit(torch.__version__.split('+')[0] != '$TORCH_VERSION')" 2>/dev/null; then
   echo "install-deps: PyTorch $TORCH_VERSION present in $TORCH_VENV"
 else
-  echo "install-deps: installing PyTorch $TORCH_VERSION into $TORCH_VENV (a few minutes)"
+  # The wheel downloads while apt installs the rest: on a fresh machine the two take minutes each.
+  mapfile -t venv_missing < <(missing_packages python3-venv python3-pip)
+  if [ ${#venv_missing[@]} -gt 0 ]; then apt_install "${venv_missing[@]}"; fi
+  echo "install-deps: downloading PyTorch $TORCH_VERSION for $TORCH_VENV (a few minutes, alongside apt)"
   /usr/bin/python3 -m venv --system-site-packages "$TORCH_VENV"
-  "$torch_python" -m pip install --quiet --disable-pip-version-check "torch==$TORCH_VERSION"
+  # Only the download runs alongside apt: the install resolves against the system's Python packages (the
+  # environment sees them), which must not be half-unpacked by dpkg at the time.
+  torch_wheels=$(mktemp -d)
+  "$torch_python" -m pip download --quiet --disable-pip-version-check -d "$torch_wheels" "torch==$TORCH_VERSION" &
+  torch_pid=$!
+fi
+
+mapfile -t missing < <(missing_packages "${packages[@]}")
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} Debian packages present"
+else
+  echo "install-deps: installing ${#missing[@]} packages: ${missing[*]}"
+  apt_install "${missing[@]}"
+fi
+
+if [ -n "$torch_pid" ]; then
+  wait "$torch_pid" || { echo "install-deps: downloading PyTorch $TORCH_VERSION failed" >&2; exit 1; }
+  "$torch_python" -m pip install --quiet --disable-pip-version-check --no-index --find-links "$torch_wheels" \
+    "torch==$TORCH_VERSION"
+  rm -rf "$torch_wheels"
+  echo "install-deps: PyTorch $TORCH_VERSION installed in $TORCH_VENV"
 fi

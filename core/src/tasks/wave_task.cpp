@@ -92,17 +92,20 @@ LossTerms wave_loss_terms(const torch::Tensor& coords, const torch::Tensor& outp
   const auto n = static_cast<double>(coords.size(0));
   const torch::Tensor du = jacobian(output, coords).select(1, 0);  // (N, 3): u_t, u_x, u_y
   const torch::Tensor dudt = du.narrow(1, 0, 1);
-  torch::Tensor residual;
-  if (dirichlet.all().item<bool>()) {
-    residual = torch::zeros({1}, output.options());  // no interior points: the PDE term is off
-  } else {
-    const torch::Tensor hessian = jacobian(du, coords);  // (N, 3, 3)
-    const torch::Tensor laplacian = (hessian.select(1, 1).select(1, 1) + hessian.select(1, 2).select(1, 2)).unsqueeze(1);
-    const torch::Tensor dudt2 = hessian.select(1, 0).select(1, 0).unsqueeze(1);
-    residual = dudt2 - laplacian / squared_slowness;
-  }
-  return {{"dirichlet", (output - initial).masked_select(dirichlet).abs().sum() * (n / 1e1)},
-          {"neumann", dudt.masked_select(dirichlet).abs().sum() * (n / 1e2)},
+  // The reference turns the PDE term off when every point is on the initial condition (pretraining). The
+  // same choice made on the device: asking the host (dirichlet.all().item()) would stall a GPU every step
+  // and keep the step out of a CUDA graph. Pretraining steps compute the Hessian they then discard.
+  const torch::Tensor hessian = jacobian(du, coords);  // (N, 3, 3)
+  const torch::Tensor laplacian = (hessian.select(1, 1).select(1, 1) + hessian.select(1, 2).select(1, 2)).unsqueeze(1);
+  const torch::Tensor dudt2 = hessian.select(1, 0).select(1, 0).unsqueeze(1);
+  const torch::Tensor pde_on = dirichlet.logical_not().any();
+  const torch::Tensor residual = torch::where(pde_on, dudt2 - laplacian / squared_slowness, torch::zeros_like(dudt2));
+  // Sums over the boundary points by mask rather than masked_select, whose size the host would read back.
+  const auto boundary_sum = [&](const torch::Tensor& x) {
+    return torch::where(dirichlet, x.abs(), torch::zeros_like(x)).sum();
+  };
+  return {{"dirichlet", boundary_sum(output - initial) * (n / 1e1)},
+          {"neumann", boundary_sum(dudt) * (n / 1e2)},
           {"diff_constraint_hom", residual.abs().sum()}};
 }
 

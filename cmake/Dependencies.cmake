@@ -44,8 +44,8 @@ endif()
 # Links an executable against tcmalloc when available: with glibc malloc about half of a training
 # step went to page faults on the large activation tensors (shared/deps.md). Debian's GCC links with
 # --as-needed, which drops tcmalloc from an executable whose own code calls operator new (libstdc++'s)
-# but never malloc itself: siren-server ran on glibc's malloc that way, its CPU fits 1.5x slower. So it is
-# linked unconditionally, among the first needed libraries (tests/CMakeLists.txt checks every executable).
+# but never malloc itself (siren-server ran on glibc's malloc that way, unnoticed). So it is
+# linked unconditionally, among the first needed libraries (tests/CMakeLists.txt checks the programs).
 function(siren_use_fast_allocator target)
   if(SIREN_USE_TCMALLOC AND TCMALLOC_LIB)
     target_link_options(${target} PRIVATE "SHELL:-Wl,--push-state,--no-as-needed ${TCMALLOC_LIB} -Wl,--pop-state")

@@ -18,13 +18,20 @@ bool runs_on_sleef(const torch::Tensor& x) {
 #endif
 }
 
+#ifdef SIREN_HAVE_SLEEF
+// out = kernel(x) into a fresh tensor: x is read, never copied or overwritten.
+torch::Tensor apply_elementwise(void (*kernel)(const float*, float*, int64_t), const torch::Tensor& x) {
+  const torch::Tensor in = x.detach().contiguous();
+  torch::Tensor out = torch::empty_like(in);
+  kernel(in.data_ptr<float>(), out.data_ptr<float>(), in.numel());
+  return out;
+}
+#endif
+
 // Only reached where runs_on_sleef() holds; without SLEEF, LibTorch's own.
 torch::Tensor sleef_sin(const torch::Tensor& x) {
 #ifdef SIREN_HAVE_SLEEF
-  const torch::Tensor in = x.detach().contiguous();
-  torch::Tensor out = torch::empty_like(in);
-  kernels::sine(in.data_ptr<float>(), out.data_ptr<float>(), in.numel());
-  return out;
+  return apply_elementwise(kernels::sine, x);
 #else
   return torch::sin(x.detach());
 #endif
@@ -32,10 +39,7 @@ torch::Tensor sleef_sin(const torch::Tensor& x) {
 
 torch::Tensor sleef_cos(const torch::Tensor& x) {
 #ifdef SIREN_HAVE_SLEEF
-  const torch::Tensor in = x.detach().contiguous();
-  torch::Tensor out = torch::empty_like(in);
-  kernels::cosine(in.data_ptr<float>(), out.data_ptr<float>(), in.numel());
-  return out;
+  return apply_elementwise(kernels::cosine, x);
 #else
   return torch::cos(x.detach());
 #endif

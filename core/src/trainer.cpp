@@ -94,6 +94,7 @@ Trainer::StepResult Trainer::eager_update(const Batch& batch) {
 void Trainer::consider_capture(const Batch& batch) {
   constexpr int64_t kGraphWarmupSteps = 3;
   constexpr int64_t kMaxGraphCaptures = 4;
+  if (!device_.is_cuda() || !options_.cuda_graphs) return;  // every CPU step passes here: no string work
   if (!graphs_unavailable_reason().empty() || graph_captures_ >= kMaxGraphCaptures) return;
   same_layout_steps_ = previous_batch_ && same_batch_layout(*previous_batch_, batch) ? same_layout_steps_ + 1 : 1;
   previous_batch_ = batch;

@@ -27,6 +27,10 @@ namespace {
 
 // In-flight RPCs (a render, a download) get this long after the drain before they are cut off.
 constexpr auto kRpcGracePeriod = std::chrono::seconds(2);
+// Idle RPC threads the synchronous server keeps polling (see Start): enough for bursts of short calls
+// from dozens of clients without creating a thread per call; an idle thread costs its stack only.
+constexpr int kMinIdleRpcThreads = 2;
+constexpr int kMaxIdleRpcThreads = 64;
 
 std::shared_ptr<grpc::ServerCredentials> listening_credentials(const ServerOptions& o) {
   if (!o.tls()) return grpc::InsecureServerCredentials();
@@ -100,6 +104,12 @@ void Server::Start() {
   builder.AddListeningPort(host_port(options_.host, options_.port), listening_credentials(options_), &port_);
   builder.RegisterService(service_.get());
   builder.SetMaxReceiveMessageSize(options_.max_receive_message_mb * 1024 * 1024);
+  // gRPC's synchronous server keeps at most MAX_POLLERS idle threads: above that a thread that finishes an
+  // RPC exits, and the next RPC that finds no idle poller starts a new one. With the default of 2, every
+  // burst of concurrent calls created and destroyed threads (hundreds a second under tests/load), which
+  // costs a clone per call and, under tcmalloc, leaked a thread cache per exited thread.
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MIN_POLLERS, kMinIdleRpcThreads);
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, kMaxIdleRpcThreads);
   grpc_server_ = builder.BuildAndStart();
   if (!grpc_server_ || port_ == 0) {
     throw std::runtime_error("cannot listen on " + host_port(options_.host, options_.port) +

@@ -21,18 +21,21 @@ deps:
 	@bash scripts/install-deps.sh
 
 configure: deps
-	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) > $(BUILD_DIR).configure.log 2>&1 \
+	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DSIREN_BUILD_TESTS=ON -DSIREN_BUILD_BENCH=ON > $(BUILD_DIR).configure.log 2>&1 \
 	  || (cat $(BUILD_DIR).configure.log; exit 1)
 
 build: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
-# The demo needs the server and the CLI only: a newcomer's first result does not wait for the test suite.
+# The demo needs the server and the CLI only: a newcomer's first result does not wait for the test suite
+# (nor for its tools: `install-deps.sh --demo`; `make test` configures the tests back in and installs the rest).
 # A build directory made for it precompiles LibTorch's headers, which halves a build from scratch (no
 # compiler cache to help on a fresh machine); CI's builds leave them off, so that ccache hits across clones.
-build-demo: deps
+build-demo:
+	@bash scripts/install-deps.sh --demo
 	@if [ -f $(BUILD_DIR)/CMakeCache.txt ]; then headers=; else headers=-DSIREN_PRECOMPILED_HEADERS=ON; fi; \
-	  cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $$headers > $(BUILD_DIR).configure.log 2>&1 \
+	  cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $$headers \
+	  -DSIREN_BUILD_TESTS=OFF -DSIREN_BUILD_BENCH=OFF > $(BUILD_DIR).configure.log 2>&1 \
 	  || (cat $(BUILD_DIR).configure.log; exit 1)
 	@cmake --build $(BUILD_DIR) -j $(JOBS) --target siren-server siren
 

@@ -2,12 +2,23 @@
 # Installs everything siren needs to build, test and run: Debian's packages, and PyTorch 2.11.0 from PyPI
 # (its LibTorch is the one siren links; the GPU machines run the same 2.11.0+cu130) in a virtual
 # environment. Idempotent: when everything is already present it only checks (a few seconds).
+#   install-deps.sh           everything: build, run, test, bench
+#   install-deps.sh --demo    what building and running the server and the CLI need (`make demo`: a newcomer's
+#                             first result does not wait for the test suite's tools; `make test` adds them)
 set -euo pipefail
 
 # The pinned PyTorch and where it lives; cmake/Torch.cmake looks there first.
 TORCH_VERSION="2.11.0"
 TORCH_VENV="${SIREN_TORCH_VENV:-$HOME/.local/share/siren/torch-$TORCH_VERSION}"
 
+scope=all
+case "${1:-}" in
+  "") ;;
+  --demo) scope=demo ;;
+  *) echo "usage: install-deps.sh [--demo]" >&2; exit 2 ;;
+esac
+
+# What building and running siren needs.
 packages=(
   build-essential cmake ninja-build ccache pkg-config git
   # BLIS: on AMD CPUs its GEMMs beat the MKL inside the PyTorch wheel for the forward shapes, so siren's
@@ -23,10 +34,13 @@ packages=(
   libsndfile1-dev
   # CLI, JSON, storage
   libcli11-dev nlohmann-json3-dev libsqlite3-dev
-  # Tests (openssl: the TLS tests make their certificates with it)
-  googletest libgtest-dev libgmock-dev openssl
   # The virtual environment for PyTorch (it sees the system's packages: Open3D, SciPy below)
   python3-venv python3-pip
+)
+# What the tests and the bench need besides.
+test_packages=(
+  # openssl: the TLS tests make their certificates with it
+  googletest libgtest-dev libgmock-dev openssl
   # An independent PLY reader for exported meshes (bench/mesh_quality.py: watertightness, Chamfer distance)
   python3-open3d python3-scipy
   # Monitoring and deployment checks: a real Prometheus (+ promtool) for the metrics integration test,
@@ -71,6 +85,7 @@ else
   torch_pid=$!
 fi
 
+if [ "$scope" = all ]; then packages+=("${test_packages[@]}"); fi
 mapfile -t missing < <(missing_packages "${packages[@]}")
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} Debian packages present"

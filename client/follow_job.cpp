@@ -22,6 +22,12 @@ int follow_job(Connection& connection, const std::string& job_id, const Output& 
 
   if (view.finished()) return view.conclude();
   if (interrupt.requested()) return view.conclude_detached("siren watch " + job_id);
+  if (view.job().state() == v1::JOB_STATE_QUEUED && view.job().progress().step() > 0) {
+    // The server drained (a restart, an update): the job waits, checkpointed, for the next start.
+    return view.conclude_broken("the server stopped; the job is queued to continue from step " +
+                                std::to_string(view.job().progress().step()) + " when it is back (siren watch " +
+                                job_id + ")");
+  }
   if (!status.ok()) return view.conclude_broken(RpcError(status).what());
   return view.conclude_broken("the server ended the watch before the job finished (state " +
                               state_name(view.job().state()) + ")");

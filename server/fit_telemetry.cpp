@@ -2,7 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <sstream>
 
 #include "metrics.h"
@@ -32,15 +38,44 @@ void put_key(std::ostringstream& out, const std::string& key) {
 }  // namespace
 
 FitTelemetry::FitTelemetry(Metrics& metrics, std::string task, const std::string& jsonl_path)
-    : metrics_(metrics), task_(std::move(task)) {
-  if (jsonl_path.empty()) return;
-  log_.open(jsonl_path, std::ios::app);
-  if (!log_) spdlog::warn("cannot write {}; the fit runs without its progress log", jsonl_path);
+    : metrics_(metrics), task_(std::move(task)), log_path_(jsonl_path) {
   last_flush_ = std::chrono::steady_clock::now();
+  if (jsonl_path.empty()) return;
+  log_fd_ = ::open(jsonl_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  struct stat info {};
+  if (log_fd_ < 0 || ::fstat(log_fd_, &info) != 0) {
+    spdlog::warn("cannot write {}: {}; the fit runs without its progress log", jsonl_path, std::strerror(errno));
+    if (log_fd_ >= 0) ::close(log_fd_);
+    log_fd_ = -1;
+    return;
+  }
+  log_bytes_ = info.st_size;
 }
 
 FitTelemetry::~FitTelemetry() {
-  if (log_.is_open()) log_.flush();
+  flush_log();
+  if (log_fd_ >= 0) ::close(log_fd_);
+}
+
+void FitTelemetry::flush_log() {
+  if (log_fd_ < 0 || pending_.empty()) return;
+  size_t written = 0;
+  while (written < pending_.size()) {
+    const ssize_t n = ::write(log_fd_, pending_.data() + written, pending_.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      spdlog::warn("cannot write {}: {}; the progress log stops at step {}", log_path_,
+                   n < 0 ? std::strerror(errno) : "nothing written", last_step_);
+      if (::ftruncate(log_fd_, log_bytes_) != 0) spdlog::warn("{} may end with a partial line", log_path_);
+      ::close(log_fd_);
+      log_fd_ = -1;
+      pending_.clear();
+      return;
+    }
+    written += static_cast<size_t>(n);
+  }
+  log_bytes_ += static_cast<int64_t>(pending_.size());
+  pending_.clear();
 }
 
 std::string FitTelemetry::json_line(const Progress& p, int64_t unix_ms) {
@@ -75,13 +110,14 @@ void FitTelemetry::progress(const Progress& p) {
     last_step_time_ = now;
   }
 
-  if (!log_.is_open()) return;
+  if (log_fd_ < 0) return;
   const int64_t unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                               std::chrono::system_clock::now().time_since_epoch())
                               .count();
-  log_ << json_line(p, unix_ms) << '\n';
+  pending_ += json_line(p, unix_ms);
+  pending_ += '\n';
   if (p.step >= p.total_steps || now - last_flush_ >= kFlushInterval) {
-    log_.flush();
+    flush_log();
     last_flush_ = now;
   }
 }

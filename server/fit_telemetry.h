@@ -5,7 +5,6 @@
 // task's figures (psnr, mse, ...), elapsed_seconds, steps_per_second and unix_ms.
 #include <chrono>
 #include <cstdint>
-#include <fstream>
 #include <string>
 
 #include "siren/progress.h"
@@ -16,7 +15,8 @@ class Metrics;
 
 class FitTelemetry {
  public:
-  // An empty jsonl_path writes no log. A log that cannot be opened only costs the log (a warning).
+  // An empty jsonl_path writes no log. A log that cannot be opened or written (a full disk) only costs
+  // the log (a warning), and ends on a whole line: a failed write is cut back to the last complete one.
   FitTelemetry(Metrics& metrics, std::string task, const std::string& jsonl_path);
   ~FitTelemetry();
 
@@ -29,7 +29,12 @@ class FitTelemetry {
  private:
   Metrics& metrics_;
   std::string task_;
-  std::ofstream log_;
+  void flush_log();
+
+  std::string log_path_;
+  int log_fd_ = -1;
+  int64_t log_bytes_ = 0;  // the log's size after the last complete write
+  std::string pending_;    // lines not yet written
   int64_t last_step_ = -1;
   int64_t samples_per_step_ = 0;  // the last batch size seen (evaluations report none)
   std::chrono::steady_clock::time_point last_step_time_{};

@@ -27,8 +27,8 @@ namespace {
 
 constexpr size_t kMaxEventsPerJob = 4096;
 
-// How late a queued or paused job past its deadline may be noticed.
-constexpr auto kDeadlineSweepInterval = std::chrono::milliseconds(500);
+// The deadline sweep sleeps until the next deadline, but never longer than this (a wall-clock jump).
+constexpr auto kDeadlineSweepCap = std::chrono::seconds(5);
 
 // The job's public spec: every setting as resolved, plus the client's labels.
 v1::FitSpec resolved_spec(const v1::FitSpec& client_spec, const FitConfig& config) {
@@ -51,9 +51,10 @@ JobManager::JobManager(std::string jobs_dir, std::vector<std::string> worker_dev
 JobManager::~JobManager() {
   stop();
   for (auto& worker : workers_) worker.join();
+  if (deadline_sweeper_.joinable()) deadline_sweeper_.join();
 }
 
-void JobManager::start() {
+void JobManager::recover() {
   std::vector<v1::Job> saved = store_.load_all();
   std::sort(saved.begin(), saved.end(),
             [](const v1::Job& a, const v1::Job& b) { return a.created_unix_ms() < b.created_unix_ms(); });
@@ -98,8 +99,19 @@ void JobManager::start() {
   }
   metrics_.queue_length(queue_.size());
   if (!saved.empty()) spdlog::info("loaded {} job(s), {} queued", saved.size(), queue_.size());
+}
+
+void JobManager::start() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    saving_ = true;
+    for (const std::string& id : recovered_unsaved_)
+      if (auto it = jobs_.find(id); it != jobs_.end()) persist_locked(*it->second);
+    recovered_unsaved_.clear();
+  }
   for (const std::string& device : worker_devices_)
     workers_.emplace_back([this, device] { worker_loop(device); });
+  deadline_sweeper_ = std::thread([this] { deadline_sweep_loop(); });
 }
 
 namespace {
@@ -209,6 +221,7 @@ void JobManager::enqueue_locked(Job& job) {
   queue_.push_back(job.record.job_id());
   metrics_.queue_length(queue_.size());
   changed_.notify_all();
+  if (job.deadline_unix_ms > 0) deadlines_changed_.notify_all();
 }
 
 void JobManager::check_device_served(const std::string& requested) const {
@@ -245,9 +258,6 @@ bool JobManager::deadline_passed(const Job& job) {
 }
 
 void JobManager::expire_overdue_locked() {
-  const auto now = std::chrono::steady_clock::now();
-  if (now - last_deadline_sweep_ < kDeadlineSweepInterval) return;
-  last_deadline_sweep_ = now;
   for (auto& [id, job] : jobs_) {
     const v1::JobState state = job->record.state();
     if ((state != v1::JOB_STATE_QUEUED && state != v1::JOB_STATE_PAUSED) || !deadline_passed(*job)) continue;
@@ -258,6 +268,28 @@ void JobManager::expire_overdue_locked() {
     transition_locked(*job, v1::JOB_STATE_FAILED, v1::JobEvent::TYPE_FAILED, job->record.error());
   }
   metrics_.queue_length(queue_.size());
+}
+
+std::chrono::system_clock::time_point JobManager::next_deadline_locked() const {
+  int64_t next = 0;
+  for (const auto& [id, job] : jobs_) {
+    const v1::JobState state = job->record.state();
+    if ((state != v1::JOB_STATE_QUEUED && state != v1::JOB_STATE_PAUSED) || job->deadline_unix_ms <= 0) continue;
+    if (next == 0 || job->deadline_unix_ms < next) next = job->deadline_unix_ms;
+  }
+  if (next == 0) return std::chrono::system_clock::time_point::max();
+  return std::chrono::system_clock::time_point(std::chrono::milliseconds(next));
+}
+
+void JobManager::deadline_sweep_loop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!stopped_) {
+    expire_overdue_locked();
+    const auto next = next_deadline_locked();
+    // Woken by a newly queued job with a deadline, or stop(); the cap bounds the cost of a clock change.
+    const auto cap = std::chrono::system_clock::now() + kDeadlineSweepCap;
+    deadlines_changed_.wait_until(lock, std::min(next, cap));
+  }
 }
 
 std::shared_ptr<Job> JobManager::find_locked(const std::string& job_id) const {
@@ -417,6 +449,7 @@ void JobManager::stop() {
   draining_ = true;
   stopped_ = true;
   changed_.notify_all();
+  deadlines_changed_.notify_all();
 }
 
 bool JobManager::stopped() const { return stopped_; }
@@ -451,7 +484,11 @@ void JobManager::transition_locked(Job& job, v1::JobState state, v1::JobEvent::T
   persist_locked(job);
 }
 
-void JobManager::persist_locked(const Job& job) const {
+void JobManager::persist_locked(const Job& job) {
+  if (!saving_) {  // recover(): the server may not listen yet, and then must leave the data dir as it was
+    recovered_unsaved_.push_back(job.record.job_id());
+    return;
+  }
   try {
     store_.save(job.record);
   } catch (const std::exception& e) {

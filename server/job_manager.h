@@ -35,8 +35,12 @@ class JobManager {
              Metrics& metrics);
   ~JobManager();  // stop() then join the workers
 
-  // Loads saved jobs (QUEUED ones go back in the queue, RUNNING ones too, to continue from their
-  // newest checkpoint; PAUSED ones wait for resume()), then starts the workers.
+  // Loads saved jobs into memory only (QUEUED ones go back in the queue, RUNNING ones too, to continue
+  // from their newest checkpoint; PAUSED ones wait for resume()). Writes nothing: the server calls it
+  // before it has bound its port, and a server that cannot listen must leave the data dir untouched.
+  void recover();
+  // Saves what recover() changed (a RUNNING job left by a crash is QUEUED again), then starts the
+  // workers and the deadline sweep.
   void start();
 
   // `spec` is what the client sent (for name/filename), `config` its validated resolution, `options`
@@ -68,8 +72,8 @@ class JobManager {
   std::vector<v1::JobEvent> wait_events(const std::string& job_id, int64_t* next_seq,
                                         std::chrono::milliseconds timeout) const;
 
-  // Draining: no new submissions, running fits are asked to stop (they checkpoint and end
-  // INTERRUPTED), queued jobs stay QUEUED on disk for the next start.
+  // Draining: no new submissions, running fits are asked to stop (they checkpoint and go back to
+  // QUEUED, to continue from there after the restart), queued jobs stay QUEUED on disk.
   void begin_drain();
   bool draining() const;
   // True once no fit is running, false if `deadline` came first.
@@ -89,11 +93,21 @@ class JobManager {
   void check_device_served(const std::string& requested) const;
   // Queued (and paused) jobs whose deadline has passed fail now rather than when a worker frees up.
   void expire_overdue_locked();
+  // When the next queued or paused job's deadline comes; time_point::max() if none has one.
+  std::chrono::system_clock::time_point next_deadline_locked() const;
+  // Its own thread, so that a deadline passes on time even while every worker is busy with a fit.
+  void deadline_sweep_loop();
   static bool deadline_passed(const Job& job);
   void worker_loop(const std::string& device);
   void run(const std::shared_ptr<Job>& job, const std::string& device);  // job_worker.cpp
   void finish(const std::shared_ptr<Job>& job, const FitResult& result, const std::string& model_id);
+  // A stopped fit's saved state becomes the job's newest checkpoint, to continue from; the path, or
+  // nullopt when the fit saved none.
+  std::optional<std::string> keep_as_job_checkpoint(const Job& job, const std::string& model_id, int64_t step);
   void fail(const std::shared_ptr<Job>& job, const std::string& error, const std::string& model_id);
+  // Moves the job's newest periodic checkpoint into the model store (as `model_id`, or a new model when
+  // empty); the model id, or "" when there is none or it cannot be moved.
+  std::string keep_last_checkpoint_as_model(const Job& job, std::string model_id);
   void on_progress(Job& job, const Progress& progress);
   void on_checkpoint(Job& job, int64_t step);
   bool should_stop(const Job& job) const;
@@ -101,7 +115,7 @@ class JobManager {
   // Moves the job to `state` (metrics, log, job database) and records an event of `type`.
   void transition_locked(Job& job, v1::JobState state, v1::JobEvent::Type type, const std::string& message);
   void emit_locked(Job& job, v1::JobEvent::Type type, const std::string& message, int64_t checkpoint_step = 0);
-  void persist_locked(const Job& job) const;
+  void persist_locked(const Job& job);  // saved by start() when called before it
 
   JobStore store_;
   std::vector<std::string> worker_devices_;
@@ -115,7 +129,10 @@ class JobManager {
   std::deque<std::string> queue_;                      // QUEUED job ids, in submission order
   std::map<std::string, std::string> request_ids_;     // JobOptions.request_id -> job_id
   int running_ = 0;
-  std::chrono::steady_clock::time_point last_deadline_sweep_{};
+  bool saving_ = false;                               // start() has run: persist_locked writes
+  std::vector<std::string> recovered_unsaved_;        // jobs recover() changed in memory, saved by start()
+  mutable std::condition_variable deadlines_changed_;  // a job with a deadline queued, or stop()
+  std::thread deadline_sweeper_;
   std::atomic<bool> draining_{false};
   std::atomic<bool> stopped_{false};
   std::vector<std::thread> workers_;

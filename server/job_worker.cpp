@@ -33,10 +33,8 @@ void JobManager::worker_loop(const std::string& device) {
       std::unique_lock<std::mutex> lock(mu_);
       for (;;) {
         if (draining_) return;  // queued jobs stay QUEUED on disk for the next start
-        expire_overdue_locked();
         if ((job = take_next_locked(device))) break;
-        // Woken by a submission or any event; the timeout lets overdue queued jobs fail on time.
-        changed_.wait_for(lock, std::chrono::seconds(1));
+        changed_.wait(lock);  // woken by a submission, a resume, any event, a drain or stop
       }
       ++running_;
       job->record.set_started_unix_ms(now_unix_ms());
@@ -54,8 +52,9 @@ void JobManager::worker_loop(const std::string& device) {
 
 void JobManager::run(const std::shared_ptr<Job>& job, const std::string& device) {
   const std::string job_id = job->record.job_id();
-  const std::string model_id = models_.allocate();
+  std::string model_id;  // allocated inside the try: a full disk there fails this job, not the server
   try {
+    model_id = models_.allocate();
     // Metrics and <job dir>/progress.jsonl (loss and figures per step, for plotting).
     FitTelemetry telemetry(metrics_, Metrics::task_label(job->record.spec().task()), job->dir + "/progress.jsonl");
     FitCallbacks callbacks;
@@ -83,25 +82,33 @@ void JobManager::run(const std::shared_ptr<Job>& job, const std::string& device)
   }
 }
 
+std::optional<std::string> JobManager::keep_as_job_checkpoint(const Job& job, const std::string& model_id,
+                                                               int64_t step) {
+  const std::string saved = models_.checkpoint_path(model_id);
+  if (!std::filesystem::exists(saved)) return std::nullopt;
+  const std::string kept = periodic_checkpoint_path(store_.checkpoint_dir(job.record.job_id()), step);
+  std::filesystem::rename(saved, kept);  // same file system: no copy, so it works on a full disk too
+  models_.discard(model_id);
+  return kept;
+}
+
 void JobManager::finish(const std::shared_ptr<Job>& job, const FitResult& result, const std::string& model_id) {
   const bool completed = result.outcome == FitOutcome::Completed;
-  // Why a fit that did not complete stopped, in the order should_stop() reasons are honoured.
+  // Why a fit that did not complete stopped, in the order should_stop() reasons are honoured; what is
+  // left is the server's drain.
   const bool cancelled = !completed && job->cancel_requested;
   const bool overdue = !completed && !cancelled && deadline_passed(*job);
   const bool paused = !completed && !cancelled && !overdue && job->pause_requested;
+  const bool drained = !completed && !cancelled && !overdue && !paused;
   const std::string job_id = job->record.job_id();
   const int64_t step = result.final.step;
 
-  // A stopped fit still wrote its state. A paused job keeps it as its newest checkpoint, to continue
-  // from (after a restart too); otherwise it becomes a model like any other, so a cancelled,
-  // overdue or interrupted fit can be downloaded and resumed later.
-  bool have_model = std::filesystem::exists(models_.checkpoint_path(model_id));
-  std::optional<std::string> paused_state;
-  if (paused && have_model) {
-    paused_state = periodic_checkpoint_path(store_.checkpoint_dir(job_id), step);
-    std::filesystem::rename(models_.checkpoint_path(model_id), *paused_state);
-    have_model = false;
-  }
+  // A stopped fit still wrote its state. A paused or drained job keeps it as its newest checkpoint, to
+  // continue from (after a restart too); otherwise it becomes a model like any other, so a cancelled or
+  // overdue fit can be downloaded and resumed later.
+  std::optional<std::string> kept;
+  if (paused || drained) kept = keep_as_job_checkpoint(*job, model_id, step);
+  const bool have_model = !kept && std::filesystem::exists(models_.checkpoint_path(model_id));
   if (have_model) {
     models_.add(model_id, job_id, job->record.spec());
   } else {
@@ -114,36 +121,64 @@ void JobManager::finish(const std::shared_ptr<Job>& job, const FitResult& result
   *record.mutable_progress() = wire::progress_to_proto(result.final);
   if (!result.device.empty()) record.set_device(result.device);
   if (have_model) record.set_model_id(model_id);
-  const std::string saved_as = have_model ? ", state saved as model " + model_id : "";
+  if (kept) job->resume_path = *kept;
+  const std::string from = kept ? "step " + std::to_string(step) : "its previous checkpoint";
   if (paused) {
-    if (paused_state) job->resume_path = *paused_state;
     job->pause_requested = false;
     transition_locked(*job, v1::JOB_STATE_PAUSED, v1::JobEvent::TYPE_PAUSED,
-                      "paused at step " + std::to_string(step) + "; resume continues from there");
+                      "paused at step " + std::to_string(step) + "; resume continues from " + from);
     return;
   }
+  if (drained) {
+    // Not a final state: a rolling update or a restart must not cost a fit its progress. The next start
+    // queues it again (it is not put back in this server's queue: the workers are leaving).
+    transition_locked(*job, v1::JOB_STATE_QUEUED, v1::JobEvent::TYPE_QUEUED,
+                      "the server is shutting down; the job continues from " + from + " when it is back");
+    return;
+  }
+  const std::string saved_as = have_model ? ", state saved as model " + model_id : "";
   record.set_finished_unix_ms(now_unix_ms());
   if (completed) {
     transition_locked(*job, v1::JOB_STATE_SUCCEEDED, v1::JobEvent::TYPE_FINISHED, "model " + model_id);
   } else if (cancelled) {
     transition_locked(*job, v1::JOB_STATE_CANCELLED, v1::JobEvent::TYPE_CANCELLED,
                       "cancelled at step " + std::to_string(step));
-  } else if (overdue) {
+  } else {
     record.set_error(fmt::format("deadline exceeded: stopped at step {} when the job's {:g} s ran out{}", step,
                                  record.options().deadline_seconds(), saved_as));
     transition_locked(*job, v1::JOB_STATE_FAILED, v1::JobEvent::TYPE_FAILED, record.error());
-  } else {
-    transition_locked(*job, v1::JOB_STATE_INTERRUPTED, v1::JobEvent::TYPE_INTERRUPTED,
-                      "server shutting down; stopped at step " + std::to_string(step) + saved_as);
+  }
+}
+
+std::string JobManager::keep_last_checkpoint_as_model(const Job& job, std::string model_id) {
+  const auto latest = latest_periodic_checkpoint(store_.checkpoint_dir(job.record.job_id()));
+  if (!latest) return "";
+  try {
+    if (model_id.empty()) model_id = models_.allocate();
+    std::filesystem::rename(*latest, models_.checkpoint_path(model_id));  // no copy: works on a full disk
+    models_.add(model_id, job.record.job_id(), job.record.spec());
+    return model_id;
+  } catch (const std::exception& e) {
+    spdlog::warn("job {}: cannot keep its last checkpoint {} as a model: {}", job.record.job_id(), *latest, e.what());
+    return "";
   }
 }
 
 void JobManager::fail(const std::shared_ptr<Job>& job, const std::string& error, const std::string& model_id) {
-  models_.discard(model_id);
+  // What the fit saved before it failed (a full disk stops a fit after some checkpoints were written)
+  // becomes the job's model, so that it can be downloaded and continued (siren fit ... --resume).
+  const std::string kept_model = keep_last_checkpoint_as_model(*job, model_id);
+  if (!model_id.empty() && kept_model != model_id) models_.discard(model_id);
+  std::string message = error;
+  if (!kept_model.empty()) {
+    message += "; its last checkpoint is kept as model " + kept_model + " (siren download " + kept_model +
+               ", then siren fit ... --resume FILE continues it)";
+  }
   std::lock_guard<std::mutex> lock(mu_);
-  job->record.set_error(error);
+  if (!kept_model.empty()) job->record.set_model_id(kept_model);
+  job->record.set_error(message);
   job->record.set_finished_unix_ms(now_unix_ms());
-  transition_locked(*job, v1::JOB_STATE_FAILED, v1::JobEvent::TYPE_FAILED, error);
+  transition_locked(*job, v1::JOB_STATE_FAILED, v1::JobEvent::TYPE_FAILED, message);
 }
 
 void JobManager::on_progress(Job& job, const Progress& p) {

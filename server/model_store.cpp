@@ -95,7 +95,13 @@ v1::Model ModelStore::add(const std::string& model_id, const std::string& job_id
   sidecar.mutable_spec()->set_input_filename(spec.input_filename());
   std::string json;
   google::protobuf::util::MessageToJsonString(sidecar, &json);
-  write_file_atomically((fs::path(dir_of(model_id)) / kSidecarName).string(), json);
+  try {
+    write_file_atomically((fs::path(dir_of(model_id)) / kSidecarName).string(), json);
+  } catch (const std::exception& e) {
+    // The sidecar holds labels only (job, name, file name, time): a model is still a model without them,
+    // and on a full disk keeping the checkpoint matters more.
+    spdlog::warn("model {}: labels not saved: {}", model_id, e.what());
+  }
 
   v1::Model model = describe(model_id);
   std::lock_guard<std::mutex> lock(mu_);

@@ -12,6 +12,7 @@
 #include <filesystem>
 
 #include "auth.h"
+#include "data_dir_lock.h"
 #include "siren/io/files.h"
 #include "job_manager.h"
 #include "metrics.h"
@@ -64,6 +65,7 @@ void Server::Start() {
   check_options(options_);
   const fs::path data_dir = options_.data_dir;
   fs::create_directories(data_dir);
+  data_dir_lock_ = std::make_unique<DataDirLock>(data_dir.string());
 
   if (options_.token.empty() && !is_loopback_host(options_.host)) {
     // Anyone who can reach a non-loopback address could run fits and read models: never serve it
@@ -87,16 +89,10 @@ void Server::Start() {
   models_->scan();
   jobs_ = std::make_unique<JobManager>((data_dir / "jobs").string(), worker_devices(options_), options_.max_queued,
                                      *models_, *metrics_);
-  jobs_->start();
+  jobs_->recover();
   auth_ = std::make_unique<TokenAuth>(options_.token);
   guard_ = std::make_unique<RpcGuard>(*auth_, *metrics_);
   service_ = std::make_unique<SirenService>(options_, *jobs_, *models_, *guard_);
-
-  if (options_.metrics_port > 0) {
-    metrics_->serve(options_.metrics_host, options_.metrics_port);
-    spdlog::info("metrics on http://{}/metrics{}", host_port(options_.metrics_host, options_.metrics_port),
-                 options_.tls() ? " (plain HTTP: --tls-* secure gRPC only)" : "");
-  }
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -104,6 +100,9 @@ void Server::Start() {
   builder.AddListeningPort(host_port(options_.host, options_.port), listening_credentials(options_), &port_);
   builder.RegisterService(service_.get());
   builder.SetMaxReceiveMessageSize(options_.max_receive_message_mb * 1024 * 1024);
+  // gRPC sets SO_REUSEPORT by default, which lets a second process bind the same port and take half of
+  // the connections: a port in use must be an error instead.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   // gRPC's synchronous server keeps at most MAX_POLLERS idle threads: above that a thread that finishes an
   // RPC exits, and the next RPC that finds no idle poller starts a new one. With the default of 2, every
   // burst of concurrent calls created and destroyed threads (hundreds a second under tests/load), which
@@ -118,6 +117,14 @@ void Server::Start() {
                                              : "") +
                              ")");
   }
+  if (options_.metrics_port > 0) {
+    metrics_->serve(options_.metrics_host, options_.metrics_port);
+    spdlog::info("metrics on http://{}/metrics{}", host_port(options_.metrics_host, options_.metrics_port),
+                 options_.tls() ? " (plain HTTP: --tls-* secure gRPC only)" : "");
+  }
+
+  // Bound: from here on this server owns the data dir's jobs.
+  jobs_->start();
   if (auto* health = grpc_server_->GetHealthCheckService()) health->SetServingStatus(true);
   if (!options_.port_file.empty()) write_file_atomically(options_.port_file, std::to_string(port_) + "\n");
   spdlog::info("siren-server listening on {} ({}, data dir {}, {} worker(s) on {}{})", host_port(options_.host, port_),

@@ -12,6 +12,7 @@
 
 namespace siren::server {
 
+class DataDirLock;
 class Metrics;
 class ModelStore;
 class JobManager;
@@ -24,7 +25,10 @@ class Server {
   explicit Server(ServerOptions options);
   ~Server();  // GracefulStop with a short timeout if still running
 
-  // Throws std::runtime_error when the data dir, the port or the metrics port cannot be used.
+  // In this order: locks the data dir (one server per directory), loads the stores into memory, binds
+  // the port and the metrics port, and only then writes to the data dir (recovered jobs) and starts the
+  // workers, so that a server that cannot start leaves the directory as it found it. Throws
+  // std::runtime_error when the data dir is held by another server or the ports cannot be used.
   void Start();
   int port() const { return port_; }  // the bound port (the chosen one when options.port == 0)
   const ServerOptions& options() const { return options_; }
@@ -37,6 +41,7 @@ class Server {
 
  private:
   ServerOptions options_;
+  std::unique_ptr<DataDirLock> data_dir_lock_;  // declared first: released last, after the workers stopped
   std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<ModelStore> models_;
   std::unique_ptr<JobManager> jobs_;

@@ -240,6 +240,8 @@ TEST(ServiceJobControl, DeadlineFailsRunningAndQueuedJobs) {
   EXPECT_EQ(overdue_queued.state(), v1::JOB_STATE_FAILED);
   EXPECT_NE(overdue_queued.error().find("deadline exceeded"), std::string::npos) << overdue_queued.error();
   EXPECT_NE(overdue_queued.error().find("queued"), std::string::npos) << overdue_queued.error();
+  EXPECT_GE(overdue_queued.finished_unix_ms(), overdue_queued.deadline_unix_ms());
+  EXPECT_LE(overdue_queued.finished_unix_ms() - overdue_queued.deadline_unix_ms(), 1000);
 
   const v1::Job overdue_running = wait_for_job(server.stub(), running.job.job_id(), 30s);
   EXPECT_EQ(overdue_running.state(), v1::JOB_STATE_FAILED);
@@ -247,6 +249,22 @@ TEST(ServiceJobControl, DeadlineFailsRunningAndQueuedJobs) {
   EXPECT_FALSE(overdue_running.model_id().empty()) << "a stopped fit keeps its state as a model";
   EXPECT_GT(overdue_running.progress().step(), 0);
   EXPECT_LE(overdue_running.finished_unix_ms() - overdue_running.created_unix_ms(), 15'000);
+}
+
+// With every worker busy, a queued job's deadline still passes on time: the sweep has its own thread.
+TEST(ServiceJobControl, QueuedDeadlineBehindABusyWorkerFailsOnTime) {
+  TestServer server;  // one worker
+  const std::string blocker = start_blocker(server.stub());
+  const auto queued = submit_with(server.stub(), tiny_image_spec(5), with_deadline(2.0));
+  ASSERT_TRUE(queued.status.ok()) << queued.status.error_message();
+  const v1::Job overdue = wait_for_job(server.stub(), queued.job.job_id(), 30s);
+  ASSERT_EQ(overdue.state(), v1::JOB_STATE_FAILED);
+  EXPECT_NE(overdue.error().find("while it was queued"), std::string::npos) << overdue.error();
+  const int64_t late_ms = overdue.finished_unix_ms() - overdue.deadline_unix_ms();
+  EXPECT_GE(late_ms, 0);
+  EXPECT_LE(late_ms, 1000) << "the deadline was noticed " << late_ms << " ms late";
+  EXPECT_EQ(get_job(server.stub(), blocker).state(), v1::JOB_STATE_RUNNING) << "the worker was busy throughout";
+  cancel_job(server.stub(), blocker);
 }
 
 TEST(ServiceJobControl, BadJobOptionsAreInvalidArgument) {

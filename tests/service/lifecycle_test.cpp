@@ -1,6 +1,7 @@
 // Job lifecycles beyond the happy path: cancelling running and queued jobs, watching a fit live,
 // surviving a restart, and draining on shutdown. Fits are tiny (16x16, 16-wide) so CI stays fast.
 #include <filesystem>
+#include <thread>
 
 #include "test_server.h"
 
@@ -93,19 +94,27 @@ TEST(ServiceLifecycle, JobsAndModelsSurviveARestart) {
   std::filesystem::remove_all(dir);
 }
 
-TEST(ServiceLifecycle, ShutdownInterruptsRunningFits) {
+// A drain (SIGTERM, a rolling update) must cost a fit nothing: the running fit checkpoints and goes
+// back to QUEUED, the next start continues it, and it ends with the uninterrupted fit's result.
+TEST(ServiceLifecycle, ShutdownCheckpointsRunningFitsAndTheRestartFinishesThem) {
   const std::string dir = make_temp_dir();
   server::ServerOptions options;
   options.data_dir = dir;
+  v1::FitSpec spec = tiny_image_spec(3000);
+  spec.mutable_train()->set_seed(11);
   std::string job_id;
+  int64_t stopped_at = 0;
   {
     TestServer server(options);
-    const auto submitted = submit_fit(server.stub(), tiny_image_spec(kLongSteps), gradient_png(16, 16));
+    const auto submitted = submit_fit(server.stub(), spec, gradient_png(16, 16));
     ASSERT_TRUE(submitted.status.ok());
     job_id = submitted.job.job_id();
     ASSERT_EQ(wait_for_state(server.stub(), job_id, v1::JOB_STATE_RUNNING, 30s).state(), v1::JOB_STATE_RUNNING);
+    const auto deadline = std::chrono::steady_clock::now() + 60s;  // mid-fit, past the first update
+    while (get_job(server.stub(), job_id).progress().step() < 1 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(10ms);
 
-    // A watcher attached before the shutdown sees the job end INTERRUPTED.
+    // A watcher attached before the shutdown sees the job queued again, with the step it stopped at.
     grpc::Status watch_status;
     std::vector<v1::JobEvent> events;
     std::thread watcher([&] { events = watch_all(server.stub(), job_id, &watch_status); });
@@ -113,12 +122,23 @@ TEST(ServiceLifecycle, ShutdownInterruptsRunningFits) {
     EXPECT_TRUE(server.server().GracefulStop(10s));
     watcher.join();
     ASSERT_FALSE(events.empty());
-    EXPECT_EQ(events.back().type(), v1::JobEvent::TYPE_INTERRUPTED);
+    EXPECT_EQ(events.back().type(), v1::JobEvent::TYPE_QUEUED) << events.back().message();
+    EXPECT_EQ(events.back().job().state(), v1::JOB_STATE_QUEUED);
+    stopped_at = events.back().job().progress().step();
+    ASSERT_GT(stopped_at, 0);
+    ASSERT_LT(stopped_at, 3000) << "the fit finished before the drain; the test needs a longer fit";
   }
   TestServer restarted(options);
-  const v1::Job job = get_job(restarted.stub(), job_id);
-  EXPECT_EQ(job.state(), v1::JOB_STATE_INTERRUPTED);
-  EXPECT_FALSE(job.model_id().empty()) << "the interrupted fit's state is kept as a model";
+  const v1::Job resumed = wait_for_job(restarted.stub(), job_id);
+  ASSERT_EQ(resumed.state(), v1::JOB_STATE_SUCCEEDED) << resumed.error();
+  EXPECT_EQ(resumed.progress().step(), 3000);
+
+  const auto reference = submit_fit(restarted.stub(), spec, gradient_png(16, 16));
+  ASSERT_TRUE(reference.status.ok());
+  const v1::Job uninterrupted = wait_for_job(restarted.stub(), reference.job.job_id());
+  ASSERT_EQ(uninterrupted.state(), v1::JOB_STATE_SUCCEEDED);
+  // It continued from the drain's checkpoint (weights, Adam moments, step, RNG): the same loss to the bit.
+  EXPECT_EQ(resumed.progress().loss(), uninterrupted.progress().loss()) << "stopped at step " << stopped_at;
   std::filesystem::remove_all(dir);
 }
 

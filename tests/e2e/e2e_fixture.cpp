@@ -61,6 +61,15 @@ double psnr(const siren::Image& a, const siren::Image& b) {
   return 10.0 * std::log10(1.0 / (sum / static_cast<double>(a.pixels.size())));
 }
 
+double flat_psnr(const siren::Image& image) {
+  double mean = 0;
+  for (float v : image.pixels) mean += v;
+  mean /= static_cast<double>(image.pixels.size());
+  siren::Image flat = image;
+  std::fill(flat.pixels.begin(), flat.pixels.end(), static_cast<float>(mean));
+  return psnr(image, flat);
+}
+
 void E2ETest::SetUp() {
   std::string pattern =
       (std::filesystem::temp_directory_path() / "siren-e2e-XXXXXX").string();

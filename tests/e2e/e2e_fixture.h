@@ -21,6 +21,9 @@ siren::Image synthetic_image(int width = 24, int height = 24);
 
 std::vector<json> json_lines(const std::string& text);  // every line must be a JSON object
 double psnr(const siren::Image& a, const siren::Image& b);  // on [0,1], dB
+// What a constant output scores on `image` (its mean everywhere, the best constant): a fit's PSNR must
+// beat this by a margin before it says anything was learned.
+double flat_psnr(const siren::Image& image);
 std::string read_text(const std::string& path);              // the whole file; empty if unreadable
 
 class E2ETest : public ::testing::Test {

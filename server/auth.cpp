@@ -25,7 +25,7 @@ bool constant_time_equal(const std::string& a, const std::string& b) {
 
 }  // namespace
 
-grpc::Status TokenAuth::check(const grpc::ServerContext& context) const {
+grpc::Status TokenAuth::check(const grpc::ServerContextBase& context) const {
   if (token_.empty()) return grpc::Status::OK;
   const auto& metadata = context.client_metadata();
   auto it = metadata.find("authorization");

@@ -13,7 +13,7 @@ class TokenAuth {
   explicit TokenAuth(std::string token) : token_(std::move(token)) {}
   bool enabled() const { return !token_.empty(); }
   // OK, or UNAUTHENTICATED saying what metadata is expected.
-  grpc::Status check(const grpc::ServerContext& context) const;
+  grpc::Status check(const grpc::ServerContextBase& context) const;
 
  private:
   std::string token_;

@@ -4,11 +4,12 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <deque>
+#include <vector>
 #include <optional>
 #include <string>
 
 #include "siren/fit_config.h"
+#include "job_watcher.h"
 #include "siren/v1/jobs.pb.h"
 
 namespace siren::server {
@@ -22,11 +23,9 @@ struct Job {
   std::atomic<bool> pause_requested{false};
   int64_t deadline_unix_ms = 0;  // record.deadline_unix_ms(), readable without the lock; 0 = none
 
-  // Events for watchers, numbered from first_seq. Old ones are dropped past a cap; a watcher that
-  // lags that far behind skips ahead rather than holding memory for it.
-  std::deque<v1::JobEvent> events;
-  int64_t first_seq = 0;
-  int64_t next_seq() const { return first_seq + static_cast<int64_t>(events.size()); }
+  // Who is watching (WatchJob calls in flight): each event is pushed to them and kept nowhere else, so
+  // a job holds no history however long it runs or however many watchers come and go.
+  std::vector<JobWatcher*> watchers;
 
   // Progress-event throttling.
   std::chrono::steady_clock::time_point last_progress_event{};

@@ -25,8 +25,6 @@
 namespace siren::server {
 namespace {
 
-constexpr size_t kMaxEventsPerJob = 4096;
-
 // The deadline sweep sleeps until the next deadline, but never longer than this (a wall-clock jump).
 constexpr auto kDeadlineSweepCap = std::chrono::seconds(5);
 
@@ -401,6 +399,7 @@ void JobManager::remove(const std::string& job_id) {
     throw RpcError(grpc::StatusCode::FAILED_PRECONDITION,
                    "job " + job_id + " is " + wire::job_state_name(state) + "; cancel it first (siren cancel " + job_id + ")");
   }
+  close_watchers_locked(*job, grpc::Status(grpc::StatusCode::NOT_FOUND, "job " + job_id + " was deleted"));
   jobs_.erase(job_id);
   const std::string& request_id = job->record.options().request_id();
   if (!request_id.empty() && request_ids_.count(request_id) && request_ids_[request_id] == job_id) request_ids_.erase(request_id);
@@ -410,23 +409,24 @@ void JobManager::remove(const std::string& job_id) {
   changed_.notify_all();
 }
 
-v1::Job JobManager::snapshot(const std::string& job_id, int64_t* next_seq) const {
+v1::Job JobManager::watch(const std::string& job_id, JobWatcher* watcher) {
   std::lock_guard<std::mutex> lock(mu_);
   auto job = find_locked(job_id);
-  *next_seq = job->next_seq();
+  if (!wire::ends_watch(job->record.state()) && !stopped_) job->watchers.push_back(watcher);
   return job->record;
 }
 
-std::vector<v1::JobEvent> JobManager::wait_events(const std::string& job_id, int64_t* next_seq,
-                                                  std::chrono::milliseconds timeout) const {
-  std::unique_lock<std::mutex> lock(mu_);
-  auto job = find_locked(job_id);
-  changed_.wait_for(lock, timeout, [&] { return stopped_ || job->next_seq() > *next_seq; });
-  std::vector<v1::JobEvent> out;
-  const int64_t from = std::max(*next_seq, job->first_seq);
-  for (int64_t seq = from; seq < job->next_seq(); ++seq) out.push_back(job->events[seq - job->first_seq]);
-  *next_seq = job->next_seq();
-  return out;
+void JobManager::unwatch(const std::string& job_id, JobWatcher* watcher) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = jobs_.find(job_id);
+  if (it == jobs_.end()) return;
+  auto& watchers = it->second->watchers;
+  watchers.erase(std::remove(watchers.begin(), watchers.end(), watcher), watchers.end());
+}
+
+void JobManager::close_watchers_locked(Job& job, const grpc::Status& status) {
+  for (JobWatcher* watcher : job.watchers) watcher->on_closed(status);
+  job.watchers.clear();
 }
 
 void JobManager::begin_drain() {
@@ -448,6 +448,8 @@ void JobManager::stop() {
   std::lock_guard<std::mutex> lock(mu_);
   draining_ = true;
   stopped_ = true;
+  const grpc::Status stopping(grpc::StatusCode::UNAVAILABLE, "the server is shutting down; watch again later");
+  for (auto& [id, job] : jobs_) close_watchers_locked(*job, stopping);
   changed_.notify_all();
   deadlines_changed_.notify_all();
 }
@@ -460,12 +462,9 @@ void JobManager::emit_locked(Job& job, v1::JobEvent::Type type, const std::strin
   *event.mutable_job() = job.record;
   event.set_message(message);
   event.set_checkpoint_step(checkpoint_step);
-  job.events.push_back(std::move(event));
-  if (job.events.size() > kMaxEventsPerJob) {
-    job.events.pop_front();
-    ++job.first_seq;
-  }
-  changed_.notify_all();
+  for (JobWatcher* watcher : job.watchers) watcher->on_event(event);
+  // A watch ends with the job's final (or paused) state: its watchers are done.
+  if (wire::ends_watch(type)) job.watchers.clear();
 }
 
 void JobManager::transition_locked(Job& job, v1::JobState state, v1::JobEvent::Type type, const std::string& message) {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "job.h"
+#include "job_watcher.h"
 #include "job_store.h"
 #include "siren/progress.h"
 
@@ -65,12 +66,12 @@ class JobManager {
   // Throws NotFound, RpcError(FAILED_PRECONDITION) for a queued or running job.
   void remove(const std::string& job_id);
 
-  // Watching: snapshot() gives the job now and the sequence number of its next event;
-  // wait_events() returns the events from *next_seq on (advancing it), waiting up to `timeout` for
-  // at least one. Returns empty on timeout or once the manager is stopped.
-  v1::Job snapshot(const std::string& job_id, int64_t* next_seq) const;
-  std::vector<v1::JobEvent> wait_events(const std::string& job_id, int64_t* next_seq,
-                                        std::chrono::milliseconds timeout) const;
+  // Watching: returns the job now and, unless its state already ends a watch, registers `watcher` for
+  // every event of this job from then on (no event between the snapshot and the first push is lost).
+  // Throws NotFound. unwatch() must be called before the watcher is destroyed; it is safe for a job
+  // that was deleted or a watcher never registered.
+  v1::Job watch(const std::string& job_id, JobWatcher* watcher);
+  void unwatch(const std::string& job_id, JobWatcher* watcher);
 
   // Draining: no new submissions, running fits are asked to stop (they checkpoint and go back to
   // QUEUED, to continue from there after the restart), queued jobs stay QUEUED on disk.
@@ -115,6 +116,7 @@ class JobManager {
   // Moves the job to `state` (metrics, log, job database) and records an event of `type`.
   void transition_locked(Job& job, v1::JobState state, v1::JobEvent::Type type, const std::string& message);
   void emit_locked(Job& job, v1::JobEvent::Type type, const std::string& message, int64_t checkpoint_step = 0);
+  void close_watchers_locked(Job& job, const grpc::Status& status);
   void persist_locked(const Job& job);  // saved by start() when called before it
 
   JobStore store_;
@@ -124,7 +126,7 @@ class JobManager {
   Metrics& metrics_;
 
   mutable std::mutex mu_;
-  mutable std::condition_variable changed_;  // any event, queue change, drain or stop
+  mutable std::condition_variable changed_;  // the queue or the running count changed, a drain or stop
   std::map<std::string, std::shared_ptr<Job>> jobs_;
   std::deque<std::string> queue_;                      // QUEUED job ids, in submission order
   std::map<std::string, std::string> request_ids_;     // JobOptions.request_id -> job_id

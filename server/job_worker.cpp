@@ -34,7 +34,7 @@ void JobManager::worker_loop(const std::string& device) {
       for (;;) {
         if (draining_) return;  // queued jobs stay QUEUED on disk for the next start
         if ((job = take_next_locked(device))) break;
-        changed_.wait(lock);  // woken by a submission, a resume, any event, a drain or stop
+        changed_.wait(lock);  // woken by a submission, a resume, a drain or stop
       }
       ++running_;
       job->record.set_started_unix_ms(now_unix_ms());

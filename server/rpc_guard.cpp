@@ -32,19 +32,30 @@ grpc::Status call_handler(const std::function<grpc::Status()>& handler) {
 
 }  // namespace
 
-grpc::Status RpcGuard::run(const char* method, grpc::ServerContext* context,
-                           const std::function<grpc::Status()>& handler) const {
-  const auto start = std::chrono::steady_clock::now();
+grpc::Status RpcGuard::call(const std::function<grpc::Status()>& handler) { return call_handler(handler); }
+
+grpc::Status RpcGuard::begin(const char* method, const grpc::ServerContextBase& context) const {
   metrics_.rpc_started(method);
-  grpc::Status status = auth_.check(*context);
-  if (status.ok()) status = call_handler(handler);
+  return auth_.check(context);
+}
+
+void RpcGuard::finish(const char* method, const grpc::ServerContextBase& context, const grpc::Status& status,
+                      std::chrono::steady_clock::time_point started) const {
   metrics_.rpc_finished(method, status.error_code(),
-                        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+                        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   if (!status.ok()) {
     const auto level = status.error_code() == grpc::StatusCode::INTERNAL ? spdlog::level::err : spdlog::level::warn;
-    spdlog::log(level, "{} from {} failed: {} {}", method, context->peer(), status_code_name(status.error_code()),
+    spdlog::log(level, "{} from {} failed: {} {}", method, context.peer(), status_code_name(status.error_code()),
                 status.error_message());
   }
+}
+
+grpc::Status RpcGuard::run(const char* method, grpc::ServerContextBase* context,
+                           const std::function<grpc::Status()>& handler) const {
+  const auto start = std::chrono::steady_clock::now();
+  grpc::Status status = begin(method, *context);
+  if (status.ok()) status = call_handler(handler);
+  finish(method, *context, status, start);
   return status;
 }
 

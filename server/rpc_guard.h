@@ -5,6 +5,7 @@
 #include <grpcpp/server_context.h>
 #include <grpcpp/support/status.h>
 
+#include <chrono>
 #include <functional>
 
 namespace siren::server {
@@ -16,8 +17,16 @@ class RpcGuard {
  public:
   RpcGuard(const TokenAuth& auth, Metrics& metrics) : auth_(auth), metrics_(metrics) {}
 
-  grpc::Status run(const char* method, grpc::ServerContext* context,
+  grpc::Status run(const char* method, grpc::ServerContextBase* context,
                    const std::function<grpc::Status()>& handler) const;
+
+  // The same in two halves, for callback (reactor) RPCs whose end comes later on another thread:
+  // begin() counts the call and checks the token; finish() counts and logs how it ended.
+  grpc::Status begin(const char* method, const grpc::ServerContextBase& context) const;
+  void finish(const char* method, const grpc::ServerContextBase& context, const grpc::Status& status,
+              std::chrono::steady_clock::time_point started) const;
+  // Runs `handler`, turning what it throws into a status as run() does (for the parts of a callback RPC).
+  static grpc::Status call(const std::function<grpc::Status()>& handler);
   Metrics& metrics() const { return metrics_; }  // for handlers that record more (query, export)
 
  private:

@@ -12,7 +12,9 @@ namespace siren::server {
 class JobManager;
 class ModelStore;
 
-class SirenService final : public v1::Siren::Service {
+// WatchJob is a callback RPC (watch_reactor.h): watchers wait without holding threads. The rest are
+// synchronous: short calls, or streams that work all the way (uploads, renders, queries).
+class SirenService final : public v1::Siren::WithCallbackMethod_WatchJob<v1::Siren::Service> {
  public:
   SirenService(const ServerOptions& options, JobManager& jobs, ModelStore& models, const RpcGuard& guard)
       : options_(options), jobs_(jobs), models_(models), guard_(guard) {}
@@ -22,8 +24,8 @@ class SirenService final : public v1::Siren::Service {
   grpc::Status GetJob(grpc::ServerContext* context, const v1::GetJobRequest* request, v1::Job* response) override;
   grpc::Status ListJobs(grpc::ServerContext* context, const v1::ListJobsRequest* request,
                         v1::ListJobsResponse* response) override;
-  grpc::Status WatchJob(grpc::ServerContext* context, const v1::WatchJobRequest* request,
-                        grpc::ServerWriter<v1::JobEvent>* writer) override;
+  grpc::ServerWriteReactor<v1::JobEvent>* WatchJob(grpc::CallbackServerContext* context,
+                                                  const v1::WatchJobRequest* request) override;
   grpc::Status CancelJob(grpc::ServerContext* context, const v1::CancelJobRequest* request,
                          v1::Job* response) override;
   grpc::Status PauseJob(grpc::ServerContext* context, const v1::PauseJobRequest* request,

@@ -8,6 +8,7 @@
 #include "job_manager.h"
 #include "rpc_error.h"
 #include "service.h"
+#include "watch_reactor.h"
 #include "siren/fit.h"
 #include "siren/wire/convert.h"
 #include "siren/wire/job_states.h"
@@ -17,9 +18,6 @@ namespace {
 
 using grpc::Status;
 using grpc::StatusCode;
-
-// How often a watcher wakes to notice a client that went away or a server that is stopping.
-constexpr auto kWatchPollInterval = std::chrono::milliseconds(200);
 
 // A year: beyond that a deadline is a typo, not a plan.
 constexpr double kMaxDeadlineSeconds = 365.0 * 24 * 3600;
@@ -128,29 +126,9 @@ Status SirenService::ListJobs(grpc::ServerContext* context, const v1::ListJobsRe
   });
 }
 
-Status SirenService::WatchJob(grpc::ServerContext* context, const v1::WatchJobRequest* request,
-                              grpc::ServerWriter<v1::JobEvent>* writer) {
-  return guard_.run("WatchJob", context, [&] {
-    require_valid_id(request->job_id(), "job_id");
-    int64_t next_seq = 0;
-    v1::JobEvent snapshot;
-    snapshot.set_type(v1::JobEvent::TYPE_SNAPSHOT);
-    *snapshot.mutable_job() = jobs_.snapshot(request->job_id(), &next_seq);
-    if (!writer->Write(snapshot)) return Status(StatusCode::CANCELLED, "client went away");
-    if (wire::ends_watch(snapshot.job().state())) return Status::OK;
-
-    while (!context->IsCancelled()) {
-      // Deliver what is pending first: during a shutdown the job's INTERRUPTED event is the one that matters.
-      const auto events = jobs_.wait_events(request->job_id(), &next_seq, kWatchPollInterval);
-      for (const auto& event : events) {
-        if (!writer->Write(event)) return Status(StatusCode::CANCELLED, "client went away");
-        if (wire::ends_watch(event.type())) return Status::OK;
-      }
-      if (events.empty() && jobs_.stopped())
-        return Status(StatusCode::UNAVAILABLE, "the server is shutting down; watch again later");
-    }
-    return Status(StatusCode::CANCELLED, "client went away");
-  });
+grpc::ServerWriteReactor<v1::JobEvent>* SirenService::WatchJob(grpc::CallbackServerContext* context,
+                                                              const v1::WatchJobRequest* request) {
+  return new WatchReactor(context, *request, jobs_, guard_);  // deletes itself when the call is done
 }
 
 Status SirenService::CancelJob(grpc::ServerContext* context, const v1::CancelJobRequest* request,

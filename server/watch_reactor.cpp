@@ -1,0 +1,119 @@
+#include "watch_reactor.h"
+
+#include <algorithm>
+
+#include "ids.h"
+#include "job_manager.h"
+#include "rpc_guard.h"
+#include "siren/wire/job_states.h"
+
+namespace siren::server {
+namespace {
+
+// Events queued for one slow client before progress events start being skipped (state changes and
+// checkpoints are always kept): bounds a watcher's memory whatever the client's pace.
+constexpr size_t kMaxPendingEvents = 64;
+
+bool ends_watch(const v1::JobEvent& event) {
+  return wire::ends_watch(event.type()) ||
+         (event.type() == v1::JobEvent::TYPE_SNAPSHOT && wire::ends_watch(event.job().state()));
+}
+
+}  // namespace
+
+WatchReactor::WatchReactor(grpc::CallbackServerContext* context, const v1::WatchJobRequest& request,
+                           JobManager& jobs, const RpcGuard& guard)
+    : context_(context), jobs_(jobs), guard_(guard), job_id_(request.job_id()) {
+  grpc::Status status = guard_.begin("WatchJob", *context_);
+  v1::JobEvent snapshot;
+  snapshot.set_type(v1::JobEvent::TYPE_SNAPSHOT);
+  if (status.ok()) {
+    status = RpcGuard::call([&] {
+      require_valid_id(job_id_, "job_id");
+      *snapshot.mutable_job() = jobs_.watch(job_id_, this);  // events from here on are pushed to us
+      return grpc::Status::OK;
+    });
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!status.ok()) {
+    end_locked(status);
+    return;
+  }
+  pending_.push_front(snapshot);  // before any event pushed since watch() returned
+  ready_ = true;
+  write_next_locked();
+}
+
+void WatchReactor::on_event(const v1::JobEvent& event) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (finished_) return;
+  queue_locked(event);
+  write_next_locked();
+}
+
+void WatchReactor::on_closed(const grpc::Status& status) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!close_status_) close_status_ = status;
+  write_next_locked();
+}
+
+void WatchReactor::OnWriteDone(bool ok) {
+  std::lock_guard<std::mutex> lock(mu_);
+  writing_ = false;
+  if (end_after_write_) {
+    end_locked(*end_after_write_);
+  } else if (!ok) {
+    end_locked(grpc::Status(grpc::StatusCode::CANCELLED, "client went away"));
+  } else if (last_written_ends_watch_) {
+    end_locked(grpc::Status::OK);
+  } else {
+    write_next_locked();
+  }
+}
+
+void WatchReactor::OnCancel() {
+  std::lock_guard<std::mutex> lock(mu_);
+  end_locked(grpc::Status(grpc::StatusCode::CANCELLED, "client went away"));
+}
+
+void WatchReactor::OnDone() {
+  jobs_.unwatch(job_id_, this);  // after this no event is pushed: safe to go
+  guard_.finish("WatchJob", *context_, final_status_, started_);
+  delete this;
+}
+
+void WatchReactor::queue_locked(const v1::JobEvent& event) {
+  if (pending_.size() >= kMaxPendingEvents) {
+    auto progress = std::find_if(pending_.begin(), pending_.end(), [](const v1::JobEvent& queued) {
+      return queued.type() == v1::JobEvent::TYPE_PROGRESS;
+    });
+    if (progress != pending_.end()) pending_.erase(progress);
+  }
+  pending_.push_back(event);
+}
+
+void WatchReactor::write_next_locked() {
+  if (!ready_ || writing_ || finished_ || end_after_write_) return;
+  if (pending_.empty()) {
+    if (close_status_) end_locked(*close_status_);
+    return;
+  }
+  writing_event_ = std::move(pending_.front());
+  pending_.pop_front();
+  last_written_ends_watch_ = ends_watch(writing_event_);
+  writing_ = true;
+  StartWrite(&writing_event_);
+}
+
+void WatchReactor::end_locked(const grpc::Status& status) {
+  if (finished_) return;
+  if (writing_) {  // Finish waits for the write in flight to complete
+    if (!end_after_write_) end_after_write_ = status;
+    return;
+  }
+  finished_ = true;
+  final_status_ = status;
+  Finish(status);
+}
+
+}  // namespace siren::server

@@ -12,9 +12,20 @@ namespace siren::server {
 class Metrics;
 class TokenAuth;
 
+// A request that does not parse as its message type (unary and server-streaming RPCs) never reaches a
+// handler: gRPC answers it by itself, with INTERNAL and an empty message (its deserializer reports
+// InitializationErrorString(), always empty for proto3). This installs, process-wide and once, a server
+// interceptor that turns exactly those answers into INVALID_ARGUMENT with a message naming the method.
+// It takes effect for every grpc::ServerBuilder constructed afterwards (a builder plugin, the mechanism
+// of gRPC's own reflection plugin); the RpcGuard constructor calls it, and the server makes its guard
+// before its builder. Found by tests/integration/foreign_fuzz.py.
+void install_malformed_request_status();
+
 class RpcGuard {
  public:
-  RpcGuard(const TokenAuth& auth, Metrics& metrics) : auth_(auth), metrics_(metrics) {}
+  RpcGuard(const TokenAuth& auth, Metrics& metrics) : auth_(auth), metrics_(metrics) {
+    install_malformed_request_status();
+  }
 
   grpc::Status run(const char* method, grpc::ServerContext* context,
                    const std::function<grpc::Status()>& handler) const;

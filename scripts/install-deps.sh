@@ -46,6 +46,8 @@ test_packages=(
   # Monitoring and deployment checks: a real Prometheus (+ promtool) for the metrics integration test,
   # yamllint for the compose and Kubernetes files
   prometheus yamllint
+  # The foreign fuzzer (tests/integration/foreign_fuzz.py): Python's gRPC (with protobuf), no stubs of ours
+  python3-grpcio
 )
 
 missing_packages() {

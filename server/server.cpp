@@ -15,6 +15,7 @@
 #include "data_dir_lock.h"
 #include "siren/io/files.h"
 #include "job_manager.h"
+#include "malformed_request_interceptor.h"
 #include "metrics.h"
 #include "model_store.h"
 #include "rpc_guard.h"
@@ -103,6 +104,9 @@ void Server::Start() {
   // gRPC sets SO_REUSEPORT by default, which lets a second process bind the same port and take half of
   // the connections: a port in use must be an error instead.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(make_malformed_request_interceptor_factory());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   // gRPC's synchronous server keeps at most MAX_POLLERS idle threads: above that a thread that finishes an
   // RPC exits, and the next RPC that finds no idle poller starts a new one. With the default of 2, every
   // burst of concurrent calls created and destroyed threads (hundreds a second under tests/load), which

@@ -14,6 +14,10 @@
 
 namespace siren::server {
 
+// Why a running fit was asked to stop, in the order they are honoured; set once, by the fit's
+// should_stop callback, and read by the worker when the fit returns.
+enum class StopReason { None, Cancel, Deadline, Pause, Drain };
+
 struct Job {
   v1::Job record;  // what clients see; spec is the resolved one (every field set)
   FitConfig config;
@@ -21,6 +25,7 @@ struct Job {
   std::optional<std::string> resume_path;  // a checkpoint to continue from
   std::atomic<bool> cancel_requested{false};
   std::atomic<bool> pause_requested{false};
+  std::atomic<StopReason> stop_reason{StopReason::None};  // why the running fit stopped early
   int64_t deadline_unix_ms = 0;  // record.deadline_unix_ms(), readable without the lock; 0 = none
 
   // Who is watching (WatchJob calls in flight): each event is pushed to them and kept nowhere else, so

@@ -25,9 +25,6 @@
 namespace siren::server {
 namespace {
 
-// The deadline sweep sleeps until the next deadline, but never longer than this (a wall-clock jump).
-constexpr auto kDeadlineSweepCap = std::chrono::seconds(5);
-
 // The job's public spec: every setting as resolved, plus the client's labels.
 v1::FitSpec resolved_spec(const v1::FitSpec& client_spec, const FitConfig& config) {
   v1::FitSpec spec = wire::fit_spec_to_proto(config);
@@ -42,61 +39,15 @@ JobManager::JobManager(std::string jobs_dir, std::vector<std::string> worker_dev
                        ModelStore& models, Metrics& metrics)
     : store_(std::move(jobs_dir)),
       worker_devices_(worker_devices.empty() ? std::vector<std::string>{"cpu"} : std::move(worker_devices)),
-      max_queued_(std::max(max_queued, 1)),
       models_(models),
-      metrics_(metrics) {}
+      metrics_(metrics),
+      queue_(max_queued),
+      deadline_sweeper_(mu_, [this] { return next_deadline_locked(); }, [this] { expire_overdue_locked(); }) {}
 
 JobManager::~JobManager() {
   stop();
   for (auto& worker : workers_) worker.join();
-  if (deadline_sweeper_.joinable()) deadline_sweeper_.join();
-}
-
-void JobManager::recover() {
-  std::vector<v1::Job> saved = store_.load_all();
-  std::sort(saved.begin(), saved.end(),
-            [](const v1::Job& a, const v1::Job& b) { return a.created_unix_ms() < b.created_unix_ms(); });
-  std::lock_guard<std::mutex> lock(mu_);
-  for (auto& record : saved) {
-    auto job = std::make_shared<Job>();
-    job->record = std::move(record);
-    job->dir = store_.dir_of(job->record.job_id());
-    metrics_.job_state_changed(Metrics::task_label(job->record.spec().task()), v1::JOB_STATE_UNSPECIFIED,
-                               job->record.state());
-    jobs_[job->record.job_id()] = job;
-    job->deadline_unix_ms = job->record.deadline_unix_ms();
-    if (!job->record.options().request_id().empty()) request_ids_[job->record.options().request_id()] = job->record.job_id();
-    const v1::JobState state = job->record.state();
-    if (state != v1::JOB_STATE_RUNNING && state != v1::JOB_STATE_QUEUED && state != v1::JOB_STATE_PAUSED) continue;
-    try {
-      job->config = wire::fit_config_from_proto(job->record.spec());
-      // The newest state the job saved: a periodic checkpoint (also where a pause leaves it), else the
-      // checkpoint it was submitted to resume from. Either resumes exactly (weights, Adam moments, step, RNG).
-      const std::string original_resume = store_.resume_path(job->record.job_id());
-      if (auto latest = latest_periodic_checkpoint(store_.checkpoint_dir(job->record.job_id()))) {
-        job->resume_path = *latest;
-      } else if (std::ifstream(original_resume).good()) {
-        job->resume_path = original_resume;
-      }
-      if (state == v1::JOB_STATE_RUNNING) {
-        // Still RUNNING on disk: the server died mid-fit (kill -9, OOM killer, power loss); a drained job
-        // would say INTERRUPTED. Queue it again to continue from its newest checkpoint.
-        const std::string from =
-            job->resume_path ? std::filesystem::path(*job->resume_path).filename().string() : "its start";
-        queue_.push_back(job->record.job_id());
-        transition_locked(*job, v1::JOB_STATE_QUEUED, v1::JobEvent::TYPE_QUEUED,
-                          "the server stopped unexpectedly during this fit; queued again to continue from " + from);
-      } else if (state == v1::JOB_STATE_QUEUED) {
-        queue_.push_back(job->record.job_id());
-      }
-    } catch (const std::exception& e) {
-      job->record.set_error(std::string("cannot continue after a restart: ") + e.what());
-      job->record.set_finished_unix_ms(now_unix_ms());
-      transition_locked(*job, v1::JOB_STATE_FAILED, v1::JobEvent::TYPE_FAILED, job->record.error());
-    }
-  }
-  metrics_.queue_length(queue_.size());
-  if (!saved.empty()) spdlog::info("loaded {} job(s), {} queued", saved.size(), queue_.size());
+  deadline_sweeper_.stop();
 }
 
 void JobManager::start() {
@@ -109,19 +60,18 @@ void JobManager::start() {
   }
   for (const std::string& device : worker_devices_)
     workers_.emplace_back([this, device] { worker_loop(device); });
-  deadline_sweeper_ = std::thread([this] { deadline_sweep_loop(); });
+  deadline_sweeper_.start();
 }
 
 namespace {
 
-// The job `request_id` names, if it asks for the same fit; ALREADY_EXISTS if it asks for another.
-std::optional<v1::Job> idempotent_match(const std::map<std::string, std::string>& request_ids,
-                                        const std::map<std::string, std::shared_ptr<Job>>& jobs,
-                                        const std::string& request_id, const v1::FitSpec& spec) {
-  if (request_id.empty()) return std::nullopt;
-  auto it = request_ids.find(request_id);
-  if (it == request_ids.end()) return std::nullopt;
-  const v1::Job& existing = jobs.at(it->second)->record;
+}  // namespace
+
+std::optional<v1::Job> JobManager::idempotent_match_locked(const std::string& request_id,
+                                                           const v1::FitSpec& spec) const {
+  const auto job_id = request_ids_.find(request_id);
+  if (!job_id) return std::nullopt;
+  const v1::Job& existing = jobs_.at(*job_id)->record;
   if (!google::protobuf::util::MessageDifferencer::Equals(existing.spec(), spec)) {
     throw RpcError(grpc::StatusCode::ALREADY_EXISTS,
                    "request_id '" + request_id + "' was used for job " + existing.job_id() +
@@ -129,8 +79,6 @@ std::optional<v1::Job> idempotent_match(const std::map<std::string, std::string>
   }
   return existing;
 }
-
-}  // namespace
 
 v1::Job JobManager::submit(const v1::FitSpec& client_spec, const FitConfig& config, const v1::JobOptions& options,
                            const std::string& input, const std::string& resume_checkpoint) {
@@ -140,8 +88,8 @@ v1::Job JobManager::submit(const v1::FitSpec& client_spec, const FitConfig& conf
   {
     // Answer retries and refuse a full queue before writing and decoding anything.
     std::lock_guard<std::mutex> lock(mu_);
-    if (auto existing = idempotent_match(request_ids_, jobs_, options.request_id(), spec)) return *existing;
-    check_queue_space_locked();
+    if (auto existing = idempotent_match_locked(options.request_id(), spec)) return *existing;
+    queue_.check_space();
   }
 
   auto job = std::make_shared<Job>();
@@ -186,40 +134,37 @@ v1::Job JobManager::submit(const v1::FitSpec& client_spec, const FitConfig& conf
       throw RpcError(grpc::StatusCode::UNAVAILABLE, "the server is shutting down; submit to another server or retry later");
     }
     // A retry that raced this one while both uploaded: the first to get here wins.
-    if (auto existing = idempotent_match(request_ids_, jobs_, options.request_id(), spec)) {
+    if (auto existing = idempotent_match_locked(options.request_id(), spec)) {
       store_.remove(record.job_id());
       return *existing;
     }
-    check_queue_space_locked();
+    queue_.check_space();
   } catch (...) {
     store_.remove(record.job_id());
     throw;
   }
   jobs_[record.job_id()] = job;
-  if (!options.request_id().empty()) request_ids_[options.request_id()] = record.job_id();
+  request_ids_.add(options.request_id(), record.job_id());
   metrics_.job_submitted(config.task.kind);
   metrics_.job_state_changed(config.task.kind, v1::JOB_STATE_UNSPECIFIED, v1::JOB_STATE_QUEUED);
   emit_locked(*job, v1::JobEvent::TYPE_QUEUED, "queued");
   persist_locked(*job);
   spdlog::info("job {} queued ({}, {} steps, {} priority{})", record.job_id(), config.task.kind, config.train.steps,
                wire::priority_name(record.options().priority()), job->resume_path ? ", resuming" : "");
-  enqueue_locked(*job);
+  enqueue_locked(job);
   return record;
 }
 
-void JobManager::check_queue_space_locked() const {
-  if (static_cast<int>(queue_.size()) >= max_queued_) {
-    throw RpcError(grpc::StatusCode::RESOURCE_EXHAUSTED,
-                   "the queue is full (" + std::to_string(queue_.size()) +
-                       " jobs waiting; server flag --max-queued); retry once some have started");
-  }
-}
-
-void JobManager::enqueue_locked(Job& job) {
-  queue_.push_back(job.record.job_id());
+void JobManager::enqueue_locked(const std::shared_ptr<Job>& job) {
+  queue_.push(job);
   metrics_.queue_length(queue_.size());
   changed_.notify_all();
-  if (job.deadline_unix_ms > 0) deadlines_changed_.notify_all();
+  if (job->deadline_unix_ms > 0) deadline_sweeper_.deadlines_changed();
+}
+
+void JobManager::dequeue_locked(const std::string& job_id) {
+  queue_.erase(job_id);
+  metrics_.queue_length(queue_.size());
 }
 
 void JobManager::check_device_served(const std::string& requested) const {
@@ -232,25 +177,6 @@ void JobManager::check_device_served(const std::string& requested) const {
                      "; siren-server --devices); ask for one of them or for auto");
 }
 
-std::shared_ptr<Job> JobManager::take_next_locked(const std::string& device) {
-  auto best = queue_.end();
-  int best_priority = -1;
-  for (auto it = queue_.begin(); it != queue_.end(); ++it) {
-    const Job& candidate = *jobs_.at(*it);
-    if (!worker_accepts(device, candidate.config.train.device)) continue;
-    const int priority = candidate.record.options().priority();
-    if (priority > best_priority) {  // strictly greater: the oldest wins among equals
-      best_priority = priority;
-      best = it;
-    }
-  }
-  if (best == queue_.end()) return nullptr;
-  auto job = jobs_.at(*best);
-  queue_.erase(best);
-  metrics_.queue_length(queue_.size());
-  return job;
-}
-
 bool JobManager::deadline_passed(const Job& job) {
   return job.deadline_unix_ms > 0 && now_unix_ms() >= job.deadline_unix_ms;
 }
@@ -259,7 +185,7 @@ void JobManager::expire_overdue_locked() {
   for (auto& [id, job] : jobs_) {
     const v1::JobState state = job->record.state();
     if ((state != v1::JOB_STATE_QUEUED && state != v1::JOB_STATE_PAUSED) || !deadline_passed(*job)) continue;
-    queue_.erase(std::remove(queue_.begin(), queue_.end(), id), queue_.end());
+    queue_.erase(id);
     job->record.set_error(fmt::format("deadline exceeded: the job's {:g} s ran out while it was {}",
                                       job->record.options().deadline_seconds(), wire::job_state_name(state)));
     job->record.set_finished_unix_ms(now_unix_ms());
@@ -277,17 +203,6 @@ std::chrono::system_clock::time_point JobManager::next_deadline_locked() const {
   }
   if (next == 0) return std::chrono::system_clock::time_point::max();
   return std::chrono::system_clock::time_point(std::chrono::milliseconds(next));
-}
-
-void JobManager::deadline_sweep_loop() {
-  std::unique_lock<std::mutex> lock(mu_);
-  while (!stopped_) {
-    expire_overdue_locked();
-    const auto next = next_deadline_locked();
-    // Woken by a newly queued job with a deadline, or stop(); the cap bounds the cost of a clock change.
-    const auto cap = std::chrono::system_clock::now() + kDeadlineSweepCap;
-    deadlines_changed_.wait_until(lock, std::min(next, cap));
-  }
 }
 
 std::shared_ptr<Job> JobManager::find_locked(const std::string& job_id) const {
@@ -319,8 +234,7 @@ v1::Job JobManager::cancel(const std::string& job_id) {
     case v1::JOB_STATE_QUEUED:
     case v1::JOB_STATE_PAUSED: {
       const bool queued = job->record.state() == v1::JOB_STATE_QUEUED;
-      queue_.erase(std::remove(queue_.begin(), queue_.end(), job_id), queue_.end());
-      metrics_.queue_length(queue_.size());
+      dequeue_locked(job_id);
       job->record.set_finished_unix_ms(now_unix_ms());
       transition_locked(*job, v1::JOB_STATE_CANCELLED, v1::JobEvent::TYPE_CANCELLED,
                         queued ? "cancelled before it started" : "cancelled while paused");
@@ -346,8 +260,7 @@ v1::Job JobManager::pause(const std::string& job_id) {
   auto job = find_locked(job_id);
   switch (job->record.state()) {
     case v1::JOB_STATE_QUEUED:
-      queue_.erase(std::remove(queue_.begin(), queue_.end(), job_id), queue_.end());
-      metrics_.queue_length(queue_.size());
+      dequeue_locked(job_id);
       transition_locked(*job, v1::JOB_STATE_PAUSED, v1::JobEvent::TYPE_PAUSED, "paused while queued");
       break;
     case v1::JOB_STATE_RUNNING:
@@ -368,11 +281,11 @@ v1::Job JobManager::resume(const std::string& job_id) {
   switch (job->record.state()) {
     case v1::JOB_STATE_PAUSED: {
       if (draining_) throw RpcError(grpc::StatusCode::UNAVAILABLE, "the server is shutting down; resume it after the restart");
-      check_queue_space_locked();
+      queue_.check_space();
       job->pause_requested = false;
       const std::string from = job->resume_path ? "step " + std::to_string(job->record.progress().step()) : "its start";
       transition_locked(*job, v1::JOB_STATE_QUEUED, v1::JobEvent::TYPE_QUEUED, "resumed; continues from " + from);
-      enqueue_locked(*job);
+      enqueue_locked(job);
       break;
     }
     case v1::JOB_STATE_QUEUED:
@@ -402,7 +315,7 @@ void JobManager::remove(const std::string& job_id) {
   close_watchers_locked(*job, grpc::Status(grpc::StatusCode::NOT_FOUND, "job " + job_id + " was deleted"));
   jobs_.erase(job_id);
   const std::string& request_id = job->record.options().request_id();
-  if (!request_id.empty() && request_ids_.count(request_id) && request_ids_[request_id] == job_id) request_ids_.erase(request_id);
+  request_ids_.remove(request_id, job_id);
   metrics_.job_state_changed(Metrics::task_label(job->record.spec().task()), state, v1::JOB_STATE_UNSPECIFIED);
   store_.remove(job_id);
   spdlog::info("job {} deleted", job_id);
@@ -451,7 +364,6 @@ void JobManager::stop() {
   const grpc::Status stopping(grpc::StatusCode::UNAVAILABLE, "the server is shutting down; watch again later");
   for (auto& [id, job] : jobs_) close_watchers_locked(*job, stopping);
   changed_.notify_all();
-  deadlines_changed_.notify_all();
 }
 
 bool JobManager::stopped() const { return stopped_; }

@@ -14,8 +14,11 @@
 #include <thread>
 #include <vector>
 
+#include "deadline_sweeper.h"
 #include "job.h"
+#include "job_queue.h"
 #include "job_watcher.h"
+#include "request_id_index.h"
 #include "job_store.h"
 #include "siren/progress.h"
 
@@ -85,19 +88,16 @@ class JobManager {
 
  private:
   std::shared_ptr<Job> find_locked(const std::string& job_id) const;  // throws NotFound
-  void check_queue_space_locked() const;                              // throws RESOURCE_EXHAUSTED
-  void enqueue_locked(Job& job);
-  // The next job the worker on `device` should run: highest priority, then oldest, among the jobs
-  // whose requested device that worker serves; nullptr if none.
-  std::shared_ptr<Job> take_next_locked(const std::string& device);
+  void enqueue_locked(const std::shared_ptr<Job>& job);
+  void dequeue_locked(const std::string& job_id);
+  // The job `request_id` names, if it asks for the same fit; throws ALREADY_EXISTS if it asks for another.
+  std::optional<v1::Job> idempotent_match_locked(const std::string& request_id, const v1::FitSpec& spec) const;
   // Throws InvalidInput when no worker of this server could ever run a fit asking for `requested`.
   void check_device_served(const std::string& requested) const;
   // Queued (and paused) jobs whose deadline has passed fail now rather than when a worker frees up.
   void expire_overdue_locked();
   // When the next queued or paused job's deadline comes; time_point::max() if none has one.
   std::chrono::system_clock::time_point next_deadline_locked() const;
-  // Its own thread, so that a deadline passes on time even while every worker is busy with a fit.
-  void deadline_sweep_loop();
   static bool deadline_passed(const Job& job);
   void worker_loop(const std::string& device);
   void run(const std::shared_ptr<Job>& job, const std::string& device);  // job_worker.cpp
@@ -111,7 +111,8 @@ class JobManager {
   std::string keep_last_checkpoint_as_model(const Job& job, std::string model_id);
   void on_progress(Job& job, const Progress& progress);
   void on_checkpoint(Job& job, int64_t step);
-  bool should_stop(const Job& job) const;
+  // Why the running fit should stop now, recorded in the job for finish(); StopReason::None to go on.
+  StopReason should_stop(Job& job) const;
 
   // Moves the job to `state` (metrics, log, job database) and records an event of `type`.
   void transition_locked(Job& job, v1::JobState state, v1::JobEvent::Type type, const std::string& message);
@@ -121,20 +122,18 @@ class JobManager {
 
   JobStore store_;
   std::vector<std::string> worker_devices_;
-  int max_queued_;
   ModelStore& models_;
   Metrics& metrics_;
 
   mutable std::mutex mu_;
   mutable std::condition_variable changed_;  // the queue or the running count changed, a drain or stop
   std::map<std::string, std::shared_ptr<Job>> jobs_;
-  std::deque<std::string> queue_;                      // QUEUED job ids, in submission order
-  std::map<std::string, std::string> request_ids_;     // JobOptions.request_id -> job_id
+  JobQueue queue_;
+  RequestIdIndex request_ids_;
   int running_ = 0;
   bool saving_ = false;                               // start() has run: persist_locked writes
   std::vector<std::string> recovered_unsaved_;        // jobs recover() changed in memory, saved by start()
-  mutable std::condition_variable deadlines_changed_;  // a job with a deadline queued, or stop()
-  std::thread deadline_sweeper_;
+  DeadlineSweeper deadline_sweeper_;  // after mu_ and jobs_: it stops before they go
   std::atomic<bool> draining_{false};
   std::atomic<bool> stopped_{false};
   std::vector<std::thread> workers_;

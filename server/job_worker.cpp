@@ -33,9 +33,11 @@ void JobManager::worker_loop(const std::string& device) {
       std::unique_lock<std::mutex> lock(mu_);
       for (;;) {
         if (draining_) return;  // queued jobs stay QUEUED on disk for the next start
-        if ((job = take_next_locked(device))) break;
+        if ((job = queue_.take_next(device))) break;
         changed_.wait(lock);  // woken by a submission, a resume, a drain or stop
       }
+      metrics_.queue_length(queue_.size());
+      job->stop_reason = StopReason::None;  // a resumed job may have stopped before
       ++running_;
       job->record.set_started_unix_ms(now_unix_ms());
       metrics_.job_started(Metrics::task_label(job->record.spec().task()),
@@ -66,7 +68,7 @@ void JobManager::run(const std::shared_ptr<Job>& job, const std::string& device)
     callbacks.on_checkpoint_written = [&telemetry](double seconds, int64_t bytes) {
       telemetry.checkpoint_written(seconds, bytes);
     };
-    callbacks.should_stop = [this, job] { return should_stop(*job); };
+    callbacks.should_stop = [this, job] { return should_stop(*job) != StopReason::None; };
     const FitPaths paths{store_.checkpoint_dir(job_id), models_.checkpoint_path(model_id)};
     const std::string input = read_file(store_.input_path(job_id));
     // The fit runs on this worker's device (one that asked for the CPU stays there); the job's own
@@ -94,12 +96,12 @@ std::optional<std::string> JobManager::keep_as_job_checkpoint(const Job& job, co
 
 void JobManager::finish(const std::shared_ptr<Job>& job, const FitResult& result, const std::string& model_id) {
   const bool completed = result.outcome == FitOutcome::Completed;
-  // Why a fit that did not complete stopped, in the order should_stop() reasons are honoured; what is
-  // left is the server's drain.
-  const bool cancelled = !completed && job->cancel_requested;
-  const bool overdue = !completed && !cancelled && deadline_passed(*job);
-  const bool paused = !completed && !cancelled && !overdue && job->pause_requested;
-  const bool drained = !completed && !cancelled && !overdue && !paused;
+  // Why a fit that did not complete stopped: what should_stop() said when it stopped it.
+  const StopReason reason = completed ? StopReason::None : job->stop_reason.load();
+  if (!completed && reason == StopReason::None) throw std::runtime_error("the fit stopped early for no reason given");
+  const bool cancelled = reason == StopReason::Cancel;
+  const bool paused = reason == StopReason::Pause;
+  const bool drained = reason == StopReason::Drain;
   const std::string job_id = job->record.job_id();
   const int64_t step = result.final.step;
 
@@ -143,7 +145,7 @@ void JobManager::finish(const std::shared_ptr<Job>& job, const FitResult& result
   } else if (cancelled) {
     transition_locked(*job, v1::JOB_STATE_CANCELLED, v1::JobEvent::TYPE_CANCELLED,
                       "cancelled at step " + std::to_string(step));
-  } else {
+  } else {  // StopReason::Deadline
     record.set_error(fmt::format("deadline exceeded: stopped at step {} when the job's {:g} s ran out{}", step,
                                  record.options().deadline_seconds(), saved_as));
     transition_locked(*job, v1::JOB_STATE_FAILED, v1::JobEvent::TYPE_FAILED, record.error());
@@ -200,8 +202,14 @@ void JobManager::on_checkpoint(Job& job, int64_t step) {
   persist_locked(job);  // the record's progress and last checkpoint step survive a crash with the checkpoint
 }
 
-bool JobManager::should_stop(const Job& job) const {
-  return job.cancel_requested || job.pause_requested || draining_ || deadline_passed(job);
+StopReason JobManager::should_stop(Job& job) const {
+  const StopReason reason = job.cancel_requested     ? StopReason::Cancel
+                            : deadline_passed(job)    ? StopReason::Deadline
+                            : job.pause_requested     ? StopReason::Pause
+                            : draining_               ? StopReason::Drain
+                                                      : StopReason::None;
+  if (reason != StopReason::None) job.stop_reason = reason;  // the fit stops at this step, for this reason
+  return reason;
 }
 
 }  // namespace siren::server

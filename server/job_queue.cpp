@@ -1,0 +1,45 @@
+#include "job_queue.h"
+
+#include <algorithm>
+
+#include "rpc_error.h"
+#include "siren/runtime.h"
+
+namespace siren::server {
+
+JobQueue::JobQueue(int max_queued) : max_queued_(std::max(max_queued, 1)) {}
+
+void JobQueue::check_space() const {
+  if (static_cast<int>(jobs_.size()) >= max_queued_) {
+    throw RpcError(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                   "the queue is full (" + std::to_string(jobs_.size()) +
+                       " jobs waiting; server flag --max-queued); retry once some have started");
+  }
+}
+
+void JobQueue::push(std::shared_ptr<Job> job) { jobs_.push_back(std::move(job)); }
+
+std::shared_ptr<Job> JobQueue::take_next(const std::string& device) {
+  auto best = jobs_.end();
+  int best_priority = -1;
+  for (auto it = jobs_.begin(); it != jobs_.end(); ++it) {
+    if (!worker_accepts(device, (*it)->config.train.device)) continue;
+    const int priority = (*it)->record.options().priority();
+    if (priority > best_priority) {  // strictly greater: the oldest wins among equals
+      best_priority = priority;
+      best = it;
+    }
+  }
+  if (best == jobs_.end()) return nullptr;
+  auto job = *best;
+  jobs_.erase(best);
+  return job;
+}
+
+void JobQueue::erase(const std::string& job_id) {
+  jobs_.erase(std::remove_if(jobs_.begin(), jobs_.end(),
+                             [&](const std::shared_ptr<Job>& job) { return job->record.job_id() == job_id; }),
+              jobs_.end());
+}
+
+}  // namespace siren::server

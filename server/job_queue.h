@@ -1,0 +1,30 @@
+#pragma once
+// The queue of QUEUED jobs: bounded (--max-queued), ordered by priority then age, and filtered by what
+// each worker's device can run. Not thread-safe: the job manager guards it with its lock.
+#include <deque>
+#include <memory>
+#include <string>
+
+#include "job.h"
+
+namespace siren::server {
+
+class JobQueue {
+ public:
+  explicit JobQueue(int max_queued);
+
+  // Throws RpcError(RESOURCE_EXHAUSTED) when `max_queued` jobs are already waiting.
+  void check_space() const;
+  void push(std::shared_ptr<Job> job);
+  // The job the worker on `device` should run next: highest priority, then oldest, among the jobs whose
+  // requested device that worker serves; removed from the queue. nullptr if none.
+  std::shared_ptr<Job> take_next(const std::string& device);
+  void erase(const std::string& job_id);  // no-op when absent
+  size_t size() const { return jobs_.size(); }
+
+ private:
+  int max_queued_;
+  std::deque<std::shared_ptr<Job>> jobs_;  // in submission order
+};
+
+}  // namespace siren::server

@@ -1,0 +1,63 @@
+// JobManager's crash recovery: what a restarted server makes of the jobs its data dir holds.
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include "ids.h"
+#include "job_manager.h"
+#include "metrics.h"
+#include "siren/fit.h"
+#include "siren/wire/convert.h"
+
+namespace siren::server {
+
+void JobManager::recover() {
+  std::vector<v1::Job> saved = store_.load_all();
+  std::sort(saved.begin(), saved.end(),
+            [](const v1::Job& a, const v1::Job& b) { return a.created_unix_ms() < b.created_unix_ms(); });
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto& record : saved) {
+    auto job = std::make_shared<Job>();
+    job->record = std::move(record);
+    job->dir = store_.dir_of(job->record.job_id());
+    metrics_.job_state_changed(Metrics::task_label(job->record.spec().task()), v1::JOB_STATE_UNSPECIFIED,
+                               job->record.state());
+    jobs_[job->record.job_id()] = job;
+    job->deadline_unix_ms = job->record.deadline_unix_ms();
+    request_ids_.add(job->record.options().request_id(), job->record.job_id());
+    const v1::JobState state = job->record.state();
+    if (state != v1::JOB_STATE_RUNNING && state != v1::JOB_STATE_QUEUED && state != v1::JOB_STATE_PAUSED) continue;
+    try {
+      job->config = wire::fit_config_from_proto(job->record.spec());
+      // The newest state the job saved: a periodic checkpoint (also where a pause leaves it), else the
+      // checkpoint it was submitted to resume from. Either resumes exactly (weights, Adam moments, step, RNG).
+      const std::string original_resume = store_.resume_path(job->record.job_id());
+      if (auto latest = latest_periodic_checkpoint(store_.checkpoint_dir(job->record.job_id()))) {
+        job->resume_path = *latest;
+      } else if (std::ifstream(original_resume).good()) {
+        job->resume_path = original_resume;
+      }
+      if (state == v1::JOB_STATE_RUNNING) {
+        // Still RUNNING on disk: the server died mid-fit (kill -9, OOM killer, power loss); a drained job
+        // would say INTERRUPTED. Queue it again to continue from its newest checkpoint.
+        const std::string from =
+            job->resume_path ? std::filesystem::path(*job->resume_path).filename().string() : "its start";
+        queue_.push(job);
+        transition_locked(*job, v1::JOB_STATE_QUEUED, v1::JobEvent::TYPE_QUEUED,
+                          "the server stopped unexpectedly during this fit; queued again to continue from " + from);
+      } else if (state == v1::JOB_STATE_QUEUED) {
+        queue_.push(job);
+      }
+    } catch (const std::exception& e) {
+      job->record.set_error(std::string("cannot continue after a restart: ") + e.what());
+      job->record.set_finished_unix_ms(now_unix_ms());
+      transition_locked(*job, v1::JOB_STATE_FAILED, v1::JobEvent::TYPE_FAILED, job->record.error());
+    }
+  }
+  metrics_.queue_length(queue_.size());
+  if (!saved.empty()) spdlog::info("loaded {} job(s), {} queued", saved.size(), queue_.size());
+}
+
+}  // namespace siren::server

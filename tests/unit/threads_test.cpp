@@ -4,7 +4,10 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <array>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "siren/blas/blis.h"
 #include "siren/linear.h"
@@ -47,18 +50,27 @@ TEST(Threads, BlisTakesACountPerThreadAndComputesTheSameProducts) {
   if (!blas::blis_enabled()) GTEST_SKIP() << "siren's CPU GEMMs are LibTorch's here: " << blas::cpu_gemm_description();
   // Debian's BLIS 0.9 keeps one count per process: per-thread counts need its runtime object's layout.
   EXPECT_TRUE(blas::blis_per_thread_counts()) << blas::cpu_gemm_description();
-  configure_threads();
+  const int process = configure_threads();
   torch::manual_seed(0);
-  const torch::Tensor a = torch::randn({300, 64}), b = torch::randn({64, 96});
-  const torch::Tensor shared = matrix_product(a, b);
-  torch::Tensor own;
-  std::thread([&] {
-    set_this_thread_threads(1);
-    own = matrix_product(a, b);
-  }).join();
-  // The rows are split between the threads, each row computed alike: the same bits whatever the count.
-  EXPECT_TRUE(torch::equal(own, shared));
-  EXPECT_TRUE(torch::allclose(own, a.matmul(b), 1e-4, 1e-4));
+  // Small and skinny products (BLIS's "sup" kernels) and large ones (its packed ones).
+  for (const auto& [m, k, n] : std::vector<std::array<int64_t, 3>>{{576, 2, 32}, {576, 32, 32}, {300, 64, 96},
+                                                                   {4096, 256, 256}}) {
+    const torch::Tensor a = torch::randn({m, k}), b = torch::randn({k, n});
+    const torch::Tensor shared = matrix_product(a, b);
+    torch::Tensor own_one, own_same;
+    std::thread([&] {
+      set_this_thread_threads(process);
+      own_same = matrix_product(a, b);
+      set_this_thread_threads(1);
+      own_one = matrix_product(a, b);
+    }).join();
+    const std::string shape = std::to_string(m) + "x" + std::to_string(k) + "x" + std::to_string(n);
+    // The same count on another thread: the same call, the same bits.
+    EXPECT_TRUE(torch::equal(own_same, shared)) << shape;
+    // BLIS splits the rows between threads and computes each row alike: the same bits for any count.
+    EXPECT_TRUE(torch::equal(own_one, shared)) << shape;
+    EXPECT_TRUE(torch::allclose(own_one, a.matmul(b), 1e-4, 1e-4)) << shape;
+  }
 }
 
 }  // namespace

@@ -149,6 +149,10 @@ void set_this_thread_blis_threads(int threads) {
   }
   Rntm rntm;
   blis().rntm_init_from_global(&rntm);
+  // bli_sgemm (no runtime object) always tries the small-matrix ("sup") kernels first, but the process's
+  // runtime object, as BLIS's environment setup leaves it, says l3_sup = false: copied as it is, a call
+  // would skip them and round differently from the same product on another thread.
+  rntm.l3_sup = true;
   if (user_chose_split()) {
     rntm.num_threads = threads;
   } else {

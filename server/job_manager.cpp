@@ -36,9 +36,10 @@ v1::FitSpec resolved_spec(const v1::FitSpec& client_spec, const FitConfig& confi
 }  // namespace
 
 JobManager::JobManager(std::string jobs_dir, std::vector<std::string> worker_devices, int max_queued,
-                       ModelStore& models, Metrics& metrics)
+                       ModelStore& models, Metrics& metrics, int threads_per_worker)
     : store_(std::move(jobs_dir)),
       worker_devices_(worker_devices.empty() ? std::vector<std::string>{"cpu"} : std::move(worker_devices)),
+      threads_per_worker_(threads_per_worker),
       models_(models),
       metrics_(metrics),
       queue_(max_queued),

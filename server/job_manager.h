@@ -35,8 +35,10 @@ class JobManager {
  public:
   // One worker thread per entry of `worker_devices` ("cpu", "cuda:N"; a device may appear more than
   // once). `max_queued`: submissions beyond this many QUEUED jobs are refused (RESOURCE_EXHAUSTED).
+  // `threads_per_worker`: the CPU threads each worker's fits use (siren::set_this_thread_threads); 0 =
+  // the process's count.
   JobManager(std::string jobs_dir, std::vector<std::string> worker_devices, int max_queued, ModelStore& models,
-             Metrics& metrics);
+             Metrics& metrics, int threads_per_worker = 0);
   ~JobManager();  // stop() then join the workers
 
   // Loads saved jobs into memory only (QUEUED ones go back in the queue, RUNNING ones too, to continue
@@ -122,6 +124,7 @@ class JobManager {
 
   JobStore store_;
   std::vector<std::string> worker_devices_;
+  int threads_per_worker_;
   ModelStore& models_;
   Metrics& metrics_;
 

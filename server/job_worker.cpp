@@ -27,6 +27,10 @@ constexpr auto kProgressEventInterval = std::chrono::milliseconds(100);
 }  // namespace
 
 void JobManager::worker_loop(const std::string& device) {
+  // This worker's share of the cores, for every fit it runs: its fits' thread pools are sized to the
+  // share, not to the machine, so that the workers' fits together never ask for more threads than
+  // there are cores (runtime.h: set_this_thread_threads says why that matters so much).
+  if (threads_per_worker_ > 0) set_this_thread_threads(threads_per_worker_);
   for (;;) {
     std::shared_ptr<Job> job;
     {

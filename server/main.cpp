@@ -60,7 +60,9 @@ void add_flags(CLI::App& app, ServerOptions& o) {
   app.add_option("--max-queued", o.max_queued,
                  "Jobs that may wait in the queue; a submission beyond that is refused with RESOURCE_EXHAUSTED")
       ->check(CLI::PositiveNumber)->capture_default_str();
-  app.add_option("--threads", o.threads, "LibTorch threads per process; 0 = $SIREN_THREADS, else all cores")
+  app.add_option("--threads", o.threads,
+                 "CPU threads of the process (LibTorch, BLIS), split evenly between the workers' fits (at least one "
+                 "each); 0 = $SIREN_THREADS, else all cores")
       ->capture_default_str();
   app.add_option("--drain-timeout", o.drain_timeout_s,
                  "Seconds running fits get to save a checkpoint on SIGTERM/SIGINT before the server exits")

@@ -33,6 +33,8 @@ class Server {
   int port() const { return port_; }  // the bound port (the chosen one when options.port == 0)
   const ServerOptions& options() const { return options_; }
   Metrics& metrics() { return *metrics_; }
+  // The CPU threads each fit uses: the process's (--threads) split evenly between the workers.
+  int threads_per_fit() const { return threads_per_worker_; }
 
   void Wait();  // returns after GracefulStop has shut the listener down
   // Returns true if every running fit stopped within `timeout`. Safe to call more than once and
@@ -50,6 +52,7 @@ class Server {
   std::unique_ptr<SirenService> service_;
   std::unique_ptr<grpc::Server> grpc_server_;
   int port_ = 0;
+  int threads_per_worker_ = 0;
   std::mutex stop_mu_;
   bool stopped_ = false;
   bool drained_ = true;

@@ -44,9 +44,14 @@ FitResult run_prepared(PreparedFit prepared, const FitPaths& paths, const FitCal
   const torch::Device device(device_name);
   apply_matmul_precision(device, config.train.precision);
 
-  // The global seed fixes the initialisation, the trainer's own generator the batch sampling.
-  torch::manual_seed(config.train.seed);
-  FieldNetwork network(prepared.info.config.model);
+  // Every random number of a fit comes from generators it owns, both made from its seed: this one for the
+  // initialisation, the trainer's for the batch sampling (saved in checkpoints for exact resumes). Never
+  // LibTorch's default generator: it is one per process, and with several workers another fit's draws
+  // (or its manual_seed) would land between ours and "same seed, same result" would silently break. Both
+  // are CPU generators on every device: the network is built on the CPU and moved, and tasks draw their
+  // batches on the CPU before copying them over (a CPU generator refuses to fill a CUDA tensor).
+  at::Generator init_generator = at::make_generator<at::CPUGeneratorImpl>(config.train.seed);
+  FieldNetwork network(prepared.info.config.model, init_generator);
   network->set_fused_sine_layers(config.train.fused_sine_layers);
   network->to(device);
   prepared.task->to(device);

@@ -7,14 +7,14 @@
 
 namespace siren {
 
-FieldNetworkImpl::FieldNetworkImpl(const ModelSpec& spec) : spec_(spec) {
+FieldNetworkImpl::FieldNetworkImpl(const ModelSpec& spec, std::optional<at::Generator> generator) : spec_(spec) {
   spec_.validate();
   int in = spec_.in_features;
   if (spec_.activation == Activation::ReluPe) {
     encoding_ = register_module("encoding", PositionalEncoding(in, std::max(spec_.pe_frequencies, 1)));
     in = encoding_->out_features();
   } else if (spec_.activation == Activation::ReluRbf) {
-    rbf_ = register_module("rbf", RbfLayer(in, kRbfCentres));
+    rbf_ = register_module("rbf", RbfLayer(in, kRbfCentres, generator));
     in = rbf_->out_features();
   }
   const int depth = spec_.hidden_layers + 2;
@@ -22,16 +22,19 @@ FieldNetworkImpl::FieldNetworkImpl(const ModelSpec& spec) : spec_(spec) {
     const int fan_in = i == 0 ? in : spec_.hidden_features;
     const int fan_out = i == depth - 1 ? spec_.out_features : spec_.hidden_features;
     // nn::Linear's own init gives the bias PyTorch's default U(+-1/sqrt(fan_in)), which the paper keeps.
+    // It draws from the default generator and takes no other: with a generator of our own, that init is
+    // drawn again from it, in the same order, and the default generator's numbers are thrown away.
     layers_.push_back(register_module("linear" + std::to_string(i), torch::nn::Linear(fan_in, fan_out)));
+    if (generator) init_linear_default(layers_.back(), generator);
   }
   // In the reference's order (FCBlock: net.apply(init) over every layer, then the first-layer init
   // over layer 0), so that under the same seed the weights are the very numbers PyTorch draws: the
   // generator is LibTorch's, shared with Python's torch.
   for (int i = 0; i < depth; ++i) {
-    if (spec_.activation == Activation::Sine) init_sine_layer(layers_[i], spec_.hidden_omega0);
-    else init_baseline_layer(layers_[i], spec_.activation);
+    if (spec_.activation == Activation::Sine) init_sine_layer(layers_[i], spec_.hidden_omega0, generator);
+    else init_baseline_layer(layers_[i], spec_.activation, generator);
   }
-  if (spec_.activation == Activation::Sine) init_sine_first_layer(layers_[0]);
+  if (spec_.activation == Activation::Sine) init_sine_first_layer(layers_[0], generator);
 }
 
 torch::Tensor FieldNetworkImpl::activate(const torch::Tensor& pre, size_t layer_index) const {

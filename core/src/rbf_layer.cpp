@@ -2,8 +2,8 @@
 
 namespace siren {
 
-RbfLayerImpl::RbfLayerImpl(int in_features, int centres) {
-  centres_ = register_parameter("centres", torch::empty({centres, in_features}).uniform_(-1.0, 1.0));
+RbfLayerImpl::RbfLayerImpl(int in_features, int centres, std::optional<at::Generator> generator) {
+  centres_ = register_parameter("centres", torch::empty({centres, in_features}).uniform_(-1.0, 1.0, generator));
   sigmas_ = register_parameter("sigmas", torch::full({centres}, 10.0));
 }
 

@@ -12,6 +12,15 @@
 #include "siren/blas/blis.h"
 #include "siren/errors.h"
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+// MKL's per-thread count, exported by the PyTorch wheel's LibTorch (MKL built in); mkl_service.h maps
+// mkl_set_num_threads_local onto this C entry point (the lowercase symbols are the Fortran ones, which
+// take a pointer). Weak: a LibTorch without MKL has none, and then there is no MKL to tell.
+extern "C" int MKL_Set_Num_Threads_Local(int threads) __attribute__((weak));
+
 namespace siren {
 
 namespace {
@@ -40,11 +49,31 @@ bool configure_blas_kernels() {
 
 const bool kBlasKernelsConfigured = configure_blas_kernels();
 
+std::atomic<int> process_threads{0};  // configure_threads' count; 0 until it runs
+thread_local int own_threads = 0;     // set_this_thread_threads' count; 0 = the process's
+
+// OpenMP keeps its thread count per thread (omp_set_num_threads sets the calling thread's), which is what
+// lets one process run fits of different sizes. at::set_num_threads cannot be used: it also stores the
+// count process-wide, where every thread that starts parallel work later picks it up.
+void apply_own_threads(int threads) {
+  // ATen sets a thread's OpenMP count from the process-wide one at the thread's first parallel op (once
+  // per thread; inline, so there may be a copy of that flag in LibTorch and one in siren): make both
+  // happen now, so that neither undoes the count set below.
+  at::get_num_threads();
+  at::internal::lazy_init_num_threads();
+#ifdef _OPENMP
+  omp_set_num_threads(threads);
+#endif
+  // The wheel's MKL (SIREN_CPU_GEMM=torch) keeps its own count, per thread as well.
+  if (MKL_Set_Num_Threads_Local) MKL_Set_Num_Threads_Local(threads);
+  blas::set_this_thread_blis_threads(threads);
+}
+
 }  // namespace
 
-void configure_threads(int threads) {
+int configure_threads(int threads) {
   static std::atomic<bool> configured{false};
-  if (threads <= 0 && configured.load()) return;
+  if (threads <= 0 && configured.load()) return process_threads.load();
   configured = true;
   if (threads <= 0) {
     if (const char* env = std::getenv("SIREN_THREADS")) threads = std::atoi(env);
@@ -52,9 +81,22 @@ void configure_threads(int threads) {
   if (threads <= 0) threads = static_cast<int>(std::thread::hardware_concurrency());
   if (threads <= 0) threads = 1;
   (void)kBlasKernelsConfigured;
+  process_threads = threads;
   if (at::get_num_threads() != threads) at::set_num_threads(threads);
   configure_blas_threads(threads);
+  // at::set_num_threads also set this thread's OpenMP count: a thread with a share of its own keeps it.
+  if (own_threads > 0) apply_own_threads(own_threads);
+  return threads;
 }
+
+void set_this_thread_threads(int threads) {
+  own_threads = std::max(threads, 1);
+  apply_own_threads(own_threads);
+}
+
+int this_thread_threads() { return own_threads > 0 ? own_threads : at::get_num_threads(); }
+
+int threads_per_worker(int threads, int workers) { return std::max(threads / std::max(workers, 1), 1); }
 
 bool cuda_available() { return torch::cuda::is_available(); }
 

@@ -38,6 +38,17 @@ siren::Image synthetic_image(int width, int height) {
   return image;
 }
 
+std::string sphere_xyz(int count) {
+  std::ostringstream out;
+  const double golden = M_PI * (3.0 - std::sqrt(5.0));
+  for (int i = 0; i < count; ++i) {
+    const double y = 1.0 - 2.0 * (i + 0.5) / count, r = std::sqrt(1.0 - y * y), phi = golden * i;
+    const double n[3] = {r * std::cos(phi), y, r * std::sin(phi)};
+    out << 3 + n[0] << ' ' << -2 + n[1] << ' ' << 5 + n[2] << ' ' << n[0] << ' ' << n[1] << ' ' << n[2] << '\n';
+  }
+  return out.str();
+}
+
 std::vector<json> json_lines(const std::string& text) {
   std::vector<json> lines;
   std::istringstream in(text);
@@ -84,7 +95,7 @@ void E2ETest::start_server() {
   // Two threads for every process that trains, so the server and `fit --local` agree bit for bit.
   std::vector<std::string> argv = {SIREN_SERVER_BIN, "--host", "127.0.0.1", "--port", "0",
                                    "--port-file", port_file, "--data-dir", path("data"),
-                                   "--workers", "1", "--threads", "2", "--log-level", "warn"};
+                                   "--workers", std::to_string(workers()), "--threads", "2", "--log-level", "warn"};
   for (const auto& arg : extra_server_args()) argv.push_back(arg);
   server_ = std::make_unique<Subprocess>(argv, path("server.log"), true);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);

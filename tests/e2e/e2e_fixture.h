@@ -19,6 +19,10 @@ using nlohmann::json;
 // structure that a few dozen steps make visible progress, small enough for a 2-core CI machine.
 siren::Image synthetic_image(int width = 24, int height = 24);
 
+// `count` oriented points (x y z nx ny nz lines) evenly spread (Fibonacci lattice) on a sphere of radius 1
+// around (3, -2, 5), with outward normals.
+std::string sphere_xyz(int count);
+
 std::vector<json> json_lines(const std::string& text);  // every line must be a JSON object
 double psnr(const siren::Image& a, const siren::Image& b);  // on [0,1], dB
 // What a constant output scores on `image` (its mean everywhere, the best constant): a fit's PSNR must
@@ -31,6 +35,8 @@ class E2ETest : public ::testing::Test {
   void SetUp() override;
   // More siren-server flags (e.g. --token) for a fixture that needs them.
   virtual std::vector<std::string> extra_server_args() const { return {}; }
+  // siren-server --workers: fits that run at once (its --threads 2 are split between them).
+  virtual int workers() const { return 1; }
   void TearDown() override;
   // Starts siren-server on a free port over the test's data directory (again, after a kill).
   void start_server();

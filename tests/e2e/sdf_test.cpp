@@ -9,18 +9,6 @@
 namespace siren::e2e {
 namespace {
 
-// Evenly spread points (Fibonacci lattice) on a sphere of radius 1 around (3, -2, 5), outward normals.
-std::string sphere_xyz(int count) {
-  std::ostringstream out;
-  const double golden = M_PI * (3.0 - std::sqrt(5.0));
-  for (int i = 0; i < count; ++i) {
-    const double y = 1.0 - 2.0 * (i + 0.5) / count, r = std::sqrt(1.0 - y * y), phi = golden * i;
-    const double n[3] = {r * std::cos(phi), y, r * std::sin(phi)};
-    out << 3 + n[0] << ' ' << -2 + n[1] << ' ' << 5 + n[2] << ' ' << n[0] << ' ' << n[1] << ' ' << n[2] << '\n';
-  }
-  return out.str();
-}
-
 TEST_F(E2ETest, SdfFitQueriesValuesAndGradientsAndExportsAMesh) {
   const std::string xyz = write_file("sphere.xyz", sphere_xyz(2000));
   // omega_0 = 3 on the first layer: a sphere needs no high frequencies, and it converges in 300 steps.

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "siren/runtime.h"
 #include "test_server.h"
 
 namespace siren::testing {
@@ -24,6 +25,16 @@ std::vector<v1::JobEvent> watch_all(v1::Siren::Stub& stub, const std::string& jo
   while (reader->Read(&event)) events.push_back(event);
   *status = reader->Finish();
   return events;
+}
+
+TEST(ServiceLifecycle, WorkersShareTheThreads) {
+  // Each worker's fits get an even share of the process's threads, so that fits running at once never
+  // start more threads than there are cores between them.
+  server::ServerOptions options;
+  options.workers = 2;
+  TestServer s(options);
+  const int process = configure_threads();
+  EXPECT_EQ(s.server().threads_per_fit(), std::max(process / 2, 1));
 }
 
 TEST(ServiceLifecycle, CancelRunningAndQueuedJobs) {

@@ -81,6 +81,42 @@ TEST(NetworkForward, OmegaMultipliesBiasToo) {
   EXPECT_TRUE(torch::allclose(net->forward(x), expected.matmul(l1->weight.t()) + l1->bias, 1e-5, 1e-6));
 }
 
+std::vector<torch::Tensor> parameters_of(FieldNetwork& net) {
+  std::vector<torch::Tensor> out;
+  for (const auto& p : net->parameters()) out.push_back(p.detach().clone());
+  return out;
+}
+
+void expect_equal_parameters(FieldNetwork& a, FieldNetwork& b, const std::string& what) {
+  const auto pa = parameters_of(a), pb = parameters_of(b);
+  ASSERT_EQ(pa.size(), pb.size()) << what;
+  for (size_t i = 0; i < pa.size(); ++i) EXPECT_TRUE(torch::equal(pa[i], pb[i])) << what << ", parameter " << i;
+}
+
+// A fit initialises from a generator of its own (other fits share the default one): from seed S, it must
+// draw the numbers the default generator gives after torch::manual_seed(S), PyTorch's, for every model.
+TEST(NetworkInit, OwnGeneratorDrawsWhatTheSeededDefaultGeneratorDraws) {
+  for (const Activation activation : {Activation::Sine, Activation::Relu, Activation::Tanh, Activation::ReluRbf}) {
+    ModelSpec s = sine_spec(2, 3, 64, 2);
+    s.activation = activation;
+    torch::manual_seed(21);
+    FieldNetwork seeded_default(s);
+    FieldNetwork own(s, at::make_generator<at::CPUGeneratorImpl>(21));
+    expect_equal_parameters(seeded_default, own, "activation " + std::to_string(static_cast<int>(activation)));
+  }
+}
+
+TEST(NetworkInit, OwnGeneratorIgnoresTheDefaultGenerator) {
+  ModelSpec s = sine_spec(3, 1, 64, 2);
+  s.activation = Activation::ReluRbf;  // the RBF centres are drawn too
+  torch::manual_seed(1);
+  FieldNetwork a(s, at::make_generator<at::CPUGeneratorImpl>(4));
+  torch::manual_seed(2);
+  torch::rand({100});
+  FieldNetwork b(s, at::make_generator<at::CPUGeneratorImpl>(4));
+  expect_equal_parameters(a, b, "same generator seed, another default generator state");
+}
+
 // Arcsine distribution on [-1, 1]: CDF(x) = 1/2 + asin(x)/pi.
 double ks_distance_to_arcsine(const torch::Tensor& samples) {
   const torch::Tensor sorted = std::get<0>(samples.flatten().to(torch::kFloat64).sort());

@@ -4,6 +4,7 @@
 // the baselines' activations. Inputs are (points, in_features), outputs (points, out_features).
 #include <torch/torch.h>
 
+#include <optional>
 #include <vector>
 
 #include "siren/model_spec.h"
@@ -14,7 +15,11 @@ namespace siren {
 
 class FieldNetworkImpl : public torch::nn::Module {
  public:
-  explicit FieldNetworkImpl(const ModelSpec& spec);
+  // Initialised from `generator` when given: the numbers LibTorch's default generator gives after
+  // torch::manual_seed(S) when `generator` was made from seed S (see init.h), but owned by the caller, so
+  // that fits on other threads cannot draw from it in between. Without one, from the default generator
+  // (a network about to be loaded from a file, tests that seed the default generator).
+  explicit FieldNetworkImpl(const ModelSpec& spec, std::optional<at::Generator> generator = std::nullopt);
 
   torch::Tensor forward(const torch::Tensor& coords);
   // Every intermediate tensor in order: input (after encoding), then per layer its pre-activation and

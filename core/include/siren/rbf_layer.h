@@ -4,13 +4,16 @@
 // (the squared distance is scaled, then squared again, exactly as the reference computes it).
 #include <torch/torch.h>
 
+#include <optional>
+
 namespace siren {
 
 constexpr int kRbfCentres = 1024;  // the reference's rbf_centers default
 
 class RbfLayerImpl : public torch::nn::Module {
  public:
-  RbfLayerImpl(int in_features, int centres);
+  // The centres are drawn from `generator` (LibTorch's default one when none is given).
+  RbfLayerImpl(int in_features, int centres, std::optional<at::Generator> generator = std::nullopt);
   torch::Tensor forward(const torch::Tensor& coords);
   int out_features() const { return static_cast<int>(centres_.size(0)); }
 

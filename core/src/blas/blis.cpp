@@ -2,8 +2,10 @@
 
 #include <dlfcn.h>
 
+#include <cstddef>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <stdexcept>
 
 namespace siren::blas {
@@ -15,18 +17,60 @@ using Sgemm = void (*)(int trans_a, int trans_b, int64_t m, int64_t n, int64_t k
                        int64_t rs_a, int64_t cs_a, const float* b, int64_t rs_b, int64_t cs_b, const float* beta,
                        float* c, int64_t rs_c, int64_t cs_c);
 using SetThreads = void (*)(int64_t);
+using GetCount = int64_t (*)();
 using SetWays = void (*)(int64_t jc, int64_t pc, int64_t ic, int64_t jr, int64_t ir);
 using VersionString = const char* (*)();
 using ArchId = int (*)();
 using ArchName = const char* (*)(int);
 constexpr int kNoTranspose = 0;
 
+// BLIS 0.9's rntm_t (bli_type_defs.h): how one call is parallelised. bli_sgemm_ex takes one per call, which
+// is how two threads' GEMMs run with different counts; bli_thread_set_* only change the process's copy.
+struct Rntm {
+  bool auto_factor;
+  int64_t num_threads;
+  int64_t ways[6];  // thrloop, indexed by bszid_t: KR (the "pr" loop), MR (ir), NR (jr), MC (ic), KC (pc), NC (jc)
+  bool pack_a, pack_b, l3_sup;
+  void* sba_pool;
+  void* pba;
+};
+static_assert(sizeof(Rntm) == 88, "BLIS 0.9's rntm_t on a 64-bit ABI");
+enum Loop { kPr = 0, kIr, kJr, kIc, kPc, kJc };
+
+using SgemmEx = void (*)(int trans_a, int trans_b, int64_t m, int64_t n, int64_t k, const float* alpha, const float* a,
+                         int64_t rs_a, int64_t cs_a, const float* b, int64_t rs_b, int64_t cs_b, const float* beta,
+                         float* c, int64_t rs_c, int64_t cs_c, void* cntx, Rntm* rntm);
+using RntmInitFromGlobal = void (*)(void* rntm);
+
 struct Blis {
   Sgemm sgemm = nullptr;
   SetThreads set_threads = nullptr;
   SetWays set_ways = nullptr;
+  SgemmEx sgemm_ex = nullptr;                      // null when per-thread counts are not supported
+  RntmInitFromGlobal rntm_init_from_global = nullptr;
   std::string description;
 };
+
+// A copy of the process's runtime object must fill exactly sizeof(Rntm) bytes and say what BLIS's getters
+// say: otherwise this BLIS's rntm_t is not the one declared above, and siren does not hand it any.
+bool rntm_layout_matches(void* handle, RntmInitFromGlobal init_from_global) {
+  auto num_threads = reinterpret_cast<GetCount>(::dlsym(handle, "bli_thread_get_num_threads"));
+  auto jc = reinterpret_cast<GetCount>(::dlsym(handle, "bli_thread_get_jc_nt"));
+  auto ic = reinterpret_cast<GetCount>(::dlsym(handle, "bli_thread_get_ic_nt"));
+  if (!init_from_global || !num_threads || !jc || !ic) return false;
+  constexpr unsigned char kFill = 0xA5;
+  alignas(Rntm) unsigned char bytes[2 * sizeof(Rntm)];
+  std::memset(bytes, kFill, sizeof bytes);
+  init_from_global(bytes);
+  for (size_t i = sizeof(Rntm); i < sizeof bytes; ++i)
+    if (bytes[i] != kFill) return false;
+  Rntm rntm;
+  std::memcpy(&rntm, bytes, sizeof rntm);
+  auto is_bool = [&](size_t offset) { return bytes[offset] <= 1; };
+  return is_bool(offsetof(Rntm, auto_factor)) && is_bool(offsetof(Rntm, pack_a)) && is_bool(offsetof(Rntm, pack_b)) &&
+         is_bool(offsetof(Rntm, l3_sup)) && rntm.sba_pool == nullptr && rntm.pba == nullptr &&
+         rntm.num_threads == num_threads() && rntm.ways[kJc] == jc() && rntm.ways[kIc] == ic();
+}
 
 Blis open_blis() {
   Blis blis;
@@ -45,6 +89,12 @@ Blis open_blis() {
   if (!blis.sgemm) {
     blis.description = "torch (libblis.so.4 has no bli_sgemm)";
     return blis;
+  }
+  auto sgemm_ex = reinterpret_cast<SgemmEx>(::dlsym(handle, "bli_sgemm_ex"));
+  auto init_from_global = reinterpret_cast<RntmInitFromGlobal>(::dlsym(handle, "bli_rntm_init_from_global"));
+  if (sgemm_ex && rntm_layout_matches(handle, init_from_global)) {
+    blis.sgemm_ex = sgemm_ex;
+    blis.rntm_init_from_global = init_from_global;
   }
   blis.description = "blis";
   if (auto version = reinterpret_cast<VersionString>(::dlsym(handle, "bli_info_get_version_str")))
@@ -66,23 +116,64 @@ bool blis_enabled() { return blis().sgemm != nullptr; }
 
 std::string cpu_gemm_description() { return blis().description; }
 
+namespace {
+
+bool user_chose_split() {
+  for (const char* loop : {"BLIS_JC_NT", "BLIS_PC_NT", "BLIS_IC_NT", "BLIS_JR_NT", "BLIS_IR_NT"})
+    if (std::getenv(loop)) return true;
+  return false;
+}
+
+// The calling thread's runtime object (set_this_thread_blis_threads), if it has one.
+thread_local std::optional<Rntm> this_thread_rntm;
+
+}  // namespace
+
 // Every thread on the IC loop (rows of C: the points), unless the user chose a split (BLIS_*_NT). Left
 // to itself BLIS 0.9 splits a (points x 256) product's 256 columns between two threads on Zen 3, which
 // made a 2^20-point query 40% slower than with the rows split (bench/RESULTS.md).
 void set_blis_threads(int threads) {
-  for (const char* loop : {"BLIS_JC_NT", "BLIS_PC_NT", "BLIS_IC_NT", "BLIS_JR_NT", "BLIS_IR_NT"})
-    if (std::getenv(loop)) {
-      if (blis().set_threads) blis().set_threads(threads);
-      return;
-    }
+  if (user_chose_split()) {
+    if (blis().set_threads) blis().set_threads(threads);
+    return;
+  }
   if (blis().set_ways) blis().set_ways(1, 1, threads, 1, 1);
   else if (blis().set_threads) blis().set_threads(threads);
 }
+
+// The process's runtime object with set_blis_threads(threads) applied to it, for this thread's calls.
+void set_this_thread_blis_threads(int threads) {
+  if (threads <= 0 || !blis().sgemm_ex) {
+    this_thread_rntm.reset();
+    return;
+  }
+  Rntm rntm;
+  blis().rntm_init_from_global(&rntm);
+  // bli_sgemm (no runtime object) always tries the small-matrix ("sup") kernels first, but the process's
+  // runtime object, as BLIS's environment setup leaves it, says l3_sup = false: copied as it is, a call
+  // would skip them and round differently from the same product on another thread.
+  rntm.l3_sup = true;
+  if (user_chose_split()) {
+    rntm.num_threads = threads;
+  } else {
+    rntm.ways[kJc] = rntm.ways[kPc] = rntm.ways[kJr] = rntm.ways[kIr] = rntm.ways[kPr] = 1;
+    rntm.ways[kIc] = threads;
+  }
+  this_thread_rntm = rntm;
+}
+
+bool blis_per_thread_counts() { return blis().sgemm_ex != nullptr; }
 
 void sgemm(int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t a_row_stride, int64_t a_col_stride,
            const float* b, int64_t b_row_stride, int64_t b_col_stride, float beta, float* c, int64_t c_row_stride,
            int64_t c_col_stride) {
   if (!blis().sgemm) throw std::logic_error("siren::blas::sgemm called without BLIS");
+  if (this_thread_rntm) {
+    Rntm rntm = *this_thread_rntm;  // BLIS copies it too; a copy keeps ours untouched whatever it does
+    blis().sgemm_ex(kNoTranspose, kNoTranspose, m, n, k, &alpha, a, a_row_stride, a_col_stride, b, b_row_stride,
+                    b_col_stride, &beta, c, c_row_stride, c_col_stride, /*cntx=*/nullptr, &rntm);
+    return;
+  }
   blis().sgemm(kNoTranspose, kNoTranspose, m, n, k, &alpha, a, a_row_stride, a_col_stride, b, b_row_stride,
                b_col_stride, &beta, c, c_row_stride, c_col_stride);
 }

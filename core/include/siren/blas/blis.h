@@ -16,6 +16,11 @@ bool blis_enabled();
 std::string cpu_gemm_description();
 // Sets BLIS's thread count (BLIS ignores LibTorch's). No-op without BLIS.
 void set_blis_threads(int threads);
+// The count of the GEMMs the calling thread starts, whatever the process-wide one (BLIS 0.9 keeps one
+// for the process; siren then hands each call a runtime object of its own). 0 = the process's count.
+void set_this_thread_blis_threads(int threads);
+// Whether BLIS takes per-thread counts here (its runtime object has the layout siren knows).
+bool blis_per_thread_counts();
 
 // C = alpha·A·B + beta·C with A (m x k), B (k x n), C (m x n) given by element strides (row stride,
 // column stride), so transposed views need no copy. beta = 0 ignores C's contents. Requires blis_enabled().

@@ -72,7 +72,7 @@ std::optional<v1::Job> JobManager::idempotent_match_locked(const std::string& re
                                                            const v1::FitSpec& spec) const {
   const auto job_id = request_ids_.find(request_id);
   if (!job_id) return std::nullopt;
-  const v1::Job& existing = jobs_.at(*job_id)->record;
+  const v1::Job existing = find_locked(*job_id)->record;
   if (!google::protobuf::util::MessageDifferencer::Equals(existing.spec(), spec)) {
     throw RpcError(grpc::StatusCode::ALREADY_EXISTS,
                    "request_id '" + request_id + "' was used for job " + existing.job_id() +
@@ -183,7 +183,10 @@ bool JobManager::deadline_passed(const Job& job) {
 }
 
 void JobManager::expire_overdue_locked() {
-  for (auto& [id, job] : jobs_) {
+  std::vector<std::shared_ptr<Job>> live;  // transition_locked may retire a job from jobs_
+  for (const auto& [id, job] : jobs_) live.push_back(job);
+  for (const auto& job : live) {
+    const std::string& id = job->record.job_id();
     const v1::JobState state = job->record.state();
     if ((state != v1::JOB_STATE_QUEUED && state != v1::JOB_STATE_PAUSED) || !deadline_passed(*job)) continue;
     queue_.erase(id);
@@ -208,8 +211,19 @@ std::chrono::system_clock::time_point JobManager::next_deadline_locked() const {
 
 std::shared_ptr<Job> JobManager::find_locked(const std::string& job_id) const {
   auto it = jobs_.find(job_id);
-  if (it == jobs_.end()) throw NotFound("job '" + job_id + "' not found (ListJobs shows the jobs this server has)");
-  return it->second;
+  if (it != jobs_.end()) return it->second;
+  if (auto record = store_.load(job_id)) {
+    auto finished = std::make_shared<Job>();
+    finished->record = std::move(*record);
+    finished->dir = store_.dir_of(job_id);
+    return finished;
+  }
+  throw NotFound("job '" + job_id + "' not found (ListJobs shows the jobs this server has)");
+}
+
+void JobManager::retire_locked(const Job& job) {
+  auto it = jobs_.find(job.record.job_id());
+  if (it != jobs_.end() && it->second.get() == &job) jobs_.erase(it);
 }
 
 v1::Job JobManager::get(const std::string& job_id) const {
@@ -218,10 +232,18 @@ v1::Job JobManager::get(const std::string& job_id) const {
 }
 
 std::vector<v1::Job> JobManager::list() const {
-  std::vector<v1::Job> out;
+  std::vector<v1::Job> out = store_.load_all();  // finished jobs live there only; live ones are newer in memory
   {
     std::lock_guard<std::mutex> lock(mu_);
-    for (const auto& [id, job] : jobs_) out.push_back(job->record);
+    std::map<std::string, const v1::Job*> live;
+    for (const auto& [id, job] : jobs_) live[id] = &job->record;
+    for (auto& record : out) {
+      if (auto it = live.find(record.job_id()); it != live.end()) {
+        record = *it->second;
+        live.erase(it);
+      }
+    }
+    for (const auto& [id, record] : live) out.push_back(*record);  // not saved yet (a failing disk)
   }
   std::stable_sort(out.begin(), out.end(),
                    [](const v1::Job& a, const v1::Job& b) { return a.created_unix_ms() < b.created_unix_ms(); });
@@ -393,19 +415,21 @@ void JobManager::transition_locked(Job& job, v1::JobState state, v1::JobEvent::T
   spdlog::log(log_level, "job {} {} -> {}{}{}", job.record.job_id(), wire::job_state_name(from),
               wire::job_state_name(state), message.empty() ? "" : ": ", message);
   emit_locked(job, type, message);
-  persist_locked(job);
+  if (persist_locked(job) && saving_ && wire::is_final_state(state)) retire_locked(job);
 }
 
-void JobManager::persist_locked(const Job& job) {
+bool JobManager::persist_locked(const Job& job) {
   if (!saving_) {  // recover(): the server may not listen yet, and then must leave the data dir as it was
     recovered_unsaved_.push_back(job.record.job_id());
-    return;
+    return false;
   }
   try {
     store_.save(job.record);
+    return true;
   } catch (const std::exception& e) {
     // The job itself is fine in memory; only its survival across a restart is at risk.
     spdlog::error("cannot save job {}: {}", job.record.job_id(), e.what());
+    return false;
   }
 }
 

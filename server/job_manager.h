@@ -89,7 +89,12 @@ class JobManager {
   bool stopped() const;
 
  private:
-  std::shared_ptr<Job> find_locked(const std::string& job_id) const;  // throws NotFound
+  // The job: a live one (queued, running, paused) from memory, a finished one from the job database as a
+  // detached copy (changing it changes nothing). Throws NotFound.
+  std::shared_ptr<Job> find_locked(const std::string& job_id) const;
+  // A job that reached a final state and is saved leaves memory: a server that has run thousands of jobs
+  // holds only the live ones.
+  void retire_locked(const Job& job);
   void enqueue_locked(const std::shared_ptr<Job>& job);
   void dequeue_locked(const std::string& job_id);
   // The job `request_id` names, if it asks for the same fit; throws ALREADY_EXISTS if it asks for another.
@@ -120,7 +125,7 @@ class JobManager {
   void transition_locked(Job& job, v1::JobState state, v1::JobEvent::Type type, const std::string& message);
   void emit_locked(Job& job, v1::JobEvent::Type type, const std::string& message, int64_t checkpoint_step = 0);
   void close_watchers_locked(Job& job, const grpc::Status& status);
-  void persist_locked(const Job& job);  // saved by start() when called before it
+  bool persist_locked(const Job& job);  // false if it could not be saved; saved by start() when called before it
 
   JobStore store_;
   std::vector<std::string> worker_devices_;

@@ -24,11 +24,12 @@ void JobManager::recover() {
     job->dir = store_.dir_of(job->record.job_id());
     metrics_.job_state_changed(Metrics::task_label(job->record.spec().task()), v1::JOB_STATE_UNSPECIFIED,
                                job->record.state());
-    jobs_[job->record.job_id()] = job;
     job->deadline_unix_ms = job->record.deadline_unix_ms();
     request_ids_.add(job->record.options().request_id(), job->record.job_id());
     const v1::JobState state = job->record.state();
+    // Finished jobs stay in the database only (find_locked reads them there): memory holds the live ones.
     if (state != v1::JOB_STATE_RUNNING && state != v1::JOB_STATE_QUEUED && state != v1::JOB_STATE_PAUSED) continue;
+    jobs_[job->record.job_id()] = job;
     try {
       job->config = wire::fit_config_from_proto(job->record.spec());
       // The newest state the job saved: a periodic checkpoint (also where a pause leaves it), else the

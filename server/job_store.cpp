@@ -160,4 +160,14 @@ std::vector<v1::Job> JobStore::load_all() const {
   return jobs;
 }
 
+std::optional<v1::Job> JobStore::load(const std::string& job_id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  Statement one(db_, "SELECT record FROM jobs WHERE job_id = ?1");
+  one.bind(1, job_id);
+  if (!one.step()) return std::nullopt;
+  v1::Job job;
+  if (!job.ParseFromString(one.text(0)) || job.job_id() != job_id) return std::nullopt;
+  return job;
+}
+
 }  // namespace siren::server

@@ -5,6 +5,7 @@
 // files stay beside it: <data-dir>/jobs/<job_id>/{input.bin, resume.ckpt, checkpoints/}.
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,8 @@ class JobStore {
   // Every readable record, oldest first. Records that do not parse are logged and skipped. A data
   // directory from before the database (a job.json per job) is imported on the way.
   std::vector<v1::Job> load_all() const;
+  // One record; nullopt when there is none (or it does not parse).
+  std::optional<v1::Job> load(const std::string& job_id) const;
 
  private:
   void import_legacy_json() const;

@@ -212,7 +212,7 @@ std::chrono::system_clock::time_point JobManager::next_deadline_locked() const {
 std::shared_ptr<Job> JobManager::find_locked(const std::string& job_id) const {
   auto it = jobs_.find(job_id);
   if (it != jobs_.end()) return it->second;
-  if (auto record = store_.load(job_id)) {
+  if (auto record = deleting_.count(job_id) ? std::nullopt : store_.load(job_id)) {
     auto finished = std::make_shared<Job>();
     finished->record = std::move(*record);
     finished->dir = store_.dir_of(job_id);
@@ -244,6 +244,8 @@ std::vector<v1::Job> JobManager::list() const {
       }
     }
     for (const auto& [id, record] : live) out.push_back(*record);  // not saved yet (a failing disk)
+    out.erase(std::remove_if(out.begin(), out.end(), [&](const v1::Job& job) { return deleting_.count(job.job_id()); }),
+              out.end());
   }
   std::stable_sort(out.begin(), out.end(),
                    [](const v1::Job& a, const v1::Job& b) { return a.created_unix_ms() < b.created_unix_ms(); });
@@ -328,7 +330,7 @@ v1::Job JobManager::resume(const std::string& job_id) {
 }
 
 void JobManager::remove(const std::string& job_id) {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   auto job = find_locked(job_id);
   const v1::JobState state = job->record.state();
   if (state == v1::JOB_STATE_QUEUED || state == v1::JOB_STATE_RUNNING) {
@@ -340,9 +342,14 @@ void JobManager::remove(const std::string& job_id) {
   const std::string& request_id = job->record.options().request_id();
   request_ids_.remove(request_id, job_id);
   metrics_.job_state_changed(Metrics::task_label(job->record.spec().task()), state, v1::JOB_STATE_UNSPECIFIED);
+  // The record and the directory (checkpoints: maybe gigabytes) go without the lock held, so that every
+  // other call goes on meanwhile; the id is gone for them from here on.
+  deleting_.insert(job_id);
+  lock.unlock();
   store_.remove(job_id);
+  lock.lock();
+  deleting_.erase(job_id);
   spdlog::info("job {} deleted", job_id);
-  changed_.notify_all();
 }
 
 v1::Job JobManager::watch(const std::string& job_id, JobWatcher* watcher) {

@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -138,6 +139,7 @@ class JobManager {
   std::map<std::string, std::shared_ptr<Job>> jobs_;
   JobQueue queue_;
   RequestIdIndex request_ids_;
+  std::set<std::string> deleting_;  // jobs whose files remove() is deleting, without the lock
   int running_ = 0;
   bool saving_ = false;                               // start() has run: persist_locked writes
   std::vector<std::string> recovered_unsaved_;        // jobs recover() changed in memory, saved by start()

@@ -38,6 +38,7 @@ v1::FitSpec resolved_spec(const v1::FitSpec& client_spec, const FitConfig& confi
 JobManager::JobManager(std::string jobs_dir, std::vector<std::string> worker_devices, int max_queued,
                        ModelStore& models, Metrics& metrics, int threads_per_worker)
     : store_(std::move(jobs_dir)),
+      records_([this](const v1::Job& job) { store_.save(job); }),
       worker_devices_(worker_devices.empty() ? std::vector<std::string>{"cpu"} : std::move(worker_devices)),
       threads_per_worker_(threads_per_worker),
       models_(models),
@@ -49,6 +50,7 @@ JobManager::~JobManager() {
   stop();
   for (auto& worker : workers_) worker.join();
   deadline_sweeper_.stop();
+  records_.stop();  // writes what the last transitions queued
 }
 
 void JobManager::start() {
@@ -59,6 +61,8 @@ void JobManager::start() {
       if (auto it = jobs_.find(id); it != jobs_.end()) persist_locked(*it->second);
     recovered_unsaved_.clear();
   }
+  records_.start();
+  records_.flush();  // a crashed fit is QUEUED on disk before anything runs
   for (const std::string& device : worker_devices_)
     workers_.emplace_back([this, device] { worker_loop(device); });
   deadline_sweeper_.start();
@@ -129,7 +133,7 @@ v1::Job JobManager::submit(const v1::FitSpec& client_spec, const FitConfig& conf
     throw;
   }
 
-  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   try {
     if (draining_) {
       throw RpcError(grpc::StatusCode::UNAVAILABLE, "the server is shutting down; submit to another server or retry later");
@@ -153,7 +157,10 @@ v1::Job JobManager::submit(const v1::FitSpec& client_spec, const FitConfig& conf
   spdlog::info("job {} queued ({}, {} steps, {} priority{})", record.job_id(), config.task.kind, config.train.steps,
                wire::priority_name(record.options().priority()), job->resume_path ? ", resuming" : "");
   enqueue_locked(job);
-  return record;
+  const v1::Job accepted = record;
+  lock.unlock();
+  records_.flush();  // durable before the client hears "accepted"
+  return accepted;
 }
 
 void JobManager::enqueue_locked(const std::shared_ptr<Job>& job) {
@@ -212,7 +219,10 @@ std::chrono::system_clock::time_point JobManager::next_deadline_locked() const {
 std::shared_ptr<Job> JobManager::find_locked(const std::string& job_id) const {
   auto it = jobs_.find(job_id);
   if (it != jobs_.end()) return it->second;
-  if (auto record = deleting_.count(job_id) ? std::nullopt : store_.load(job_id)) {
+  if (deleting_.count(job_id)) throw NotFound("job '" + job_id + "' not found (it is being deleted)");
+  auto record = records_.pending(job_id);  // finished, not written yet
+  if (!record) record = store_.load(job_id);
+  if (record) {
     auto finished = std::make_shared<Job>();
     finished->record = std::move(*record);
     finished->dir = store_.dir_of(job_id);
@@ -235,7 +245,9 @@ std::vector<v1::Job> JobManager::list() const {
   std::vector<v1::Job> out = store_.load_all();  // finished jobs live there only; live ones are newer in memory
   {
     std::lock_guard<std::mutex> lock(mu_);
+    const std::vector<v1::Job> queued = records_.all_pending();  // newer than the database's
     std::map<std::string, const v1::Job*> live;
+    for (const auto& record : queued) live[record.job_id()] = &record;
     for (const auto& [id, job] : jobs_) live[id] = &job->record;
     for (auto& record : out) {
       if (auto it = live.find(record.job_id()); it != live.end()) {
@@ -346,6 +358,7 @@ void JobManager::remove(const std::string& job_id) {
   // other call goes on meanwhile; the id is gone for them from here on.
   deleting_.insert(job_id);
   lock.unlock();
+  records_.forget(job_id);  // a queued record must not bring it back
   store_.remove(job_id);
   lock.lock();
   deleting_.erase(job_id);
@@ -388,12 +401,15 @@ bool JobManager::wait_until_idle(std::chrono::steady_clock::time_point deadline)
 }
 
 void JobManager::stop() {
-  std::lock_guard<std::mutex> lock(mu_);
-  draining_ = true;
-  stopped_ = true;
-  const grpc::Status stopping(grpc::StatusCode::UNAVAILABLE, "the server is shutting down; watch again later");
-  for (auto& [id, job] : jobs_) close_watchers_locked(*job, stopping);
-  changed_.notify_all();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    draining_ = true;
+    stopped_ = true;
+    const grpc::Status stopping(grpc::StatusCode::UNAVAILABLE, "the server is shutting down; watch again later");
+    for (auto& [id, job] : jobs_) close_watchers_locked(*job, stopping);
+    changed_.notify_all();
+  }
+  records_.flush();  // the drain's last states (QUEUED to continue) are on disk before the process ends
 }
 
 bool JobManager::stopped() const { return stopped_; }
@@ -422,22 +438,16 @@ void JobManager::transition_locked(Job& job, v1::JobState state, v1::JobEvent::T
   spdlog::log(log_level, "job {} {} -> {}{}{}", job.record.job_id(), wire::job_state_name(from),
               wire::job_state_name(state), message.empty() ? "" : ": ", message);
   emit_locked(job, type, message);
-  if (persist_locked(job) && saving_ && wire::is_final_state(state)) retire_locked(job);
+  persist_locked(job);
+  if (saving_ && wire::is_final_state(state)) retire_locked(job);  // from memory; records_ has it till it is written
 }
 
-bool JobManager::persist_locked(const Job& job) {
+void JobManager::persist_locked(const Job& job) {
   if (!saving_) {  // recover(): the server may not listen yet, and then must leave the data dir as it was
     recovered_unsaved_.push_back(job.record.job_id());
-    return false;
+    return;
   }
-  try {
-    store_.save(job.record);
-    return true;
-  } catch (const std::exception& e) {
-    // The job itself is fine in memory; only its survival across a restart is at risk.
-    spdlog::error("cannot save job {}: {}", job.record.job_id(), e.what());
-    return false;
-  }
+  records_.save(job.record);  // written off the lock, by records_' thread
 }
 
 }  // namespace siren::server

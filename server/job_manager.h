@@ -18,6 +18,7 @@
 #include "deadline_sweeper.h"
 #include "job.h"
 #include "job_queue.h"
+#include "job_record_writer.h"
 #include "job_watcher.h"
 #include "request_id_index.h"
 #include "job_store.h"
@@ -85,7 +86,8 @@ class JobManager {
   bool draining() const;
   // True once no fit is running, false if `deadline` came first.
   bool wait_until_idle(std::chrono::steady_clock::time_point deadline) const;
-  // Wakes every watcher and lets the workers exit. Does not wait for a running fit.
+  // Ends every watch, lets the workers exit and writes the queued job records. Does not wait for a
+  // running fit.
   void stop();
   bool stopped() const;
 
@@ -126,9 +128,10 @@ class JobManager {
   void transition_locked(Job& job, v1::JobState state, v1::JobEvent::Type type, const std::string& message);
   void emit_locked(Job& job, v1::JobEvent::Type type, const std::string& message, int64_t checkpoint_step = 0);
   void close_watchers_locked(Job& job, const grpc::Status& status);
-  bool persist_locked(const Job& job);  // false if it could not be saved; saved by start() when called before it
+  void persist_locked(const Job& job);  // queued for records_; saved by start() when called before it
 
   JobStore store_;
+  JobRecordWriter records_;  // after store_: it goes first, writing what is queued
   std::vector<std::string> worker_devices_;
   int threads_per_worker_;
   ModelStore& models_;

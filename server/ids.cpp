@@ -35,7 +35,8 @@ void require_valid_id(const std::string& id, const char* field) {
   if (id.empty()) throw RpcError(grpc::StatusCode::INVALID_ARGUMENT, std::string(field) + " is required");
   if (!is_valid_id(id)) {
     throw RpcError(grpc::StatusCode::INVALID_ARGUMENT,
-                   std::string(field) + " '" + id + "' is not a valid id: use only letters, digits, '-' and '_'");
+                   std::string(field) + " '" + (id.size() <= 64 ? id : id.substr(0, 64) + "...") +
+                       "' is not a valid id: use only letters, digits, '-' and '_'");
   }
 }
 

@@ -34,6 +34,14 @@ grpc::Status call_handler(const std::function<grpc::Status()>& handler) {
 
 grpc::Status RpcGuard::call(const std::function<grpc::Status()>& handler) { return call_handler(handler); }
 
+grpc::Status RpcGuard::bounded(const grpc::Status& status) {
+  constexpr size_t kMaxMessageBytes = 1024;  // well under gRPC's 8 KiB default metadata limit
+  const std::string& message = status.error_message();
+  if (message.size() <= kMaxMessageBytes) return status;
+  return {status.error_code(), message.substr(0, kMaxMessageBytes) + "... (" + std::to_string(message.size()) +
+                                   " bytes in all, cut)"};
+}
+
 grpc::Status RpcGuard::begin(const char* method, const grpc::ServerContextBase& context) const {
   metrics_.rpc_started(method);
   return auth_.check(context);
@@ -54,7 +62,7 @@ grpc::Status RpcGuard::run(const char* method, grpc::ServerContextBase* context,
                            const std::function<grpc::Status()>& handler) const {
   const auto start = std::chrono::steady_clock::now();
   grpc::Status status = begin(method, *context);
-  if (status.ok()) status = call_handler(handler);
+  if (status.ok()) status = bounded(call_handler(handler));
   finish(method, *context, status, start);
   return status;
 }

@@ -27,6 +27,10 @@ class RpcGuard {
               std::chrono::steady_clock::time_point started) const;
   // Runs `handler`, turning what it throws into a status as run() does (for the parts of a callback RPC).
   static grpc::Status call(const std::function<grpc::Status()>& handler);
+  // `status` with its message cut to a size every client accepts. A message may quote what the client
+  // sent (a 1 MB "id"); sent whole in a trailers-only response it exceeds the client's metadata limit, and
+  // the client sees RESOURCE_EXHAUSTED "received initial metadata size exceeds limit" instead of the reason.
+  static grpc::Status bounded(const grpc::Status& status);
   Metrics& metrics() const { return metrics_; }  // for handlers that record more (query, export)
 
  private:

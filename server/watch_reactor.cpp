@@ -112,8 +112,8 @@ void WatchReactor::end_locked(const grpc::Status& status) {
     return;
   }
   finished_ = true;
-  final_status_ = status;
-  Finish(status);
+  final_status_ = RpcGuard::bounded(status);
+  Finish(final_status_);
 }
 
 }  // namespace siren::server

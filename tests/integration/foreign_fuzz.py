@@ -822,9 +822,16 @@ class Fuzzer:
         check = self.channel.unary_unary("/grpc.health.v1.Health/Check", **IDENTITY)
         try:
             response = check(b"", timeout=10)  # HealthCheckRequest{} -> HealthCheckResponse{status = 1}
-        except grpc.RpcError as e:
-            self.violations.append(f"health check failed: {e.code().name} {e.details()}")
-            return False
+        except grpc.RpcError as shared_error:
+            # The fuzzing channel's connection may be what broke (its HTTP/2 header state after an oversized
+            # header block): the server must still answer a fresh connection, and the failure is reported.
+            self.notices[f"health check on the fuzzing channel: {shared_error.code().name} {shared_error.details()!r}"] += 1
+            with grpc.insecure_channel(self.server.address) as fresh:
+                try:
+                    response = fresh.unary_unary("/grpc.health.v1.Health/Check", **IDENTITY)(b"", timeout=10)
+                except grpc.RpcError as e:
+                    self.violations.append(f"health check failed: {e.code().name} {e.details()}")
+                    return False
         if response != f_varint(1, 1):
             self.violations.append(f"health check answered {response.hex()}, not SERVING")
             return False

@@ -68,10 +68,6 @@ void JobManager::start() {
   deadline_sweeper_.start();
 }
 
-namespace {
-
-}  // namespace
-
 std::optional<v1::Job> JobManager::idempotent_match_locked(const std::string& request_id,
                                                            const v1::FitSpec& spec) const {
   const auto job_id = request_ids_.find(request_id);

@@ -41,7 +41,8 @@ import sys
 import tempfile
 import threading
 import time
-import zlib
+
+from png_images import png_gray
 
 SKIP = 77
 
@@ -312,15 +313,6 @@ def discover(channel):
 # ---------------------------------------------------------------------------------------------------------
 # Plausible messages, from the descriptors (field names steer the values towards ones the server accepts).
 
-def png_gray(width, height, pixel):
-    raw = b"".join(b"\x00" + bytes(pixel(r, c) for c in range(width)) for r in range(height))
-
-    def chunk(kind, data):
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body) & 0xFFFFFFFF)
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
 
 
 TINY_PNG = png_gray(12, 12, lambda r, c: (r * 20 + c * 7) % 256)

@@ -20,7 +20,6 @@ import re
 import shutil
 import signal
 import socket
-import struct
 import subprocess
 import sys
 import tempfile
@@ -28,7 +27,8 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-import zlib
+
+from png_images import png_gray
 
 SKIP = 77
 SCRAPE_INTERVAL_S = 1
@@ -67,16 +67,6 @@ def wait_for(what, predicate, timeout_s, interval_s=0.2):
                        (f" (last error: {last_error})" if last_error else ""))
 
 
-def png_gray(width, height, pixel):
-    """A minimal 8-bit grayscale PNG, standard library only."""
-    raw = b"".join(b"\x00" + bytes(pixel(r, c) for c in range(width)) for r in range(height))
-
-    def chunk(kind, data):
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body) & 0xFFFFFFFF)
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
 
 
 def sphere_xyz(points):

@@ -24,12 +24,15 @@
 
 #include "siren/v1/service.grpc.pb.h"
 #include "siren/wire/retry_policy.h"
+#include "server_under_test.h"
 #include "subprocess.h"
 #include "tiny_fit.h"
 
 namespace {
 
 namespace v1 = siren::v1;
+using siren::load::read_text;
+using siren::load::rss_mib;
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
@@ -43,21 +46,7 @@ struct Settings {
 
 constexpr const char* kToken = "load-test-token";
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
-double rss_mib(pid_t pid) {
-  std::istringstream status(read_text("/proc/" + std::to_string(pid) + "/status"));
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;  // kB
-  }
-  return -1;
-}
 
 void authorize(grpc::ClientContext& context, std::chrono::seconds timeout) {
   context.AddMetadata("authorization", std::string("Bearer ") + kToken);
@@ -284,12 +273,7 @@ int main(int argc, char** argv) {
                                  "--data-dir", (dir / "data").string(), "--token", kToken, "--workers", "2",
                                  "--threads", "1", "--max-queued", "64", "--log-level", "error"},
                                 (dir / "server.log").string(), true);
-  std::string port;
-  for (auto until = Clock::now() + 60s; port.empty() && Clock::now() < until && server.running();) {
-    port = read_text(port_file);
-    if (!port.empty() && port.back() == '\n') port.pop_back();
-    std::this_thread::sleep_for(50ms);
-  }
+  const std::string port = siren::load::wait_for_port(server, port_file);
   if (port.empty()) {
     std::cerr << "siren-server did not start:\n" << read_text((dir / "server.log").string());
     return 1;

@@ -23,12 +23,15 @@
 #include <vector>
 
 #include "siren/v1/service.grpc.pb.h"
+#include "server_under_test.h"
 #include "subprocess.h"
 #include "tiny_fit.h"
 
 namespace {
 
 namespace v1 = siren::v1;
+using siren::load::read_text;
+using siren::load::rss_mib;
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
@@ -40,23 +43,6 @@ struct Settings {
   double max_rss_growth_mib = 64;
   int max_extra_threads = 64;
 };
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// A field of /proc/PID/status as a number (VmRSS in kB, Threads), -1 if absent.
-double proc_status(pid_t pid, const std::string& field) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  for (std::string line; std::getline(status, line);)
-    if (line.rfind(field + ":", 0) == 0) return std::stod(line.substr(field.size() + 1));
-  return -1;
-}
-double rss_mib(pid_t pid) { return proc_status(pid, "VmRSS") / 1024.0; }
-int threads(pid_t pid) { return static_cast<int>(proc_status(pid, "Threads")); }
 
 grpc::Status submit(v1::Siren::Stub& stub, const v1::FitSpec& spec, const std::string& png, v1::Job* job) {
   grpc::ClientContext context;
@@ -70,6 +56,7 @@ grpc::Status submit(v1::Siren::Stub& stub, const v1::FitSpec& spec, const std::s
   writer->WritesDone();
   return writer->Finish();
 }
+
 
 // Watches a job until its stream ends; returns the last event seen and how many there were.
 grpc::Status watch(v1::Siren::Stub& stub, const std::string& job_id, std::chrono::seconds timeout,
@@ -125,12 +112,7 @@ int main(int argc, char** argv) {
                                  "--data-dir", (dir / "data").string(), "--workers", "2", "--threads", "1",
                                  "--max-queued", "1000", "--log-level", "error"},
                                 (dir / "server.log").string(), true);
-  std::string port;
-  for (auto until = Clock::now() + 60s; port.empty() && Clock::now() < until && server.running();) {
-    port = read_text(port_file);
-    if (!port.empty() && port.back() == '\n') port.pop_back();
-    std::this_thread::sleep_for(50ms);
-  }
+  const std::string port = siren::load::wait_for_port(server, port_file);
   if (port.empty()) {
     std::cerr << "siren-server did not start:\n" << read_text((dir / "server.log").string());
     return 1;
@@ -177,7 +159,7 @@ int main(int argc, char** argv) {
   if (bad > 0) fail(std::to_string(bad.load()) + " of " + std::to_string(settings.jobs) + " short jobs did not succeed");
   const double phase1_seconds = std::chrono::duration<double>(Clock::now() - phase1_start).count();
   std::this_thread::sleep_for(2s);
-  const int threads_after_jobs = threads(server.pid());
+  const int threads_after_jobs = siren::load::thread_count(server.pid());
   std::printf("phase 1: %d jobs submitted and watched in %.1f s; server RSS %.0f MiB after 100, %.0f MiB after all, "
               "%d threads\n",
               settings.jobs, phase1_seconds, rss_after_100, rss_mib(server.pid()), threads_after_jobs);
@@ -210,7 +192,7 @@ int main(int argc, char** argv) {
       });
     }
     for (auto until = Clock::now() + std::chrono::seconds(settings.watch_seconds); Clock::now() < until;) {
-      max_threads = std::max(max_threads, threads(server.pid()));
+      max_threads = std::max(max_threads, siren::load::thread_count(server.pid()));
       std::this_thread::sleep_for(200ms);
     }
     for (auto& watcher : watchers) watcher.join();

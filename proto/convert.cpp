@@ -11,6 +11,7 @@
 #include <limits>
 
 #include "siren/errors.h"
+#include "siren/task_description.h"
 
 namespace siren::wire {
 namespace {
@@ -124,8 +125,17 @@ FitConfig fit_config_from_proto(const v1::FitSpec& spec) {
   for (const auto& [key, value] : spec.task_options()) config.task.options[key] = value;
   if (spec.has_model()) apply_model_settings(spec.model(), config.model);
   if (spec.has_train()) apply_train_settings(spec.train(), config.train);
+  check_task_spec(config.task);
   config.model.validate();
   config.train.validate();
+  return config;
+}
+
+FitConfig fit_config_from_spec(const v1::FitSpec& spec) {
+  FitConfig config;
+  for (const auto& [key, value] : spec.task_options()) config.task.options[key] = value;
+  if (spec.has_model()) apply_model_settings(spec.model(), config.model);
+  if (spec.has_train()) apply_train_settings(spec.train(), config.train);
   return config;
 }
 

@@ -32,9 +32,9 @@ PreparedFit prepare_task(const FitConfig& config, std::unique_ptr<Task> task) {
   return prepared;
 }
 
-PreparedFit prepare(const FitConfig& config, const std::string& input_bytes) {
+PreparedFit prepare(const FitConfig& config, const TaskInputs& inputs) {
   config.train.validate();
-  return prepare_task(config, make_task(config.task, input_bytes));
+  return prepare_task(config, make_task(config.task, inputs));
 }
 
 FitResult run_prepared(PreparedFit prepared, const FitPaths& paths, const FitCallbacks& callbacks,
@@ -75,18 +75,18 @@ FitResult run_prepared(PreparedFit prepared, const FitPaths& paths, const FitCal
 
 }  // namespace
 
-void validate_fit(const FitConfig& config, const std::string& input_bytes,
+void validate_fit(const FitConfig& config, const TaskInputs& inputs,
                   const std::optional<std::string>& resume_checkpoint_path) {
-  const PreparedFit prepared = prepare(config, input_bytes);
+  const PreparedFit prepared = prepare(config, inputs);
   resolve_device(config.train.device);
   if (resume_checkpoint_path)
     check_resumable(FieldModel::read_info(*resume_checkpoint_path), prepared.info, config.train.steps);
 }
 
-FitResult run_fit(const FitConfig& config, const std::string& input_bytes, const FitPaths& paths,
+FitResult run_fit(const FitConfig& config, const TaskInputs& inputs, const FitPaths& paths,
                   const FitCallbacks& callbacks, const std::optional<std::string>& resume_checkpoint_path) {
   configure_threads();
-  return run_prepared(prepare(config, input_bytes), paths, callbacks, resume_checkpoint_path);
+  return run_prepared(prepare(config, inputs), paths, callbacks, resume_checkpoint_path);
 }
 
 FitResult run_fit(const FitConfig& config, std::unique_ptr<Task> task, const FitPaths& paths,

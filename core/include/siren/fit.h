@@ -9,6 +9,7 @@
 
 #include "siren/fit_config.h"
 #include "siren/progress.h"
+#include "siren/task_inputs.h"
 
 namespace siren {
 
@@ -40,7 +41,7 @@ struct FitResult {
 };
 
 // Throws InvalidInput for bad input or settings (before any training starts).
-FitResult run_fit(const FitConfig& config, const std::string& input_bytes, const FitPaths& paths,
+FitResult run_fit(const FitConfig& config, const TaskInputs& inputs, const FitPaths& paths,
                   const FitCallbacks& callbacks,
                   const std::optional<std::string>& resume_checkpoint_path = std::nullopt);
 
@@ -58,7 +59,7 @@ std::optional<std::string> latest_periodic_checkpoint(const std::string& checkpo
 
 // Checks config + input (+ a resume checkpoint) without training: decodes the input, builds the task,
 // and checks the checkpoint fits the requested network and has fewer steps. Throws InvalidInput.
-void validate_fit(const FitConfig& config, const std::string& input_bytes,
+void validate_fit(const FitConfig& config, const TaskInputs& inputs,
                   const std::optional<std::string>& resume_checkpoint_path = std::nullopt);
 
 }  // namespace siren

@@ -26,6 +26,6 @@ struct FitConfig {
 // The task's preset: the reference code's defaults for that experiment (throws InvalidInput for an
 // unknown kind). Callers start from this and override what the user set.
 FitConfig preset_fit_config(const std::string& task_kind);
-const std::vector<std::string>& task_kinds();
+std::vector<std::string> task_kinds();
 
 }  // namespace siren

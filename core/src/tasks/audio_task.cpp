@@ -11,15 +11,6 @@
 namespace siren {
 namespace {
 
-double parse_time_scale(const std::string& text) {
-  char* end = nullptr;
-  const double value = std::strtod(text.c_str(), &end);
-  if (text.empty() || *end != '\0' || !(value > 0.0 && value <= 1e6))
-    throw InvalidInput("audio option time_scale must be a number in (0, 1e6] (the paper uses 100), got \"" + text +
-                       "\"");
-  return value;
-}
-
 std::string exact(double value) {  // round-trips through std::stod
   char buffer[40];
   std::snprintf(buffer, sizeof buffer, "%.17g", value);
@@ -38,18 +29,6 @@ std::vector<float> audio_time_coordinates(int64_t n, double time_scale) {
 }
 
 AudioTask::AudioTask(const Audio& audio, double time_scale) { load(audio, time_scale); }
-
-AudioTask::AudioTask(const TaskSpec& spec, const std::string& input_bytes) {
-  double time_scale = kDefaultAudioTimeScale;
-  for (const auto& [key, value] : spec.options) {
-    if (key == "time_scale") {
-      if (!value.empty()) time_scale = parse_time_scale(value);
-    } else {
-      throw InvalidInput("unknown audio task option \"" + key + "\"; known options: time_scale (default 100)");
-    }
-  }
-  load(decode_audio(input_bytes), time_scale);
-}
 
 void AudioTask::load(const Audio& audio, double time_scale) {
   if (audio.samples.empty()) throw InvalidInput("the audio has no samples (0 frames)");

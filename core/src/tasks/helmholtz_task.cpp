@@ -12,8 +12,6 @@
 namespace siren {
 namespace {
 
-constexpr int64_t kMaxSidelength = 10'000;     // 1e8 points per step: far beyond any GPU's memory
-constexpr double kMaxWavenumber = 1e4;
 constexpr int64_t kMetricPoints = 4096;        // analytic comparisons per step: a few ms on one core
 constexpr int64_t kMetricCandidateRows = 20'000;  // ~20 % of uniform points qualify: enough for 4096
 constexpr double kMetricSourceClearance = 0.1;  // away from the source's Gaussian and H0's log singularity
@@ -43,20 +41,6 @@ std::string exact(double v) {
 HelmholtzTask::HelmholtzTask(const HelmholtzSetup& setup) : setup_(setup) {
   if (setup_.sidelength < 1) throw InvalidInput("helmholtz sidelength must be positive");
   if (!(setup_.wavenumber > 0)) throw InvalidInput("helmholtz wavenumber must be positive");
-}
-
-HelmholtzTask::HelmholtzTask(const TaskSpec& spec, const std::string& input_bytes) {
-  if (!input_bytes.empty())
-    throw InvalidInput("the helmholtz task takes no input file (got " + std::to_string(input_bytes.size()) +
-                       " bytes): the source, medium and domain are task options");
-  const TaskOptionReader options("helmholtz", spec.options, {"velocity", "source", "wavenumber", "sidelength"});
-  setup_.velocity = velocity_from_name(options.choice("velocity", "uniform", velocity_names()));
-  // train_helmholtz: "if we have a velocity perturbation, offset the source".
-  const std::array<double, 2> default_source =
-      setup_.velocity == Velocity::Uniform ? std::array<double, 2>{0, 0} : std::array<double, 2>{-0.35, 0};
-  setup_.source = options.point("source", default_source, -1, 1);
-  setup_.wavenumber = options.number("wavenumber", kHelmholtzWavenumber, 1e-3, kMaxWavenumber);
-  setup_.sidelength = options.integer("sidelength", kHelmholtzSidelength, 1, kMaxSidelength);
 }
 
 void HelmholtzTask::configure_model(ModelSpec& spec) const {

@@ -24,17 +24,6 @@ Image image_from_normalized(const torch::Tensor& values, int width, int height) 
 
 ImageTask::ImageTask(const Image& image) { load(image); }
 
-ImageTask::ImageTask(const TaskSpec& spec, const std::string& input_bytes) {
-  for (const auto& [key, value] : spec.options)
-    if (key != "size") throw InvalidInput("unknown image task option \"" + key + "\"; known options: size (WxH)");
-  Image image = decode_image(input_bytes);
-  if (auto it = spec.options.find("size"); it != spec.options.end() && !it->second.empty()) {
-    const ImageSize size = parse_image_size(it->second);
-    image = resize_image(image, size.width, size.height);
-  }
-  load(image);
-}
-
 void ImageTask::load(const Image& image) {
   if (image.width <= 0 || image.height <= 0) throw InvalidInput("the image has no pixels (0x0)");
   width_ = image.width;

@@ -6,75 +6,11 @@
 #include "siren/errors.h"
 #include "siren/grid.h"
 #include "siren/image_size.h"
-#include "siren/io/input_bundle.h"
 #include "siren/metrics.h"
 #include "siren/operators.h"
 #include "siren/positional_encoding.h"
 
 namespace siren {
-namespace {
-
-const std::string kBackground = "background";
-const std::string kForeground = "foreground";
-
-void check_options(const std::string& kind, const TaskSpec& spec) {
-  for (const auto& [key, value] : spec.options)
-    if (key != "size")
-      throw InvalidInput("unknown " + kind + " task option \"" + key + "\"; known options: size (WxH, N or original)");
-}
-
-// The "size" option as ImageTask's, plus "original" to keep the input's size against the preset's.
-Image sized(const Image& image, const TaskSpec& spec) {
-  const auto it = spec.options.find("size");
-  if (it == spec.options.end() || it->second.empty() || it->second == "original") return image;
-  const ImageSize size = parse_image_size(it->second);
-  return resize_image(image, size.width, size.height);
-}
-
-Image decode_named(const std::string& bytes, const std::string& what) {
-  try {
-    return decode_image(bytes);
-  } catch (const InvalidInput& e) {
-    throw InvalidInput(what + ": " + e.what());
-  }
-}
-
-PoissonGroundTruth composite_input(const TaskSpec& spec, const std::string& bytes) {
-  if (bytes.empty()) throw InvalidInput("the input is empty (0 bytes); poisson-composite needs a background and a foreground image");
-  if (!InputBundle::looks_like_bundle(bytes))
-    throw InvalidInput(
-        "poisson-composite needs two images, a background and a foreground, packed in one input bundle "
-        "(io/input_bundle.h); `siren fit poisson-composite BACKGROUND --foreground FOREGROUND` packs them. "
-        "Got a single file");
-  const InputBundle bundle = InputBundle::unpack(bytes);
-  for (const std::string& name : bundle.names())
-    if (name != kBackground && name != kForeground)
-      throw InvalidInput("poisson-composite: unexpected file \"" + name + "\" in the input bundle; expected \"" +
-                         kBackground + "\" and \"" + kForeground + "\"");
-  for (const std::string& name : {kBackground, kForeground})
-    if (!bundle.contains(name))
-      throw InvalidInput("poisson-composite: the input bundle has no \"" + name + "\" image" +
-                         (name == kForeground ? " (pass --foreground FILE)" : ""));
-  const Image background = sized(decode_named(bundle.file(kBackground), "the background image"), spec);
-  const Image foreground = decode_named(bundle.file(kForeground), "the foreground image");
-  return composite_ground_truth(background, foreground);
-}
-
-PoissonGroundTruth ground_truth(const std::string& kind, const TaskSpec& spec, const std::string& bytes) {
-  check_options(kind, spec);
-  if (kind == kPoissonCompositeKind) return composite_input(spec, bytes);
-  const Image image = sized(decode_image(bytes), spec);
-  if (kind == kPoissonGradKind) return gradient_ground_truth(image);
-  if (kind == kPoissonLaplKind) return laplacian_ground_truth(image);
-  throw InvalidInput("unknown Poisson task kind \"" + kind + "\"");
-}
-
-}  // namespace
-
-PoissonTask::PoissonTask(const std::string& kind, const TaskSpec& spec, const std::string& input_bytes)
-    : kind_(kind) {
-  load(ground_truth(kind, spec, input_bytes));
-}
 
 PoissonTask::PoissonTask(std::string kind, PoissonGroundTruth truth) : kind_(std::move(kind)) { load(std::move(truth)); }
 

@@ -13,25 +13,12 @@
 namespace siren {
 namespace {
 
-int64_t integer_option(const TaskSpec& spec, const std::string& name, int64_t fallback, int64_t min, int64_t max) {
-  const auto it = spec.options.find(name);
-  if (it == spec.options.end() || it->second.empty()) return fallback;
-  errno = 0;
-  char* end = nullptr;
-  const long long value = std::strtoll(it->second.c_str(), &end, 10);
-  if (errno != 0 || *end != '\0' || value < min || value > max)
-    throw InvalidInput("sdf task option " + name + " must be an integer in [" + std::to_string(min) + ", " +
-                       std::to_string(max) + "], got \"" + it->second + "\"");
-  return value;
-}
-
 std::string exact(double v) {
   char buffer[40];
   std::snprintf(buffer, sizeof buffer, "%.17g", v);
   return buffer;
 }
 
-constexpr int64_t kMaxOptionPoints = 100'000'000;
 
 }  // namespace
 
@@ -75,16 +62,6 @@ PointNormalization reference_normalization(const std::vector<float>& positions) 
 SdfTask::SdfTask(const OrientedPoints& points, int64_t on_surface_points) : on_surface_points_(on_surface_points) {
   if (on_surface_points_ <= 0) throw InvalidInput("on_surface_points must be positive");
   load(points);
-}
-
-SdfTask::SdfTask(const TaskSpec& spec, const std::string& input_bytes) {
-  for (const auto& [key, value] : spec.options)
-    if (key != "on_surface_points" && key != "mesh_samples")
-      throw InvalidInput("unknown sdf task option \"" + key + "\"; known options: on_surface_points, mesh_samples");
-  on_surface_points_ = integer_option(spec, "on_surface_points", kDefaultOnSurfacePoints, 1, kMaxOptionPoints);
-  PointCloudOptions options;
-  options.mesh_samples = integer_option(spec, "mesh_samples", kDefaultMeshSamples, 1, kMaxOptionPoints);
-  load(load_oriented_points(input_bytes, options));
 }
 
 void SdfTask::load(const OrientedPoints& points) {

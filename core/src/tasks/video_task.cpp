@@ -15,23 +15,6 @@
 namespace siren {
 namespace {
 
-double parse_sample_fraction(const std::string& text) {
-  char* end = nullptr;
-  const double value = std::strtod(text.c_str(), &end);
-  if (text.empty() || *end != '\0' || !(value > 0.0 && value <= 1.0))
-    throw InvalidInput("video option sample_fraction must be a number in (0, 1] (the paper uses 0.0038), got \"" +
-                       text + "\"");
-  return value;
-}
-
-int parse_max_frames(const std::string& text) {
-  char* end = nullptr;
-  const long value = std::strtol(text.c_str(), &end, 10);
-  if (text.empty() || *end != '\0' || value < 1 || value > 1'000'000)
-    throw InvalidInput("video option max_frames must be a positive integer, got \"" + text + "\"");
-  return static_cast<int>(value);
-}
-
 std::string exact(double value) {  // round-trips through std::stod
   char buffer[40];
   std::snprintf(buffer, sizeof buffer, "%.17g", value);
@@ -46,27 +29,6 @@ float grid_axis_coordinate(double i, int64_t n) {
 }
 
 VideoTask::VideoTask(const Video& video, double sample_fraction) { load(video, sample_fraction); }
-
-VideoTask::VideoTask(const TaskSpec& spec, const std::string& input_bytes) {
-  double sample_fraction = kDefaultVideoSampleFraction;
-  VideoDecodeOptions decode;
-  for (const auto& [key, value] : spec.options) {
-    if (value.empty() && (key == "sample_fraction" || key == "size" || key == "max_frames")) continue;
-    if (key == "sample_fraction") {
-      sample_fraction = parse_sample_fraction(value);
-    } else if (key == "size") {
-      const ImageSize size = parse_image_size(value);
-      decode.width = size.width;
-      decode.height = size.height;
-    } else if (key == "max_frames") {
-      decode.max_frames = parse_max_frames(value);
-    } else {
-      throw InvalidInput("unknown video task option \"" + key +
-                         "\"; known options: sample_fraction (default 0.0038), size (WxH), max_frames (N)");
-    }
-  }
-  load(decode_video(input_bytes, decode), sample_fraction);
-}
 
 void VideoTask::load(const Video& video, double sample_fraction) {
   if (video.frames <= 0 || video.width <= 0 || video.height <= 0)

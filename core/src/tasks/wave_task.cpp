@@ -12,8 +12,6 @@
 namespace siren {
 namespace {
 
-constexpr int64_t kMaxSidelength = 10'000;
-constexpr int64_t kMaxPretrainSteps = 1'000'000'000;
 
 std::string exact(double v) {
   char buffer[40];
@@ -31,17 +29,6 @@ double wave_time_window(int64_t step, int64_t pretrain_steps) {
 WaveTask::WaveTask(const WaveSetup& setup) : setup_(setup) {
   if (setup_.sidelength < 1) throw InvalidInput("wave sidelength must be positive");
   if (setup_.pretrain_steps < 0) throw InvalidInput("wave pretrain_steps must not be negative");
-}
-
-WaveTask::WaveTask(const TaskSpec& spec, const std::string& input_bytes) {
-  if (!input_bytes.empty())
-    throw InvalidInput("the wave task takes no input file (got " + std::to_string(input_bytes.size()) +
-                       " bytes): the initial pulse, medium and domain are task options");
-  const TaskOptionReader options("wave", spec.options, {"velocity", "source", "sidelength", "pretrain_steps"});
-  setup_.velocity = velocity_from_name(options.choice("velocity", "uniform", velocity_names()));
-  setup_.source = options.point("source", {0, 0}, -1, 1);
-  setup_.sidelength = options.integer("sidelength", kWaveSidelength, 1, kMaxSidelength);
-  setup_.pretrain_steps = options.integer("pretrain_steps", kWavePretrainSteps, 0, kMaxPretrainSteps);
 }
 
 void WaveTask::configure_model(ModelSpec& spec) const {

@@ -14,7 +14,6 @@ constexpr double kDefaultAudioTimeScale = 100.0;
 
 class AudioTask : public Task {
  public:
-  AudioTask(const TaskSpec& spec, const std::string& input_bytes);
   explicit AudioTask(const Audio& audio, double time_scale = kDefaultAudioTimeScale);
 
 

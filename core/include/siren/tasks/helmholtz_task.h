@@ -43,7 +43,6 @@ struct HelmholtzSetup {
 
 class HelmholtzTask : public Task {
  public:
-  HelmholtzTask(const TaskSpec& spec, const std::string& input_bytes);
   explicit HelmholtzTask(const HelmholtzSetup& setup);
 
 

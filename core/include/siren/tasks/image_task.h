@@ -8,9 +8,12 @@
 
 namespace siren {
 
+// The task option "size" applied: "WxH" or "N" resizes (area averaging when shrinking); empty or
+// "original" keeps the image.
+Image resized_by_option(const Image& image, const std::string& size);
+
 class ImageTask : public Task {
  public:
-  ImageTask(const TaskSpec& spec, const std::string& input_bytes);
   explicit ImageTask(const Image& image);
 
 

@@ -7,9 +7,9 @@
 // with the ground truth of poisson_ground_truth.h (the reference's scale factors). The loss only sees
 // derivatives, so Phi is the image up to an additive constant (and the scale the factors imply).
 //
-// Input: "poisson-grad" / "poisson-lapl": one image (PNG, JPEG, ...; colour is converted to gray, as
-// the reference loads its gray Camera). "poisson-composite": an InputBundle (io/input_bundle.h) with
-// the images "background" and "foreground" (`siren fit poisson-composite BG --foreground FG` packs it).
+// Input (poisson_registration.cpp): "poisson-grad" / "poisson-lapl": one image (PNG, JPEG, ...; colour is
+// converted to gray, as the reference loads its gray Camera). "poisson-composite": the images
+// "background" and "foreground".
 // Option "size": "WxH" or "N" resizes the (background) image first, area filter when shrinking;
 // "original" keeps it. Presets: 256 for grad/lapl (the reference's sidelength=256 on Camera), 512 for
 // composite (its sidelength=512). Non-square sizes work but give an anisotropic target (the Sobel
@@ -30,8 +30,6 @@ namespace siren {
 
 class PoissonTask : public Task {
  public:
-  // kind: one of the three above. Throws InvalidInput for bad input bytes or options.
-  PoissonTask(const std::string& kind, const TaskSpec& spec, const std::string& input_bytes);
   PoissonTask(std::string kind, PoissonGroundTruth truth);
 
 

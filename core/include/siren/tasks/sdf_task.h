@@ -15,6 +15,7 @@
 namespace siren {
 
 constexpr int64_t kDefaultOnSurfacePoints = 1400;
+constexpr int64_t kMaxOptionPoints = 100'000'000;  // on_surface_points, mesh_samples
 
 // The reference's normalisation: subtract the mean, then one scalar range over all coordinates,
 // c' = ((c - cmin) / (cmax - cmin) - 0.5) * 2. Equivalently c' = (c - center) / scale.
@@ -26,7 +27,6 @@ PointNormalization reference_normalization(const std::vector<float>& positions);
 
 class SdfTask : public Task {
  public:
-  SdfTask(const TaskSpec& spec, const std::string& input_bytes);
   explicit SdfTask(const OrientedPoints& points, int64_t on_surface_points = kDefaultOnSurfacePoints);
 
 

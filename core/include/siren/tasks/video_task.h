@@ -16,7 +16,6 @@ constexpr double kDefaultVideoSampleFraction = 38e-4;
 
 class VideoTask : public Task {
  public:
-  VideoTask(const TaskSpec& spec, const std::string& input_bytes);
   explicit VideoTask(const Video& video, double sample_fraction = kDefaultVideoSampleFraction);
 
 

@@ -47,7 +47,6 @@ double wave_time_window(int64_t step, int64_t pretrain_steps);
 
 class WaveTask : public Task {
  public:
-  WaveTask(const TaskSpec& spec, const std::string& input_bytes);
   explicit WaveTask(const WaveSetup& setup);
 
 

@@ -9,6 +9,7 @@
 #include "siren/v1/fit.pb.h"
 #include "siren/v1/jobs.pb.h"
 #include "siren/v1/service.pb.h"
+#include "siren/v1/tasks.pb.h"
 
 namespace siren::wire {
 
@@ -20,6 +21,9 @@ Activation activation_from_proto(v1::Activation a);  // UNSPECIFIED -> throws; c
 
 // The task's preset with every field the client set applied on top; validated. Throws InvalidInput.
 FitConfig fit_config_from_proto(const v1::FitSpec& spec);
+// The settings a FitSpec sets, on top of FitConfig's defaults instead of a preset: for a spec that is
+// itself a preset (ListTasks), or whose task this client's core does not know. Not validated.
+FitConfig fit_config_from_spec(const v1::FitSpec& spec);
 // A fully specified FitSpec (every optional field set) from a resolved config.
 v1::FitSpec fit_spec_to_proto(const FitConfig& config);
 

@@ -1,0 +1,29 @@
+#include "siren/task_description.h"
+
+namespace siren {
+
+const TaskOptionDescription* TaskDescription::option(const std::string& name) const {
+  for (const auto& o : options)
+    if (o.name == name) return &o;
+  return nullptr;
+}
+
+std::string option_flag_name(const std::string& option_name) {
+  std::string flag = option_name;
+  for (char& c : flag)
+    if (c == '_') c = '-';
+  return flag;
+}
+
+const char* option_type_name(TaskOptionType type) {
+  switch (type) {
+    case TaskOptionType::Integer: return "integer";
+    case TaskOptionType::Number: return "number";
+    case TaskOptionType::Choice: return "choice";
+    case TaskOptionType::Point: return "point";
+    case TaskOptionType::Size: return "size";
+  }
+  return "number";
+}
+
+}  // namespace siren

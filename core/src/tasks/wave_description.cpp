@@ -1,0 +1,53 @@
+// The wave-equation task (the paper's Sec. 4.3): what it is, its inputs, options and preset.
+// No LibTorch here: requests are checked against this before anything is decoded.
+#include "siren/task_description.h"
+#include "siren/task_kinds.h"
+
+namespace siren {
+
+TaskDescription wave_task_description() {
+  TaskDescription d;
+  d.kind = kWaveKind;
+  d.summary = "solve the wave equation from an initial pulse: a field (t, x, y) -> pressure (Sec. 4.3)";
+  d.details =
+      "No input file: the network learns u(t, x, y) with u_tt = (u_xx + u_yy) / m (m =\n"
+      "1/velocity^2) from the equation alone, starting from a Gaussian pulse u(0) (sigma 5e-4,\n"
+      "peak 0.02) at rest (u_t(0) = 0), as the reference's train_wave_equation.py. Each step\n"
+      "draws 115,600 points (x, y) in [-1,1]^2 (1000 within 0.25 of the source). The first\n"
+      "2000 steps pretrain the initial condition (t within +-0.001, every point on it; the\n"
+      "reference's --pretrain, --pretrain-steps 0 = its default without); after that t is\n"
+      "drawn from [0, T] with T growing linearly, 0.4 after 100,000 steps, and the last 2000\n"
+      "points sit at t = 0 on the initial condition. Loss: the reference's wave_pml, sums:\n"
+      "|u - u0| x N/10 and |u_t| x N/100 at t = 0, |u_tt - lap(u)/m| everywhere. Preset: sine\n"
+      "3->512x3->1, omega_0 30, Adam 2e-5, 100,000 steps (a GPU-days job; on a CPU try\n"
+      "--sidelength 60 --hidden 64 --steps 3000 --pretrain-steps 500). Progress reports\n"
+      "initial_error (mean |u - u0| at t = 0) and time_window (how far in time it reaches).\n"
+      "Export time slices with `siren export ID --format png --option t=0,0.1,0.2 --option\n"
+      "size=256 -o wave.png` (side by side, red-white-blue around 0; default: 5 times over\n"
+      "the window trained so far).";
+  d.options = {
+      {"velocity", TaskOptionType::Choice, "uniform", 0, 0, {"uniform", "square", "circle"}, "uniform|square|circle",
+       "the medium: uniform (default, the reference's); square = velocity 2 in |x|,|y| < 0.3; circle = velocity 2 "
+       "within 0.1 of the centre"},
+      {"source", TaskOptionType::Point, "0,0", -1, 1, {}, "X,Y", "the initial pulse's centre in [-1,1]^2 (default 0,0)"},
+      {"sidelength", TaskOptionType::Integer, "340", 1, 1e4, {}, "N",
+       "points per step = N^2 (default 340, the reference's: 115,600); --batch-size sets the points per step "
+       "directly"},
+      {"pretrain_steps", TaskOptionType::Integer, "2000", 0, 1'000'000'000, {}, "N",
+       "steps that fit only the initial condition before the time window opens (default 2000)"},
+  };
+  // train_wave_equation.py: SingleBVPNet(in_features=3, out_features=1, type=sine, hidden_features=512,
+  // num_hidden_layers=3), omega0 30, Adam lr 2e-5, num_epochs 100,000 (one epoch = one step), no clipping.
+  d.preset.task.kind = kWaveKind;
+  d.preset.model.in_features = 3;
+  d.preset.model.out_features = 1;
+  d.preset.model.hidden_features = 512;
+  d.preset.train.learning_rate = 2e-5;
+  d.preset.train.steps = 100000;
+  d.preset.train.batch_size = 0;  // sidelength^2 points
+  d.preset.train.clip_grad_norm = 0;
+  d.export_formats = {"png"};  // its registration's exporters, in order
+  return d;
+}
+
+}  // namespace siren

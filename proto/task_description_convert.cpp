@@ -1,0 +1,82 @@
+#include "siren/wire/task_description_convert.h"
+
+#include "siren/wire/convert.h"
+
+namespace siren::wire {
+namespace {
+
+v1::TaskOptionType option_type_to_proto(TaskOptionType type) {
+  switch (type) {
+    case TaskOptionType::Integer: return v1::TASK_OPTION_TYPE_INTEGER;
+    case TaskOptionType::Number: return v1::TASK_OPTION_TYPE_NUMBER;
+    case TaskOptionType::Choice: return v1::TASK_OPTION_TYPE_CHOICE;
+    case TaskOptionType::Point: return v1::TASK_OPTION_TYPE_POINT;
+    case TaskOptionType::Size: return v1::TASK_OPTION_TYPE_SIZE;
+  }
+  return v1::TASK_OPTION_TYPE_UNSPECIFIED;
+}
+
+TaskOptionType option_type_from_proto(v1::TaskOptionType type) {
+  switch (type) {
+    case v1::TASK_OPTION_TYPE_INTEGER: return TaskOptionType::Integer;
+    case v1::TASK_OPTION_TYPE_CHOICE: return TaskOptionType::Choice;
+    case v1::TASK_OPTION_TYPE_POINT: return TaskOptionType::Point;
+    case v1::TASK_OPTION_TYPE_SIZE: return TaskOptionType::Size;
+    default: return TaskOptionType::Number;
+  }
+}
+
+}  // namespace
+
+v1::TaskDescription task_description_to_proto(const TaskDescription& task) {
+  v1::TaskDescription out;
+  out.set_kind(task_kind_from_name(task.kind));
+  out.set_name(task.kind);
+  out.set_summary(task.summary);
+  out.set_details(task.details);
+  for (const auto& input : task.inputs) {
+    v1::TaskInput* i = out.add_inputs();
+    i->set_name(input.name);
+    i->set_help(input.help);
+  }
+  for (const auto& option : task.options) {
+    v1::TaskOption* o = out.add_options();
+    o->set_name(option.name);
+    o->set_type(option_type_to_proto(option.type));
+    o->set_default_value(option.default_value);
+    o->set_min(option.min);
+    o->set_max(option.max);
+    for (const auto& choice : option.choices) o->add_choices(choice);
+    o->set_value_name(option.value_name);
+    o->set_help(option.help);
+  }
+  *out.mutable_preset() = fit_spec_to_proto(task.preset);
+  for (const auto& format : task.export_formats) out.add_export_formats(format);
+  return out;
+}
+
+TaskDescription task_description_from_proto(const v1::TaskDescription& task) {
+  TaskDescription out;
+  out.kind = task.name().empty() ? task_kind_name(task.kind()) : task.name();
+  out.summary = task.summary();
+  out.details = task.details();
+  for (const auto& input : task.inputs()) out.inputs.push_back({input.name(), input.help()});
+  for (const auto& option : task.options()) {
+    TaskOptionDescription o;
+    o.name = option.name();
+    o.type = option_type_from_proto(option.type());
+    o.default_value = option.default_value();
+    o.min = option.min();
+    o.max = option.max();
+    o.choices.assign(option.choices().begin(), option.choices().end());
+    o.value_name = option.value_name();
+    o.help = option.help();
+    out.options.push_back(std::move(o));
+  }
+  out.preset = fit_config_from_spec(task.preset());
+  out.preset.task.kind = out.kind;
+  out.export_formats.assign(task.export_formats().begin(), task.export_formats().end());
+  return out;
+}
+
+}  // namespace siren::wire

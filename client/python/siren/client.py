@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Union
 
-from ._stubs import service_pb2
+from ._stubs import service_pb2, tasks_pb2
 from .connection import DEFAULT_SERVER, DEFAULT_TIMEOUT_SECONDS, Connection
 from .errors import InvalidArgument
 from .inputs import EncodedInput, InputValue, encode_input
@@ -65,7 +65,7 @@ class Client:
     def tasks(self, refresh: bool = False) -> List[Task]:
         """Every task the server fits (ListTasks; asked once, then cached unless ``refresh``)."""
         if self._tasks is None or refresh:
-            response = self._connection.unary("ListTasks", service_pb2.ListTasksRequest())
+            response = self._connection.unary("ListTasks", tasks_pb2.ListTasksRequest())
             self._tasks = [Task.from_proto(t) for t in response.tasks]
         return list(self._tasks)
 

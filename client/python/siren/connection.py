@@ -10,7 +10,7 @@ import contextlib
 import json
 import os
 from pathlib import Path
-from typing import Iterator, List, Optional, Sequence, Tuple, Union
+from typing import Any, Iterator, List, Optional, Sequence, Tuple, Union
 
 import grpc
 
@@ -106,7 +106,7 @@ class Connection:
         """What every call sends: the bearer token, when there is one."""
         return self._metadata
 
-    def unary(self, method: str, request: object, timeout: Optional[float] = -1.0) -> object:
+    def unary(self, method: str, request: Any, timeout: Optional[float] = -1.0) -> Any:
         """Calls a unary RPC by name (e.g. ``"GetJob"``); grpc errors become SirenError subclasses.
 
         ``timeout=-1`` (the default) uses the connection's timeout; ``None`` waits indefinitely.

@@ -19,7 +19,7 @@ import os
 import wave
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator, Optional, Union
+from typing import Any, Callable, Iterator, Optional, Union, cast
 
 import numpy as np
 
@@ -88,7 +88,7 @@ def encode_input(name: str, value: InputValue, rate: Optional[int] = None) -> En
         return EncodedInput(name, f"{name}.wav", data=encode_wav(value.samples, value.rate, where))
     if _is_pil_image(value):
         buffer = io.BytesIO()
-        value.save(buffer, format="PNG")
+        cast(Any, value).save(buffer, format="PNG")
         return EncodedInput(name, f"{name}.png", data=buffer.getvalue())
     if isinstance(value, (np.ndarray, list, tuple)):
         array = np.asarray(value)

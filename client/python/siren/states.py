@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import enum
-from typing import Union
+from typing import Any, Union
 
 from ._stubs import jobs_pb2
 from .errors import InvalidArgument
@@ -45,7 +45,7 @@ class Priority(str, enum.Enum):
     NORMAL = "normal"
     HIGH = "high"
 
-    def to_proto(self) -> int:
+    def to_proto(self) -> Any:
         return jobs_pb2.Priority.Value("PRIORITY_" + self.name)
 
     @classmethod

@@ -12,7 +12,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional, Union
+from typing import Any, Dict, Iterator, List, Optional, Union, cast
 
 import grpc
 
@@ -51,7 +51,7 @@ class FitSettings:
     cuda_graphs: Optional[bool] = None
 
 
-def activation_value(name: str) -> int:
+def activation_value(name: str) -> Any:
     """"relu-pe" -> ACTIVATION_RELU_PE; InvalidArgument naming the known ones."""
     enum_name = "ACTIVATION_" + name.strip().upper().replace("-", "_")
     if enum_name not in fit_pb2.Activation.keys() or enum_name == "ACTIVATION_UNSPECIFIED":
@@ -64,7 +64,7 @@ def build_fit_spec(
     kind: int, task_options: Dict[str, str], settings: FitSettings, name: Optional[str], input_filename: str
 ) -> "fit_pb2.FitSpec":
     """The FitSpec: only what the caller set; the server fills the rest from the task's preset."""
-    spec = fit_pb2.FitSpec(task=kind, task_options=task_options, name=name or "", input_filename=input_filename)
+    spec = fit_pb2.FitSpec(task=cast(Any, kind), task_options=task_options, name=name or "", input_filename=input_filename)
     model, train = spec.model, spec.train
     if settings.activation is not None:
         model.activation = activation_value(settings.activation)

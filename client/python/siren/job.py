@@ -151,7 +151,7 @@ class Job:
                         request, metadata=self._client._connection.metadata, timeout=remaining
                     )
                     for event in stream:
-                        broken_since = None
+                        broken_since, backoff = None, 0.2
                         self._on_event(event, display, on_preview, on_progress)
                         if event.type != jobs_pb2.JobEvent.TYPE_PROGRESS and self.last_state in WATCH_ENDING_STATES:
                             stream.cancel()

@@ -153,8 +153,8 @@ class Model:
                         grads[start:end] = np.asarray(response.gradients, dtype=np.float32).reshape(n, self.in_features)
                     received += 1
                     answered.release()
-                    if received == len(chunks):
-                        break
+                # The stream ended: after the last chunk the request iterator half-closed it, and the
+                # server's status (OK, or why not) has been checked by the iteration.
         finally:
             stop.set()
             answered.release()  # unblock the request thread so the call can end

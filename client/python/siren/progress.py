@@ -29,8 +29,8 @@ class ProgressHistory:
 
     def add(self, progress: "jobs_pb2.Progress") -> Optional[Dict[str, Any]]:
         """Records a progress; returns the record, or None for one without a step yet."""
-        if progress.step <= 0 and progress.total_steps <= 0:
-            return None
+        if progress.step <= 0:
+            return None  # not started: no figures yet
         record = progress_record(progress)
         if self.records and self.records[-1]["step"] == record["step"]:
             self.records[-1] = record

@@ -47,7 +47,7 @@ def test_two_million_points_stream_in_chunks_and_equal_the_clis_answer(
     started = time.monotonic()
     result = subprocess.run(
         [str(cli_bin), "query", image_model.id, "--coords", str(coords_file), "-o", str(output),
-         "--server", server.address, "--json"],
+         "--server", server.address],
         capture_output=True, text=True, timeout=300,
     )
     cli_seconds = time.monotonic() - started

@@ -10,6 +10,7 @@
 #include "siren/field_model.h"
 #include "siren/fit.h"
 #include "siren/io/image.h"
+#include "siren/task_description.h"
 #include "siren/tasks/wave_task.h"
 #include "test_support.h"
 
@@ -18,7 +19,7 @@ namespace {
 
 using testing::invalid_input_message;
 
-WaveTask small_task(int64_t pretrain_steps = kWavePretrainSteps) {
+WaveTask small_task(int64_t pretrain_steps = kWaveReferencePretrainSteps) {
   WaveSetup setup;
   setup.sidelength = 60;  // 3600 points: more than the 2000 kept at t = 0
   setup.pretrain_steps = pretrain_steps;
@@ -78,6 +79,33 @@ TEST(Wave, AfterPretrainingTimeOpensAndTheLast2000PointsStayAtZero) {
   EXPECT_NEAR(task.metrics(torch::zeros({3600, 1}), b).at("time_window"), t.max().item<double>(), 1e-9);
   // The plain sample(): the fully grown window.
   EXPECT_GT(task.sample(0, gen).coords.select(1, 0).max().item<double>(), 0.39);
+}
+
+// The reference's default run (train_wave_equation.py without --pretrain): the window opens from the
+// first step, t >= 0 throughout (pretraining would draw t in [-0.001, 0.001]), and the preset says so.
+TEST(Wave, DefaultHasNoPretrainingAsTheReference) {
+  EXPECT_EQ(kWavePretrainSteps, 0);
+  EXPECT_EQ(describe_task("wave").option("pretrain_steps")->default_value, "0");
+  const WaveTask task = testing::built_task<WaveTask>(TaskSpec{"wave", {{"sidelength", "60"}}}, "");
+  EXPECT_EQ(task.setup().pretrain_steps, 0);
+  EXPECT_EQ(task.metadata().at("pretrain_steps"), "0");
+  at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(3);
+  // Step 0: a zero-width window, every t exactly 0 (the reference's counter 0).
+  const Batch first = task.sample_at_step(0, 0, gen);
+  EXPECT_TRUE(torch::all(first.coords.select(1, 0) == 0).item<bool>());
+  for (int64_t step : {1, 10, 1999}) {
+    const Batch b = task.sample_at_step(step, 0, gen);
+    const torch::Tensor t = b.coords.select(1, 0);
+    EXPECT_GE(t.min().item<double>(), 0.0) << step;
+    EXPECT_GT(t.max().item<double>(), 0.0) << step;
+    EXPECT_LE(t.max().item<double>(), wave_time_window(step, 0) + 1e-9) << step;
+    EXPECT_LT(b.field("dirichlet").sum().item<int64_t>(), 3600) << step;  // not all on the initial condition
+  }
+  EXPECT_NEAR(wave_time_window(50000, task.setup().pretrain_steps), 0.2, 1e-12);
+  // Pretraining stays an option: 2000 = the reference's --pretrain.
+  const WaveTask pretrained = testing::built_task<WaveTask>(
+      TaskSpec{"wave", {{"sidelength", "60"}, {"pretrain_steps", std::to_string(kWaveReferencePretrainSteps)}}}, "");
+  EXPECT_LT(pretrained.sample_at_step(10, 0, gen).coords.select(1, 0).min().item<double>(), 0.0);
 }
 
 TEST(Wave, SamplingDependsOnlyOnStepAndGenerator) {

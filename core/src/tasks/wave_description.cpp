@@ -13,14 +13,15 @@ TaskDescription wave_task_description() {
       "No input file: the network learns u(t, x, y) with u_tt = (u_xx + u_yy) / m (m =\n"
       "1/velocity^2) from the equation alone, starting from a Gaussian pulse u(0) (sigma 5e-4,\n"
       "peak 0.02) at rest (u_t(0) = 0), as the reference's train_wave_equation.py. Each step\n"
-      "draws 115,600 points (x, y) in [-1,1]^2 (1000 within 0.25 of the source). The first\n"
-      "2000 steps pretrain the initial condition (t within +-0.001, every point on it; the\n"
-      "reference's --pretrain, --pretrain-steps 0 = its default without); after that t is\n"
-      "drawn from [0, T] with T growing linearly, 0.4 after 100,000 steps, and the last 2000\n"
-      "points sit at t = 0 on the initial condition. Loss: the reference's wave_pml, sums:\n"
+      "draws 115,600 points (x, y) in [-1,1]^2 (1000 within 0.25 of the source), t from\n"
+      "[0, T] with T growing linearly, 0.4 after 100,000 steps, and the last 2000 points at\n"
+      "t = 0 on the initial condition. Like the reference's default run there is no\n"
+      "pretraining; --pretrain-steps N (2000 = the reference's --pretrain) first fits only\n"
+      "the initial condition for N steps (t within +-0.001, every point on it) and opens the\n"
+      "window after them. Loss: the reference's wave_pml, sums:\n"
       "|u - u0| x N/10 and |u_t| x N/100 at t = 0, |u_tt - lap(u)/m| everywhere. Preset: sine\n"
       "3->512x3->1, omega_0 30, Adam 2e-5, 100,000 steps (a GPU-days job; on a CPU try\n"
-      "--sidelength 60 --hidden 64 --steps 3000 --pretrain-steps 500). Progress reports\n"
+      "--sidelength 60 --hidden 64 --steps 3000). Progress reports\n"
       "initial_error (mean |u - u0| at t = 0) and time_window (how far in time it reaches).\n"
       "Export time slices with `siren export ID --format png --option t=0,0.1,0.2 --option\n"
       "size=256 -o wave.png` (side by side, red-white-blue around 0; default: 5 times over\n"
@@ -33,11 +34,13 @@ TaskDescription wave_task_description() {
       {"sidelength", TaskOptionType::Integer, "340", 1, 1e4, {}, "N",
        "points per step = N^2 (default 340, the reference's: 115,600); --batch-size sets the points per step "
        "directly"},
-      {"pretrain_steps", TaskOptionType::Integer, "2000", 0, 1'000'000'000, {}, "N",
-       "steps that fit only the initial condition before the time window opens (default 2000)"},
+      {"pretrain_steps", TaskOptionType::Integer, "0", 0, 1'000'000'000, {}, "N",
+       "steps that fit only the initial condition before the time window opens (default 0, the reference's "
+       "default; 2000 = its --pretrain)"},
   };
   // train_wave_equation.py: SingleBVPNet(in_features=3, out_features=1, type=sine, hidden_features=512,
-  // num_hidden_layers=3), omega0 30, Adam lr 2e-5, num_epochs 100,000 (one epoch = one step), no clipping.
+  // num_hidden_layers=3), omega0 30, Adam lr 2e-5, num_epochs 100,000 (one epoch = one step), no clipping,
+  // --pretrain off (the pretrain_steps option's default 0).
   d.preset.task.kind = kWaveKind;
   d.preset.model.in_features = 3;
   d.preset.model.out_features = 1;

@@ -6,17 +6,17 @@
 // slowness), with u(0, x, y) = u0 = gaussian(x, y; source, sigma = 5e-4 as a variance) / (50 gaussian(0))
 // (peak 0.02, < 1e-5 set to 0) and u_t(0, x, y) = 0. Each step draws sidelength^2 (340^2 = 115,600)
 // points, (x, y) ~ U(-1,1)^2, the last 1000 replaced by points within 0.25 of the source:
-//   pretraining (the first `pretrain_steps` = 2000 steps, the reference's --pretrain): t ~ U(-0.001,
-//     0.001) and every point carries the initial condition;
+//   pretraining (the first `pretrain_steps` steps; 0 by default as the reference's default run, 2000
+//     = its --pretrain): t ~ U(-0.001, 0.001) and every point carries the initial condition;
 //   then t ~ U(0, T) with T = 0.4 (step - pretrain_steps) / 100,000, a time window growing linearly (not
 //     capped, as the reference's counter), and the last 2000 points at t = 0 carry the initial condition.
 // The reference counts dataset items (= steps) in the dataset object; here the trainer's step (which a
 // checkpoint restores) decides the phase and window, and every draw comes from the fit's generator.
-// Note: train_wave_equation's --pretrain is off by default; pretrain_steps=0 reproduces that.
 //
 // Options: velocity = uniform (default) | square | circle (the m of helmholtz_task.h over (x, y); the
 // reference's WaveSource indexes (t, x) there and fails for non-uniform media, so only uniform matches it);
-// source = "x,y" (default 0,0); sidelength (default 340); pretrain_steps (default 2000).
+// source = "x,y" (default 0,0); sidelength (default 340); pretrain_steps (default 0, as
+// train_wave_equation.py without --pretrain; 2000 = with it).
 // TrainOptions.batch_size > 0 sets the points per step directly.
 #include <array>
 
@@ -30,7 +30,8 @@ constexpr int64_t kWaveSidelength = 340;
 constexpr int64_t kWaveSourceSamples = 1000;
 constexpr double kWaveSigma = 5e-4;
 constexpr double kWaveSourceRadius = 5e2 * kWaveSigma;  // 0.25
-constexpr int64_t kWavePretrainSteps = 2000;
+constexpr int64_t kWavePretrainSteps = 0;             // the reference's default: --pretrain off
+constexpr int64_t kWaveReferencePretrainSteps = 2000;  // the length of the reference's --pretrain phase
 constexpr double kWaveMaxTime = 0.4;           // the window's width after kWaveWindowSteps steps
 constexpr int64_t kWaveWindowSteps = 100'000;  // the reference's full_count
 constexpr double kWavePretrainTime = 0.001;    // pretraining samples t in [-0.001, 0.001]

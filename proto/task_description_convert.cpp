@@ -1,5 +1,8 @@
 #include "siren/wire/task_description_convert.h"
 
+#include <algorithm>
+#include <limits>
+
 #include "siren/wire/convert.h"
 
 namespace siren::wire {
@@ -51,6 +54,8 @@ v1::TaskDescription task_description_to_proto(const TaskDescription& task) {
     o->set_help(option.help);
   }
   *out.mutable_preset() = fit_spec_to_proto(task.preset);
+  for (const auto& [activation, width] : task.hidden_features_by_activation)
+    (*out.mutable_hidden_features_by_activation())[to_string(activation)] = width;
   for (const auto& format : task.export_formats) out.add_export_formats(format);
   return out;
 }
@@ -75,6 +80,14 @@ TaskDescription task_description_from_proto(const v1::TaskDescription& task) {
   }
   out.preset = fit_config_from_spec(task.preset());
   out.preset.task.kind = out.kind;
+  // An activation or width this build cannot use (a newer server's) is left out rather than failing the listing.
+  const std::vector<std::string>& known = activation_names();
+  for (const auto& [name, width] : task.hidden_features_by_activation()) {
+    if (std::find(known.begin(), known.end(), name) == known.end() || width < 1 ||
+        width > std::numeric_limits<int>::max())
+      continue;
+    out.hidden_features_by_activation[activation_from_string(name)] = static_cast<int>(width);
+  }
   out.export_formats.assign(task.export_formats().begin(), task.export_formats().end());
   return out;
 }

@@ -12,4 +12,13 @@ std::vector<std::string> task_kinds() {
 
 FitConfig preset_fit_config(const std::string& task_kind) { return describe_task(task_kind).preset; }
 
+FitConfig preset_fit_config(const std::string& task_kind, Activation activation) {
+  const TaskDescription description = describe_task(task_kind);
+  FitConfig config = description.preset;
+  config.model.activation = activation;
+  const auto width = description.hidden_features_by_activation.find(activation);
+  if (width != description.hidden_features_by_activation.end()) config.model.hidden_features = width->second;
+  return config;
+}
+
 }  // namespace siren

@@ -161,6 +161,15 @@ TEST(VideoTask, PresetIsTrainVideoAndOptionsAreValidated) {
   EXPECT_EQ(c.train.learning_rate, 1e-4);
   EXPECT_EQ(c.train.steps, 100000);
   EXPECT_EQ(c.train.batch_size, 0);
+  // train_video.py's baselines: relu-pe ('nerf') and relu-rbf ('rbf') take SingleBVPNet's default width
+  // 256; sine, relu and tanh are 1024 wide.
+  EXPECT_EQ(preset_fit_config("video", Activation::ReluPe).model.hidden_features, 256);
+  EXPECT_EQ(preset_fit_config("video", Activation::ReluRbf).model.hidden_features, 256);
+  EXPECT_EQ(preset_fit_config("video", Activation::ReluRbf).model.activation, Activation::ReluRbf);
+  EXPECT_EQ(preset_fit_config("video", Activation::Relu).model.hidden_features, 1024);
+  EXPECT_EQ(preset_fit_config("video", Activation::Tanh).model.hidden_features, 1024);
+  EXPECT_EQ(preset_fit_config("video", Activation::Sine).model.hidden_features, 1024);
+  EXPECT_EQ(preset_fit_config("image", Activation::ReluPe).model.hidden_features, 256);
   ASSERT_EQ(export_formats("video").size(), 2u);
   EXPECT_EQ(export_formats("video")[0].name, "avi");
   EXPECT_EQ(export_formats("video")[1].name, "png");

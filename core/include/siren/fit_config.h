@@ -26,6 +26,9 @@ struct FitConfig {
 // The task's preset: the reference code's defaults for that experiment (throws InvalidInput for an
 // unknown kind). Callers start from this and override what the user set.
 FitConfig preset_fit_config(const std::string& task_kind);
+// The preset for a chosen activation: preset_fit_config(task_kind) with that activation and the width
+// the task presets for it (TaskDescription::hidden_features_by_activation; preset.model's otherwise).
+FitConfig preset_fit_config(const std::string& task_kind, Activation activation);
 std::vector<std::string> task_kinds();
 
 }  // namespace siren

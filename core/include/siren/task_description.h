@@ -2,6 +2,7 @@
 // What a task is, written once: its inputs, its options, its preset and its help. Validation, the
 // server's ListTasks, `siren fit <task> --help`, the CLI's flags and the Python client all read this.
 // No LibTorch here.
+#include <map>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,10 @@ struct TaskDescription {
   std::vector<TaskInputDescription> inputs;
   std::vector<TaskOptionDescription> options;
   FitConfig preset;                         // the reference's defaults for this experiment
+  // Preset widths of particular activations where the reference's differ from preset.model's (its
+  // train_video.py: sine 1024 wide, the relu-pe and relu-rbf baselines 256): a fit that picks such an
+  // activation and gives no width gets this one (preset_fit_config(kind, activation)).
+  std::map<Activation, int> hidden_features_by_activation;
   // ExportModel formats, the first the default (`siren render`): the names of its registration's
   // exporters (task_registry.h), in order (a test checks they agree).
   std::vector<std::string> export_formats;

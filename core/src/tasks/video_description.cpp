@@ -15,8 +15,9 @@ TaskDescription video_task_description() {
       "replacement (the reference's train_video.py); --batch-size N draws N instead, the whole\n"
       "clip in order when N covers it. PSNR is measured on the drawn voxels. Preset: sine\n"
       "3->1024x3->3 (3.2M parameters), Adam 1e-4, 100,000 steps (the paper's cat video: SIREN\n"
-      "29.9 dB, ReLU 25.1 dB). The reference's relu-pe baseline is 256 wide: --model relu-pe\n"
-      "--hidden 256. On a CPU, shrink the clip first (--size, --max-frames). Export with\n"
+      "29.9 dB, ReLU 25.1 dB). As in the reference, the relu-pe and relu-rbf baselines are\n"
+      "256 wide unless --hidden says otherwise (relu and tanh: 1024 as sine). On a CPU,\n"
+      "shrink the clip first (--size, --max-frames). Export with\n"
       "`siren export`: format avi (options frames=N for temporal resampling, fps, width/height/\n"
       "scale, codec=mjpg|ffv1) or png (one frame; frame=2.5 samples the field between frames).";
   d.inputs = {{"video", "the video to fit: AVI, MP4, MKV, MOV, WebM, ... (decoded with FFmpeg; frames become RGB)"}};
@@ -34,6 +35,8 @@ TaskDescription video_task_description() {
   d.preset.model.in_features = 3;
   d.preset.model.out_features = 3;
   d.preset.model.hidden_features = 1024;
+  // train_video.py builds its 'nerf' and 'rbf' baselines with SingleBVPNet's default width, 256.
+  d.hidden_features_by_activation = {{Activation::ReluPe, 256}, {Activation::ReluRbf, 256}};
   d.preset.train.steps = 100000;
   d.preset.train.batch_size = 0;
   d.export_formats = {"avi", "png"};  // its registration's exporters, in order

@@ -1,10 +1,13 @@
 #include "fit_options.h"
 
 #include <cstdio>
+#include <map>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
 #include "siren/model_spec.h"
+#include "siren/task_description.h"
 
 namespace siren::cli {
 
@@ -18,6 +21,25 @@ std::string number(double value) {
 
 std::string preset(const std::string& value) { return " (default: " + value + ")"; }
 std::string preset(int64_t value) { return preset(std::to_string(value)); }
+
+// "1024; relu-pe, relu-rbf: 256": the preset width, then those the task presets for particular
+// activations (the reference's video baselines), read from the core's description of the task.
+std::string preset_widths(const FitConfig& p) {
+  std::map<int, std::vector<std::string>> by_width;
+  try {
+    for (const auto& [activation, width] : describe_task(p.task.kind).hidden_features_by_activation)
+      if (width != p.model.hidden_features) by_width[width].push_back(to_string(activation));
+  } catch (const std::exception&) {
+    // a task this build's core does not describe: its preset width alone
+  }
+  std::string text = std::to_string(p.model.hidden_features);
+  for (const auto& [width, names] : by_width) {
+    text += ";";
+    for (size_t i = 0; i < names.size(); ++i) text += (i ? ", " : " ") + names[i];
+    text += ": " + std::to_string(width);
+  }
+  return text;
+}
 
 // An option that records its value only when given, leaving the preset in charge otherwise.
 template <typename T>
@@ -41,7 +63,8 @@ void add_fit_settings_options(CLI::App& command, const FitConfig& p, FitSettings
       ->type_name("NAME")
       ->group(network);
   add_optional(command, "--hidden", s.hidden_features,
-               "width of every hidden layer (features)" + preset(p.model.hidden_features))
+               "width of every hidden layer (features); unset, the preset's width for the chosen --model" +
+                   preset(preset_widths(p)))
       ->type_name("N")->group(network);
   add_optional(command, "--layers", s.hidden_layers,
                "hidden-to-hidden layers; the network has N+2 linear layers (the paper's 3 gives "
@@ -65,10 +88,19 @@ void add_fit_settings_options(CLI::App& command, const FitConfig& p, FitSettings
                "rule from the signal's sampling rate, Nyquist)")
       ->type_name("N")->group(network);
 
-  add_optional(command, "--steps", s.steps,
-               "optimiser updates (Adam steps); with --resume, the total including the "
-               "checkpoint's" + preset(p.train.steps))
-      ->type_name("N")->group(training);
+  const bool counts_epochs = p.train.steps == 0 && p.train.epochs > 0;
+  auto* steps = add_optional(command, "--steps", s.steps,
+                             "optimiser updates (Adam steps); with --resume, the total including the checkpoint's" +
+                                 (counts_epochs ? std::string(" (default: --epochs ") + std::to_string(p.train.epochs) +
+                                                      ", the reference's schedule)"
+                                                : preset(p.train.steps)))
+                    ->type_name("N")->group(training);
+  add_optional(command, "--epochs", s.epochs,
+               "train N of the reference's epochs instead of --steps: steps = N x the task's steps per epoch, "
+               "counted once the input is read (sdf: floor(points / batch), one pass over the cloud; 1 for "
+               "tasks that fit one signal per step); progress shows the epoch beside the step" +
+                   (counts_epochs ? preset(p.train.epochs) : std::string(" (default: off, --steps counts)")))
+      ->type_name("N")->group(training)->excludes(steps);
   add_optional(command, "--lr", s.learning_rate,
                "Adam learning rate, constant (the paper: 1e-4)" +
                    preset(number(p.train.learning_rate)))

@@ -26,6 +26,7 @@ v1::FitSpec build_fit_spec(const FitRequest& request) {
 
   v1::TrainSettings& train = *spec.mutable_train();
   if (s.steps) train.set_steps(*s.steps);
+  if (s.epochs) train.set_epochs(*s.epochs);
   if (s.learning_rate) train.set_learning_rate(*s.learning_rate);
   if (s.batch_size) train.set_batch_size(*s.batch_size);
   if (s.seed) train.set_seed(*s.seed);

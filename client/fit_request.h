@@ -22,6 +22,7 @@ struct FitSettings {
   std::optional<double> hidden_omega0;
   std::optional<int> pe_frequencies;
   std::optional<int64_t> steps;
+  std::optional<int64_t> epochs;
   std::optional<double> learning_rate;
   std::optional<int64_t> batch_size;
   std::optional<uint64_t> seed;

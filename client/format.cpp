@@ -67,7 +67,10 @@ double job_elapsed_seconds(const v1::Job& job) {
 }
 
 std::string format_steps(const v1::Progress& progress) {
-  return std::to_string(progress.step()) + "/" + std::to_string(progress.total_steps());
+  std::string out = std::to_string(progress.step()) + "/" + std::to_string(progress.total_steps());
+  if (progress.total_epochs() > 0)
+    out += " (epoch " + std::to_string(progress.epoch()) + "/" + std::to_string(progress.total_epochs()) + ")";
+  return out;
 }
 
 std::string format_figures(const v1::Progress& progress) {
@@ -107,7 +110,10 @@ std::string format_spec_summary(const v1::FitSpec& spec) {
   out += ", w0 " + or_preset(m.has_first_omega0(), number(m.first_omega0())) + "/" +
          or_preset(m.has_hidden_omega0(), number(m.hidden_omega0()));
   if (m.has_pe_frequencies() && m.pe_frequencies() > 0) out += ", pe frequencies " + std::to_string(m.pe_frequencies());
-  out += "; steps " + or_preset(t.has_steps(), std::to_string(t.steps()));
+  if (t.has_epochs() && t.epochs() > 0)
+    out += "; epochs " + std::to_string(t.epochs());
+  else
+    out += "; steps " + or_preset(t.has_steps(), std::to_string(t.steps()));
   out += ", lr " + or_preset(t.has_learning_rate(), number(t.learning_rate()));
   out += ", batch " + or_preset(t.has_batch_size(),
                                 t.batch_size() == 0 ? "full" : std::to_string(t.batch_size()));

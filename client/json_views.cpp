@@ -26,6 +26,10 @@ void add_flattened(Json& out, const google::protobuf::Map<std::string, double>& 
 void add_progress(Json& out, const v1::Progress& p) {
   out["step"] = p.step();
   out["total_steps"] = p.total_steps();
+  if (p.total_epochs() > 0) {  // a fit counted in epochs
+    out["epoch"] = p.epoch();
+    out["total_epochs"] = p.total_epochs();
+  }
   out["loss"] = p.loss();
   add_flattened(out, p.metrics());
   out["steps_per_second"] = p.steps_per_second();
@@ -150,6 +154,10 @@ Json result_json(const v1::Job& job, const std::string& error) {
   out["state"] = state_name(job.state());
   out["step"] = job.progress().step();
   out["total_steps"] = job.progress().total_steps();
+  if (job.progress().total_epochs() > 0) {
+    out["epoch"] = job.progress().epoch();
+    out["total_epochs"] = job.progress().total_epochs();
+  }
   out["loss"] = job.progress().loss();
   add_flattened(out, job.progress().metrics());
   out["elapsed_seconds"] = std::max(0.0, job_elapsed_seconds(job));

@@ -90,6 +90,10 @@ void apply_model_settings(const v1::ModelSettings& m, ModelSpec& spec) {
 
 void apply_train_settings(const v1::TrainSettings& t, TrainOptions& train) {
   if (t.has_steps()) train.steps = t.steps();
+  if (t.has_epochs()) train.epochs = t.epochs();
+  // One given alone decides, whatever the preset counts: steps alone count steps, epochs alone epochs.
+  if (t.has_steps() && !t.has_epochs()) train.epochs = 0;
+  if (t.has_epochs() && !t.has_steps()) train.steps = 0;
   if (t.has_learning_rate()) train.learning_rate = t.learning_rate();
   if (t.has_batch_size()) train.batch_size = t.batch_size();
   if (t.has_seed()) train.seed = t.seed();
@@ -121,7 +125,12 @@ Activation activation_from_proto(v1::Activation a) {
 }
 
 FitConfig fit_config_from_proto(const v1::FitSpec& spec) {
-  FitConfig config = preset_fit_config(task_kind_name(spec.task()));
+  // The preset of the chosen activation (a task may preset another width for a baseline), then what
+  // the request sets.
+  const std::string kind = task_kind_name(spec.task());
+  const bool chooses_activation = spec.has_model() && spec.model().activation() != v1::ACTIVATION_UNSPECIFIED;
+  FitConfig config = chooses_activation ? preset_fit_config(kind, activation_from_proto(spec.model().activation()))
+                                        : preset_fit_config(kind);
   for (const auto& [key, value] : spec.task_options()) config.task.options[key] = value;
   if (spec.has_model()) apply_model_settings(spec.model(), config.model);
   if (spec.has_train()) apply_train_settings(spec.train(), config.train);
@@ -154,6 +163,7 @@ v1::FitSpec fit_spec_to_proto(const FitConfig& config) {
 
   auto* t = spec.mutable_train();
   t->set_steps(config.train.steps);
+  t->set_epochs(config.train.epochs);
   t->set_learning_rate(config.train.learning_rate);
   t->set_batch_size(config.train.batch_size);
   t->set_seed(config.train.seed);
@@ -170,6 +180,8 @@ v1::Progress progress_to_proto(const Progress& p) {
   v1::Progress out;
   out.set_step(p.step);
   out.set_total_steps(p.total_steps);
+  out.set_epoch(p.epoch);
+  out.set_total_epochs(p.total_epochs);
   out.set_loss(p.loss);
   for (const auto& [key, value] : p.metrics) (*out.mutable_metrics())[key] = value;
   out.set_steps_per_second(p.steps_per_second);
@@ -182,6 +194,8 @@ Progress progress_from_proto(const v1::Progress& p) {
   Progress out;
   out.step = p.step();
   out.total_steps = p.total_steps();
+  out.epoch = p.epoch();
+  out.total_epochs = p.total_epochs();
   out.loss = p.loss();
   out.metrics.insert(p.metrics().begin(), p.metrics().end());
   out.steps_per_second = p.steps_per_second();

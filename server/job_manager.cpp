@@ -124,7 +124,10 @@ v1::Job JobManager::submit(const v1::FitSpec& client_spec, const FitConfig& conf
     }
     // Decodes the input, builds the task and checks the resume checkpoint against the requested network
     // now, so bad input fails this RPC instead of the job.
-    validate_fit(config, input, job->resume_path);
+    // The steps the fit will run (a fit counted in epochs has them only now that the task knows its points).
+    const FitConfig prepared = validate_fit(config, input, job->resume_path);
+    record.mutable_progress()->set_total_steps(prepared.train.steps);
+    if (prepared.train.epochs > 0) record.mutable_progress()->set_total_epochs(prepared.train.epochs);
   } catch (...) {
     store_.remove(record.job_id());
     throw;
@@ -151,7 +154,8 @@ v1::Job JobManager::submit(const v1::FitSpec& client_spec, const FitConfig& conf
   metrics_.job_state_changed(config.task.kind, v1::JOB_STATE_UNSPECIFIED, v1::JOB_STATE_QUEUED);
   emit_locked(*job, v1::JobEvent::TYPE_QUEUED, "queued");
   persist_locked(*job);
-  spdlog::info("job {} queued ({}, {} steps, {} priority{})", record.job_id(), config.task.kind, config.train.steps,
+  spdlog::info("job {} queued ({}, {} steps, {} priority{})", record.job_id(), config.task.kind,
+               record.progress().total_steps(),
                wire::priority_name(record.options().priority()), job->resume_path ? ", resuming" : "");
   enqueue_locked(job);
   const v1::Job accepted = record;

@@ -20,6 +20,26 @@ struct PreparedFit {
   ModelInfo info;  // resolved config
 };
 
+// Epochs become steps once the task knows its points: steps 0 = epochs x its steps_per_epoch. Steps
+// given keep the epochs only where they agree (a resolved config read back), else the fit counts steps.
+void resolve_epochs(const Task& task, TrainOptions& train) {
+  if (train.epochs <= 0) return;
+  const int64_t per_epoch = task.steps_per_epoch(train.batch_size);
+  if (train.steps > 0) {
+    if (per_epoch < 1 || train.steps != train.epochs * per_epoch) train.epochs = 0;
+    return;
+  }
+  const std::string epochs = std::to_string(train.epochs) + (train.epochs == 1 ? " epoch" : " epochs");
+  if (per_epoch < 1)
+    throw InvalidInput(epochs + " of 0 steps: the " + task.kind() + " task's " + std::to_string(task.num_points()) +
+                       " points are fewer than one batch; give steps or a smaller batch");
+  constexpr int64_t kMaxSteps = 10'000'000;  // TrainOptions::validate's
+  if (train.epochs > kMaxSteps / per_epoch)
+    throw InvalidInput(epochs + " of " + std::to_string(per_epoch) + " steps each are more than " +
+                       std::to_string(kMaxSteps) + " steps; use fewer epochs, a larger batch or give steps");
+  train.steps = train.epochs * per_epoch;
+}
+
 PreparedFit prepare_task(const FitConfig& config, std::unique_ptr<Task> task) {
   config.train.validate();
   PreparedFit prepared;
@@ -27,6 +47,7 @@ PreparedFit prepare_task(const FitConfig& config, std::unique_ptr<Task> task) {
   prepared.info.config = config;
   prepared.task->configure_model(prepared.info.config.model);
   prepared.info.config.model.validate();
+  resolve_epochs(*prepared.task, prepared.info.config.train);
   prepared.info.task_kind = prepared.task->kind();
   prepared.info.metadata = prepared.task->metadata();
   return prepared;
@@ -75,12 +96,13 @@ FitResult run_prepared(PreparedFit prepared, const FitPaths& paths, const FitCal
 
 }  // namespace
 
-void validate_fit(const FitConfig& config, const TaskInputs& inputs,
-                  const std::optional<std::string>& resume_checkpoint_path) {
+FitConfig validate_fit(const FitConfig& config, const TaskInputs& inputs,
+                       const std::optional<std::string>& resume_checkpoint_path) {
   const PreparedFit prepared = prepare(config, inputs);
   resolve_device(config.train.device);
   if (resume_checkpoint_path)
-    check_resumable(FieldModel::read_info(*resume_checkpoint_path), prepared.info, config.train.steps);
+    check_resumable(FieldModel::read_info(*resume_checkpoint_path), prepared.info, prepared.info.config.train.steps);
+  return prepared.info.config;
 }
 
 FitResult run_fit(const FitConfig& config, const TaskInputs& inputs, const FitPaths& paths,

@@ -20,6 +20,7 @@ std::string FitConfig::to_json() const {
                 {"hidden_omega0", model.hidden_omega0},
                 {"pe_frequencies", model.pe_frequencies}};
   j["train"] = {{"steps", train.steps},
+                {"epochs", train.epochs},
                 {"learning_rate", train.learning_rate},
                 {"batch_size", train.batch_size},
                 {"seed", train.seed},
@@ -49,6 +50,7 @@ FitConfig FitConfig::from_json(const std::string& text) {
     c.model.pe_frequencies = m.at("pe_frequencies").get<int>();
     const json& t = j.at("train");
     c.train.steps = t.at("steps").get<int64_t>();
+    c.train.epochs = t.value("epochs", int64_t{0});  // absent in checkpoints before it existed
     c.train.learning_rate = t.at("learning_rate").get<double>();
     c.train.batch_size = t.at("batch_size").get<int64_t>();
     c.train.seed = t.at("seed").get<uint64_t>();

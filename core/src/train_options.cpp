@@ -8,8 +8,12 @@ namespace siren {
 
 void TrainOptions::validate() const {
   constexpr int64_t kMaxSteps = 10'000'000;
-  if (steps < 1 || steps > kMaxSteps)
-    throw InvalidInput("steps must be in [1, " + std::to_string(kMaxSteps) + "], got " + std::to_string(steps));
+  if (steps < 0 || steps > kMaxSteps || (steps == 0 && epochs == 0))
+    throw InvalidInput("steps must be in [1, " + std::to_string(kMaxSteps) + "] (or 0 with epochs > 0), got " +
+                       std::to_string(steps));
+  if (epochs < 0 || epochs > kMaxSteps)
+    throw InvalidInput("epochs must be in [0, " + std::to_string(kMaxSteps) + "] (0 = count steps), got " +
+                       std::to_string(epochs));
   if (!(learning_rate > 0.0) || !std::isfinite(learning_rate) || learning_rate > 10.0)
     throw InvalidInput("learning rate must be in (0, 10], got " + std::to_string(learning_rate) +
                        " (the paper uses 1e-4)");

@@ -1,5 +1,6 @@
 #include "siren/trainer.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -135,6 +136,12 @@ Trainer::StepResult Trainer::update(const Batch& batch) {
   return result;
 }
 
+void Trainer::set_epochs(Progress& p) const {
+  if (options_.epochs <= 0) return;
+  p.total_epochs = options_.epochs;
+  p.epoch = p.step / std::max<int64_t>(1, options_.steps / options_.epochs);  // steps = epochs x steps per epoch
+}
+
 Progress Trainer::evaluate() {
   network_->eval();
   std::optional<torch::NoGradGuard> no_grad;
@@ -147,6 +154,7 @@ Progress Trainer::evaluate() {
   Progress p;
   p.step = step_;
   p.total_steps = options_.steps;
+  set_epochs(p);
   p.loss = figures.loss.item<double>();
   p.metrics = task_.metrics(figures.output.detach(), batch);
   p.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start_).count();
@@ -207,6 +215,7 @@ FitOutcome Trainer::train(const FitCallbacks& callbacks, const std::string& chec
       const double elapsed = std::chrono::duration<double>(last_report - start).count();
       latest.step = step_;
       latest.total_steps = options_.steps;
+      set_epochs(latest);
       latest.loss = loss;
       latest.metrics = task_.metrics(result.output, *result.batch);
       latest.elapsed_seconds = elapsed;

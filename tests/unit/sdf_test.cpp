@@ -146,6 +146,8 @@ TEST(SdfTask, OptionsPresetAndModel) {
   EXPECT_EQ(c.train.learning_rate, 1e-4);
   EXPECT_EQ(c.train.clip_grad_norm, 1.0);
   EXPECT_EQ(c.train.batch_size, 0);
+  EXPECT_EQ(c.train.epochs, 10000);  // train_sdf's num_epochs, each floor(points / batch) steps
+  EXPECT_EQ(c.train.steps, 0);       // counted from the epochs
   ModelSpec relu_pe;
   relu_pe.activation = Activation::ReluPe;
   SdfTask(sphere_points(20, 1, {0, 0, 0})).configure_model(relu_pe);
@@ -153,6 +155,46 @@ TEST(SdfTask, OptionsPresetAndModel) {
   EXPECT_EQ(relu_pe.out_features, 1);
   EXPECT_EQ(relu_pe.pe_frequencies, 10);
   EXPECT_EQ(export_formats("sdf").front().name, "ply");
+}
+
+// The reference's epoch: len(PointCloud) = floor(points / on_surface_points) steps; steps = epochs x that.
+TEST(SdfTask, EpochsCountTheReferencesPassesOverTheCloud) {
+  const std::string xyz = to_xyz(sphere_points(1050, 1, {0, 0, 0}));
+  FitConfig c = preset_fit_config("sdf");
+  c.task.options = {{"on_surface_points", "100"}};
+  c.model.hidden_features = 16;
+  c.model.hidden_layers = 1;
+  c.train.checkpoint_every = 0;
+  c.train.epochs = 1;
+  std::vector<Progress> reports;
+  FitCallbacks callbacks;
+  callbacks.on_progress = [&](const Progress& p) { reports.push_back(p); };
+  const FitResult result = run_fit(c, xyz, {"", ""}, callbacks);
+  EXPECT_EQ(result.final.step, 10);  // floor(1050 / 100)
+  EXPECT_EQ(result.final.total_steps, 10);
+  EXPECT_EQ(result.final.epoch, 1);
+  EXPECT_EQ(result.final.total_epochs, 1);
+  ASSERT_EQ(reports.size(), 11u);  // steps 0..9, then the final figures
+  EXPECT_EQ(reports.front().epoch, 0);
+  EXPECT_EQ(reports[9].step, 9);
+  EXPECT_EQ(reports[9].epoch, 0);
+
+  c.train.epochs = 3;
+  EXPECT_EQ(validate_fit(c, xyz).train.steps, 30);
+  EXPECT_EQ(validate_fit(c, xyz).train.epochs, 3);
+  c.train.batch_size = 300;  // --batch-size sets the surface points per step, so the epoch too
+  EXPECT_EQ(validate_fit(c, xyz).train.steps, 9);  // 3 x floor(1050 / 300)
+  c.train.batch_size = 0;
+  c.task.options = {};  // 1400 surface points a step: more than the cloud, an epoch of 0 steps
+  EXPECT_NE(testing::invalid_input_message([&] { validate_fit(c, xyz); }).find("fewer than one batch"),
+            std::string::npos);
+  // The preset: 10,000 epochs of them; steps given count steps instead.
+  FitConfig preset = preset_fit_config("sdf");
+  preset.task.options = {{"on_surface_points", "100"}};
+  EXPECT_EQ(validate_fit(preset, xyz).train.steps, 100000);
+  preset.train.steps = 50;
+  EXPECT_EQ(validate_fit(preset, xyz).train.steps, 50);
+  EXPECT_EQ(validate_fit(preset, xyz).train.epochs, 0);
 }
 
 // One small fit shared by the export tests: a unit sphere centred at (3, -2, 5) in input units.

@@ -63,7 +63,9 @@ std::optional<std::string> latest_periodic_checkpoint(const std::string& checkpo
 
 // Checks config + input (+ a resume checkpoint) without training: decodes the input, builds the task,
 // and checks the checkpoint fits the requested network and has fewer steps. Throws InvalidInput.
-void validate_fit(const FitConfig& config, const TaskInputs& inputs,
-                  const std::optional<std::string>& resume_checkpoint_path = std::nullopt);
+// Returns the config the fit will run: the task's model features, and steps = epochs x the task's
+// steps per epoch when train.epochs > 0.
+FitConfig validate_fit(const FitConfig& config, const TaskInputs& inputs,
+                       const std::optional<std::string>& resume_checkpoint_path = std::nullopt);
 
 }  // namespace siren

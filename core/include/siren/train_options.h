@@ -6,7 +6,13 @@ namespace siren {
 
 // Optimisation settings. Defaults are the paper's code: Adam, lr 1e-4, constant rate, no clipping.
 struct TrainOptions {
+  // Optimiser updates; 0 = `epochs` of them counted as the reference's num_epochs: an epoch is the task's
+  // steps_per_epoch (task.h) updates (SDF: points / batch; 1 for tasks that fit one signal per step), and
+  // steps becomes epochs x that once the task is built (run_fit; validate_fit returns the config).
   int64_t steps = 10000;
+  // The fit's epochs: what steps 0 counts, and what progress reports the epoch against. A fit given steps
+  // > 0 keeps epochs only where they agree (steps = epochs x steps per epoch), else it counts in steps.
+  int64_t epochs = 0;
   double learning_rate = 1e-4;
   int64_t batch_size = 0;        // points per step; 0 = the task's full batch
   uint64_t seed = 0;

@@ -61,6 +61,8 @@ class Trainer {
   std::string graphs_unavailable_reason() const;
   void save_periodic(const std::string& checkpoint_dir, const FitCallbacks& callbacks, const Progress& latest);
   void send_preview_if_asked(const FitCallbacks& callbacks);
+  // Progress.epoch / total_epochs of a fit counted in epochs (left 0 otherwise).
+  void set_epochs(Progress& p) const;
 
   Task& task_;
   FieldNetwork network_;

@@ -16,8 +16,9 @@ TaskDescription sdf_task_description() {
       "points in the cube. The loss is the paper's: |f| on the surface x3e3, exp(-100|f|) off it\n"
       "x1e2, 1 - cos(grad f, normal) x1e2 and the eikonal | |grad f| - 1 | x5e1, each averaged\n"
       "over all 2N points. Preset: sine 3->256x3->1, omega_0 30, Adam 1e-4, gradient norm\n"
-      "clipped to 1 (train_sdf.py). The reference trains 10,000 epochs of points/N steps each\n"
-      "(1.8M steps for 250k points: GPU-days); the preset's 10,000 steps is its epoch count.\n"
+      "clipped to 1 (train_sdf.py), 10,000 epochs as the reference: an epoch is floor(points/N)\n"
+      "steps (1.8M steps for 250k points: GPU-days; --epochs 1 = one pass over the cloud);\n"
+      "--steps S counts steps instead. Progress reports the epoch beside the step.\n"
       "A PLY mesh without normals gets points sampled on its surface by area, normals from the\n"
       "triangle winding (counter-clockwise = outward). Export the zero level set with\n"
       "`siren export` (format ply: a watertight mesh; options resolution (default 256, the\n"
@@ -37,9 +38,10 @@ TaskDescription sdf_task_description() {
   d.preset.model.in_features = 3;
   d.preset.model.out_features = 1;
   d.preset.train.clip_grad_norm = 1.0;  // train_sdf: clip_grad=True -> clip_grad_norm_(max_norm=1.0)
-  // train_sdf runs 10,000 epochs of points // batch steps each (1.8M steps for 250k points): GPU-days.
-  // 10,000 steps is its epoch count, i.e. its schedule when one batch covers the cloud.
-  d.preset.train.steps = 10000;
+  // train_sdf: num_epochs 10,000 of len(PointCloud) = points // batch steps each (1.8M steps for 250k
+  // points at 1400: GPU-days). Steps 0: counted from the epochs once the points are known.
+  d.preset.train.epochs = 10000;
+  d.preset.train.steps = 0;
   d.preset.train.batch_size = 0;  // the task's on_surface_points (1400)
   d.export_formats = {"ply"};  // its registration's exporters, in order
   return d;

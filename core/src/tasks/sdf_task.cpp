@@ -95,6 +95,10 @@ void SdfTask::to(const torch::Device& device) {
   normals_ = normals_.to(device);
 }
 
+int64_t SdfTask::steps_per_epoch(int64_t batch_size) const {
+  return num_points() / (batch_size > 0 ? batch_size : on_surface_points_);
+}
+
 Batch SdfTask::sample(int64_t batch_size, at::Generator& gen) const {
   const int64_t n = batch_size > 0 ? batch_size : on_surface_points_;
   const auto cpu_long = torch::TensorOptions().dtype(torch::kLong);

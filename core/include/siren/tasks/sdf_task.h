@@ -34,6 +34,8 @@ class SdfTask : public Task {
   void configure_model(ModelSpec& spec) const override;
   void to(const torch::Device& device) override;
   int64_t num_points() const override { return positions_.size(0); }
+  // The reference's PointCloud length: floor(points / batch), batch = on_surface_points unless batch_size > 0.
+  int64_t steps_per_epoch(int64_t batch_size) const override;
   Batch sample(int64_t batch_size, at::Generator& gen) const override;
   bool needs_coordinate_gradients() const override { return true; }
   LossTerms losses(const torch::Tensor& coords, const torch::Tensor& output, const Batch& batch) const override;

@@ -13,6 +13,8 @@ CommandLineScan scan_command_line(int argc, const char* const* argv, GlobalOptio
   scanner.set_help_flag();  // --help is the real parse's to answer
   scanner.allow_extras();
   scanner.prefix_command(false);
+  // Each subcommand level of the real parse takes its own --server (the last one wins): so here.
+  scanner.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   add_global_options(scanner, scan.global);
   scanner.add_flag("--local", scan.local);
   try {

@@ -9,6 +9,7 @@
 #include "exit_codes.h"
 #include "json_views.h"
 #include "output.h"
+#include "rpc_error.h"
 #include "table.h"
 #include "task_catalog.h"
 
@@ -29,9 +30,18 @@ std::string inputs_cell(const TaskDescription& task) {
   return joined(names, "-");
 }
 
+std::vector<TaskDescription> listed_tasks(bool local, const GlobalOptions& global) {
+  if (local) return local_task_descriptions();
+  try {
+    return server_task_descriptions(global);
+  } catch (const RpcError& e) {
+    throw CommandError(std::string(e.what()) + " (`siren tasks --local` lists this build's own tasks)");
+  }
+}
+
 int run_tasks(bool local, const GlobalOptions& global) {
   const Output output(global.json);
-  const std::vector<TaskDescription> tasks = local ? local_task_descriptions() : server_task_descriptions(global);
+  const std::vector<TaskDescription> tasks = listed_tasks(local, global);
   if (output.json()) {
     for (const TaskDescription& task : tasks) output.json_line(task_json(task));
     return kExitSuccess;

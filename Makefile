@@ -13,7 +13,7 @@ SANITIZE_EXCLUDE ?= siren_load|siren_prometheus
 BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build build-demo demo test gpu-build fuzz sanitize bench clean
+.PHONY: all deps configure build build-demo demo test test-python gpu-build fuzz sanitize bench clean
 
 all: build
 
@@ -44,6 +44,10 @@ demo: build-demo
 
 test: build
 	@SIREN_THREADS=$(JOBS) ctest --test-dir $(BUILD_DIR) --output-on-failure --timeout 900
+
+# The Python client's suite alone (client/python/tests against a real server; docs/python.md).
+test-python: build
+	@ctest --test-dir $(BUILD_DIR) --output-on-failure -L python
 
 # The LibTorch-only build that scripts/gpu-check.sh makes on a GPU machine (core, bench, GPU tests), built here
 # without running anything, so that it keeps compiling.

@@ -11,6 +11,15 @@ set -euo pipefail
 TORCH_VERSION="2.11.0"
 TORCH_VENV="${SIREN_TORCH_VENV:-$HOME/.local/share/siren/torch-$TORCH_VERSION}"
 
+# The Python client's environment (client/python; CTest's siren_python_client, tests/python/run_pytest.sh):
+# gRPC with the tools that generate the client's stubs when it is built, NumPy, Pillow, tqdm and pytest, pinned,
+# from PyPI and apart from the system's packages (Debian's python3-grpcio is too old for the generated code).
+PYTHON_CLIENT_VENV="${SIREN_PYTHON_CLIENT_VENV:-$HOME/.local/share/siren/python-client}"
+python_client_packages=(
+  grpcio==1.85.3 grpcio-tools==1.85.1 protobuf==7.36.2 numpy==2.4.6 pillow==13.0.0 tqdm==4.70.1 pytest==9.2.0
+  setuptools==84.2.1 wheel==0.48.0
+)
+
 scope=all
 case "${1:-}" in
   "") ;;
@@ -102,4 +111,18 @@ if [ -n "$torch_pid" ]; then
     "torch==$TORCH_VERSION"
   rm -rf "$torch_wheels"
   echo "install-deps: PyTorch $TORCH_VERSION installed in $TORCH_VENV"
+fi
+
+# The Python client's environment (test scope): made again when its pins change (the list is kept beside it).
+if [ "$scope" = all ]; then
+  python_client_python="$PYTHON_CLIENT_VENV/bin/python"
+  python_client_stamp="$PYTHON_CLIENT_VENV/siren-packages.txt"
+  if [ -x "$python_client_python" ] && [ "$(cat "$python_client_stamp" 2>/dev/null)" = "${python_client_packages[*]}" ]; then
+    echo "install-deps: the Python client's packages present in $PYTHON_CLIENT_VENV"
+  else
+    echo "install-deps: installing the Python client's packages in $PYTHON_CLIENT_VENV"
+    /usr/bin/python3 -m venv "$PYTHON_CLIENT_VENV"
+    "$python_client_python" -m pip install --quiet --disable-pip-version-check "${python_client_packages[@]}"
+    echo "${python_client_packages[*]}" > "$python_client_stamp"
+  fi
 fi

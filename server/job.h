@@ -34,6 +34,7 @@ struct Job {
 
   // Progress-event throttling.
   std::chrono::steady_clock::time_point last_progress_event{};
+  std::chrono::steady_clock::time_point last_preview{};
 };
 
 }  // namespace siren::server

@@ -18,6 +18,7 @@
 #include "siren/fit.h"
 #include "siren/runtime.h"
 #include "siren/wire/convert.h"
+#include "siren/image_size.h"
 #include "siren/wire/job_states.h"
 
 #include <google/protobuf/util/message_differencer.h>
@@ -374,6 +375,37 @@ void JobManager::unwatch(const std::string& job_id, JobWatcher* watcher) {
   if (it == jobs_.end()) return;
   auto& watchers = it->second->watchers;
   watchers.erase(std::remove(watchers.begin(), watchers.end(), watcher), watchers.end());
+}
+
+int JobManager::preview_side_due(Job& job) {
+  std::lock_guard<std::mutex> lock(mu_);
+  double every = 0;
+  int side = 0;
+  for (const JobWatcher* watcher : job.watchers) {
+    const PreviewSchedule schedule = watcher->preview_schedule();
+    if (schedule.every_seconds <= 0) continue;
+    every = every > 0 ? std::min(every, schedule.every_seconds) : schedule.every_seconds;
+    side = std::max(side, schedule.max_side);
+  }
+  const auto now = std::chrono::steady_clock::now();
+  if (every <= 0 || now - job.last_preview < std::chrono::duration<double>(every)) return 0;
+  job.last_preview = now;
+  return side;
+}
+
+void JobManager::publish_preview(Job& job, int64_t step, const std::string& png) {
+  std::lock_guard<std::mutex> lock(mu_);
+  v1::JobEvent event;
+  event.set_type(v1::JobEvent::TYPE_PREVIEW);
+  *event.mutable_job() = job.record;
+  v1::Preview* preview = event.mutable_preview();
+  preview->set_step(step);
+  preview->set_png(png);
+  const ImageSize size = png_image_size(png);
+  preview->set_width(size.width);
+  preview->set_height(size.height);
+  for (JobWatcher* watcher : job.watchers)
+    if (watcher->preview_schedule().every_seconds > 0) watcher->on_event(event);
 }
 
 void JobManager::close_watchers_locked(Job& job, const grpc::Status& status) {

@@ -121,6 +121,10 @@ class JobManager {
   std::string keep_last_checkpoint_as_model(const Job& job, std::string model_id);
   void on_progress(Job& job, const Progress& progress);
   void on_checkpoint(Job& job, int64_t step);
+  // Previews (WatchJobRequest.preview): the side asked for when one is due for `job`'s watchers, else 0;
+  // then the rendered PNG goes to the watchers that asked.
+  int preview_side_due(Job& job);
+  void publish_preview(Job& job, int64_t step, const std::string& png);
   // Why the running fit should stop now, recorded in the job for finish(); StopReason::None to go on.
   StopReason should_stop(Job& job) const;
 

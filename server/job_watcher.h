@@ -8,9 +8,16 @@
 
 namespace siren::server {
 
+// How often a watcher wants a preview of the field while the job trains, and how large.
+struct PreviewSchedule {
+  double every_seconds = 0;  // 0: no previews
+  int max_side = 0;
+};
+
 class JobWatcher {
  public:
   virtual ~JobWatcher() = default;
+  virtual PreviewSchedule preview_schedule() const { return {}; }
   virtual void on_event(const v1::JobEvent& event) = 0;
   // No more events will come (the server is stopping, or the job was deleted): end with `status` once
   // what is queued has been delivered.

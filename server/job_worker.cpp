@@ -73,6 +73,8 @@ void JobManager::run(const std::shared_ptr<Job>& job, const std::string& device)
       telemetry.checkpoint_written(seconds, bytes);
     };
     callbacks.should_stop = [this, job] { return should_stop(*job) != StopReason::None; };
+    callbacks.preview_side = [this, job] { return preview_side_due(*job); };
+    callbacks.on_preview = [this, job](int64_t step, const std::string& png) { publish_preview(*job, step, png); };
     const FitPaths paths{store_.checkpoint_dir(job_id), models_.checkpoint_path(model_id)};
     const std::string input = read_file(store_.input_path(job_id));
     // The fit runs on this worker's device (one that asked for the CPU stays there); the job's own

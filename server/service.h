@@ -19,6 +19,8 @@ class SirenService final : public v1::Siren::WithCallbackMethod_WatchJob<v1::Sir
   SirenService(const ServerOptions& options, JobManager& jobs, ModelStore& models, const RpcGuard& guard)
       : options_(options), jobs_(jobs), models_(models), guard_(guard) {}
 
+  grpc::Status ListTasks(grpc::ServerContext* context, const v1::ListTasksRequest* request,
+                         v1::ListTasksResponse* response) override;
   grpc::Status SubmitFit(grpc::ServerContext* context, grpc::ServerReader<v1::SubmitFitRequest>* reader,
                          v1::Job* response) override;
   grpc::Status GetJob(grpc::ServerContext* context, const v1::GetJobRequest* request, v1::Job* response) override;

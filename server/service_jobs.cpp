@@ -10,6 +10,7 @@
 #include "service.h"
 #include "watch_reactor.h"
 #include "siren/fit.h"
+#include "siren/task_description.h"
 #include "siren/wire/convert.h"
 #include "siren/wire/job_states.h"
 
@@ -25,41 +26,57 @@ constexpr double kMaxDeadlineSeconds = 365.0 * 24 * 3600;
 struct Upload {
   v1::FitSpec spec;
   v1::JobOptions job_options;
-  std::string input;
+  TaskInputs inputs;
   std::string resume_checkpoint;
 };
 
-// Reads the whole client stream: spec first, then input and resume chunks, within the size limit.
-Upload read_upload(grpc::ServerReader<v1::SubmitFitRequest>* reader, int64_t max_bytes) {
+// The first message of the stream: spec and job options.
+Upload read_spec(grpc::ServerReader<v1::SubmitFitRequest>* reader) {
   v1::SubmitFitRequest message;
   if (!reader->Read(&message) || !message.has_spec()) {
-    throw RpcError(StatusCode::INVALID_ARGUMENT, "first message must carry spec (then input_chunk messages)");
+    throw RpcError(StatusCode::INVALID_ARGUMENT,
+                   "first message must carry spec (then named_input_chunk or input_chunk messages)");
   }
   Upload upload;
   upload.spec = message.spec();
   upload.job_options = message.job_options();
-  auto append = [&](std::string& into, const std::string& chunk) {
-    if (static_cast<int64_t>(upload.input.size() + upload.resume_checkpoint.size() + chunk.size()) > max_bytes) {
+  return upload;
+}
+
+// Reads the rest of the client stream, the input and resume chunks, within the size limit.
+void read_chunks(grpc::ServerReader<v1::SubmitFitRequest>* reader, int64_t max_bytes, Upload& upload) {
+  auto check_size = [&](const std::string& chunk) {
+    if (static_cast<int64_t>(upload.inputs.total_bytes() + upload.resume_checkpoint.size() + chunk.size()) >
+        max_bytes) {
       throw RpcError(StatusCode::RESOURCE_EXHAUSTED,
                      "upload exceeds the server's limit of " + std::to_string(max_bytes / (1024 * 1024)) +
                          " MiB (input + resume checkpoint; server flag --max-upload-mb)");
     }
-    into += chunk;
   };
+  v1::SubmitFitRequest message;
   while (reader->Read(&message)) {
     switch (message.payload_case()) {
-      case v1::SubmitFitRequest::kInputChunk: append(upload.input, message.input_chunk()); break;
+      case v1::SubmitFitRequest::kInputChunk:
+        check_size(message.input_chunk());
+        upload.inputs.append_first(message.input_chunk());
+        break;
+      case v1::SubmitFitRequest::kNamedInputChunk: {
+        const auto& chunk = message.named_input_chunk();
+        if (chunk.name().empty())
+          throw RpcError(StatusCode::INVALID_ARGUMENT, "named_input_chunk.name is empty; ListTasks names each task's inputs");
+        check_size(chunk.data());
+        upload.inputs.append(chunk.name(), chunk.data());
+        break;
+      }
       case v1::SubmitFitRequest::kResumeCheckpointChunk:
-        append(upload.resume_checkpoint, message.resume_checkpoint_chunk());
+        check_size(message.resume_checkpoint_chunk());
+        upload.resume_checkpoint += message.resume_checkpoint_chunk();
         break;
       case v1::SubmitFitRequest::kSpec:
         throw RpcError(StatusCode::INVALID_ARGUMENT, "spec must be sent once, in the first message only");
       default: break;  // an empty message carries nothing
     }
   }
-  // No check for an empty input here: whether a task needs one is the task's business (helmholtz and
-  // wave take none; image, audio, ... reject empty bytes with a message saying what they expect).
-  return upload;
 }
 
 void check_job_options(const v1::JobOptions& options) {
@@ -101,11 +118,15 @@ Status SirenService::SubmitFit(grpc::ServerContext* context, grpc::ServerReader<
     if (jobs_.draining()) {
       return Status(StatusCode::UNAVAILABLE, "the server is shutting down; submit to another server or retry later");
     }
-    Upload upload = read_upload(reader, options_.max_upload_bytes());
+    // The spec and its options are checked before the upload is read: a bad request fails at once.
+    Upload upload = read_spec(reader);
     check_job_options(upload.job_options);
     const FitConfig config = wire::fit_config_from_proto(upload.spec);
     check_fit_limits(config, options_);
-    *response = jobs_.submit(upload.spec, config, upload.job_options, upload.input, upload.resume_checkpoint);
+    read_chunks(reader, options_.max_upload_bytes(), upload);
+    // The inputs as the task names them (missing or unknown ones are INVALID_ARGUMENT), in one file.
+    const std::string input = upload.inputs.pack(describe_task(config.task.kind));
+    *response = jobs_.submit(upload.spec, config, upload.job_options, input, upload.resume_checkpoint);
     return Status::OK;
   });
 }

@@ -1,9 +1,11 @@
 #include "watch_reactor.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "ids.h"
 #include "job_manager.h"
+#include "rpc_error.h"
 #include "rpc_guard.h"
 #include "siren/wire/job_states.h"
 
@@ -13,6 +15,28 @@ namespace {
 // Events queued for one slow client before progress events start being skipped (state changes and
 // checkpoints are always kept): bounds a watcher's memory whatever the client's pace.
 constexpr size_t kMaxPendingEvents = 64;
+constexpr double kMinPreviewSeconds = 1;
+constexpr int kMinPreviewSide = 16, kMaxPreviewSide = 1024, kDefaultPreviewSide = 256;
+
+// WatchJobRequest.preview, checked: INVALID_ARGUMENT says what is allowed.
+PreviewSchedule preview_schedule_of(const v1::WatchJobRequest& request) {
+  if (!request.has_preview()) return {};
+  const v1::PreviewRequest& preview = request.preview();
+  if (!std::isfinite(preview.every_seconds()) || preview.every_seconds() < kMinPreviewSeconds ||
+      preview.every_seconds() > 24 * 3600)
+    throw RpcError(grpc::StatusCode::INVALID_ARGUMENT,
+                   "preview.every_seconds must be between 1 and 86400, got " + std::to_string(preview.every_seconds()));
+  const int side = preview.max_side() == 0 ? kDefaultPreviewSide : preview.max_side();
+  if (side < kMinPreviewSide || side > kMaxPreviewSide)
+    throw RpcError(grpc::StatusCode::INVALID_ARGUMENT, "preview.max_side must be 0 (256) or between 16 and 1024, got " +
+                                                           std::to_string(preview.max_side()));
+  return {preview.every_seconds(), side};
+}
+
+// Events a slow client may miss: the next one says as much.
+bool skippable(const v1::JobEvent& event) {
+  return event.type() == v1::JobEvent::TYPE_PROGRESS || event.type() == v1::JobEvent::TYPE_PREVIEW;
+}
 
 bool ends_watch(const v1::JobEvent& event) {
   return wire::ends_watch(event.type()) ||
@@ -30,6 +54,7 @@ WatchReactor::WatchReactor(grpc::CallbackServerContext* context, const v1::Watch
   if (status.ok()) {
     status = RpcGuard::call([&] {
       require_valid_id(job_id_, "job_id");
+      preview_ = preview_schedule_of(request);
       *snapshot.mutable_job() = jobs_.watch(job_id_, this);  // events from here on are pushed to us
       return grpc::Status::OK;
     });
@@ -84,9 +109,7 @@ void WatchReactor::OnDone() {
 
 void WatchReactor::queue_locked(const v1::JobEvent& event) {
   if (pending_.size() >= kMaxPendingEvents) {
-    auto progress = std::find_if(pending_.begin(), pending_.end(), [](const v1::JobEvent& queued) {
-      return queued.type() == v1::JobEvent::TYPE_PROGRESS;
-    });
+    auto progress = std::find_if(pending_.begin(), pending_.end(), skippable);
     if (progress != pending_.end()) pending_.erase(progress);
   }
   pending_.push_back(event);

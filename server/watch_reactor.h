@@ -26,6 +26,7 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::JobEvent>, public
   WatchReactor(grpc::CallbackServerContext* context, const v1::WatchJobRequest& request, JobManager& jobs,
                const RpcGuard& guard);
 
+  PreviewSchedule preview_schedule() const override { return preview_; }
   void on_event(const v1::JobEvent& event) override;
   void on_closed(const grpc::Status& status) override;
 
@@ -42,6 +43,7 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::JobEvent>, public
   JobManager& jobs_;
   const RpcGuard& guard_;
   const std::string job_id_;
+  PreviewSchedule preview_;  // set before registering, constant after
   const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 
   std::mutex mu_;

@@ -101,6 +101,15 @@ FieldModel FieldModel::load(const std::string& path, const std::string& device) 
   return FieldModel(std::move(impl));
 }
 
+FieldModel field_model_of_network(const ModelInfo& info, const FieldNetwork& network) {
+  auto impl = std::make_unique<FieldModel::Impl>();
+  impl->info = info;
+  impl->network = network;  // shared, not copied: the caller keeps it unchanged while the model is used
+  const auto parameters = network->parameters();
+  impl->device = parameters.empty() ? torch::Device(torch::kCPU) : parameters.front().device();
+  return FieldModel(std::move(impl));
+}
+
 ModelInfo FieldModel::read_info(const std::string& path) { return CheckpointReader(path).info(); }
 
 const ModelInfo& FieldModel::info() const { return impl_->info; }

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "siren/checkpoint.h"
+#include "siren/preview.h"
 #include "siren/device_precision.h"
 #include "siren/errors.h"
 
@@ -216,12 +217,21 @@ FitOutcome Trainer::train(const FitCallbacks& callbacks, const std::string& chec
       if (callbacks.on_progress) callbacks.on_progress(latest);
     }
     ++step_;
+    if (report) send_preview_if_asked(callbacks);
 
     if (!checkpoint_dir.empty() && options_.checkpoint_every > 0 && step_ % options_.checkpoint_every == 0 &&
         step_ < options_.steps)
       save_periodic(checkpoint_dir, callbacks, latest);
   }
   return FitOutcome::Completed;
+}
+
+void Trainer::send_preview_if_asked(const FitCallbacks& callbacks) {
+  if (!callbacks.preview_side || !callbacks.on_preview) return;
+  const int side = callbacks.preview_side();
+  if (side <= 0) return;
+  const std::string png = render_preview(info_, network_, side);
+  if (!png.empty()) callbacks.on_preview(step_, png);
 }
 
 }  // namespace siren

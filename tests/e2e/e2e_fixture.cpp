@@ -93,7 +93,7 @@ void E2ETest::start_server() {
   const std::string port_file = path("port");
   std::filesystem::remove(port_file);  // a restart must not read the previous server's port
   // Two threads for every process that trains, so the server and `fit --local` agree bit for bit.
-  std::vector<std::string> argv = {SIREN_SERVER_BIN, "--host", "127.0.0.1", "--port", "0",
+  std::vector<std::string> argv = {server_binary(), "--host", "127.0.0.1", "--port", "0",
                                    "--port-file", port_file, "--data-dir", path("data"),
                                    "--workers", std::to_string(workers()), "--threads", "2", "--log-level", "warn"};
   for (const auto& arg : extra_server_args()) argv.push_back(arg);

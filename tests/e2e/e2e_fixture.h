@@ -33,6 +33,8 @@ std::string read_text(const std::string& path);              // the whole file; 
 class E2ETest : public ::testing::Test {
  protected:
   void SetUp() override;
+  // The server program: siren-server, or a build of it with more tasks.
+  virtual std::string server_binary() const { return SIREN_SERVER_BIN; }
   // More siren-server flags (e.g. --token) for a fixture that needs them.
   virtual std::vector<std::string> extra_server_args() const { return {}; }
   // siren-server --workers: fits that run at once (its --threads 2 are split between them).

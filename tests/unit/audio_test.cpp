@@ -137,15 +137,15 @@ TEST(AudioTask, OptionsAreValidated) {
   TaskSpec spec;
   spec.kind = "audio";
   spec.options = {{"time_scale", "2.5"}};
-  AudioTask task(spec, wav);
+  AudioTask task = testing::built_task<AudioTask>(spec, wav);
   EXPECT_EQ(task.coords()[0][0].item<float>(), -2.5f);
   EXPECT_EQ(task.time_scale(), 2.5);
   for (const std::string bad : {"0", "-1", "abc", "1e9"}) {
     spec.options = {{"time_scale", bad}};
-    EXPECT_THROW(AudioTask(spec, wav), InvalidInput) << bad;
+    EXPECT_THROW(testing::built_task<AudioTask>(spec, wav), InvalidInput) << bad;
   }
   spec.options = {{"stereo", "yes"}};
-  EXPECT_NE(invalid_input_message([&] { AudioTask(spec, wav); }).find("time_scale"), std::string::npos);
+  EXPECT_NE(invalid_input_message([&] { testing::built_task<AudioTask>(spec, wav); }).find("time_scale"), std::string::npos);
 }
 
 TEST(AudioTask, PresetIsTrainAudio) {

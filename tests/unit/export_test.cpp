@@ -6,6 +6,12 @@
 #include "siren/export.h"
 #include "siren/task.h"
 #include "siren/task_registry.h"
+#include "siren/io/point_cloud.h"
+#include "siren/tasks/audio_task.h"
+#include "siren/tasks/helmholtz_task.h"
+#include "siren/tasks/sdf_task.h"
+#include "siren/tasks/video_task.h"
+#include "siren/tasks/wave_task.h"
 #include "siren/fit.h"
 #include "synthetic.h"
 #include "test_support.h"
@@ -71,6 +77,67 @@ TEST(TaskKinds, EveryPresetHasATaskWithAnExportFormat) {
   }
   EXPECT_NE(testing::invalid_input_message([] { preset_fit_config("no-such-task"); }).find("known kinds: image"),
             std::string::npos);
+}
+
+// A description names its registration's exporters (the description is torch-free; the exporters are
+// not), in the same order: the first is the default `siren render` uses.
+TEST(TaskKinds, DescriptionsNameTheirExporters) {
+  for (const TaskDescription& task : task_descriptions()) {
+    std::vector<std::string> exporters;
+    for (const ExportFormat& format : export_formats(task.kind)) exporters.push_back(format.name);
+    EXPECT_EQ(task.export_formats, exporters) << task.kind;
+  }
+}
+
+// The descriptions' defaults are the tasks' own (the constants the task classes default to).
+TEST(TaskKinds, DescriptionDefaultsAreTheTasksConstants) {
+  EXPECT_EQ(describe_task("sdf").option("on_surface_points")->default_value, std::to_string(kDefaultOnSurfacePoints));
+  EXPECT_EQ(describe_task("sdf").option("mesh_samples")->default_value, std::to_string(kDefaultMeshSamples));
+  EXPECT_EQ(describe_task("helmholtz").option("sidelength")->default_value, std::to_string(kHelmholtzSidelength));
+  EXPECT_EQ(std::stod(describe_task("helmholtz").option("wavenumber")->default_value), kHelmholtzWavenumber);
+  EXPECT_EQ(describe_task("wave").option("sidelength")->default_value, std::to_string(kWaveSidelength));
+  EXPECT_EQ(describe_task("wave").option("pretrain_steps")->default_value, std::to_string(kWavePretrainSteps));
+  EXPECT_EQ(std::stod(describe_task("audio").option("time_scale")->default_value), kDefaultAudioTimeScale);
+  EXPECT_EQ(std::stod(describe_task("video").option("sample_fraction")->default_value), kDefaultVideoSampleFraction);
+  EXPECT_EQ(describe_task("helmholtz").option("velocity")->choices, velocity_names());
+}
+
+// Options are checked against the description before any input is read: type, range, choices, names.
+TEST(TaskKinds, OptionsAreCheckedAgainstTheDescription) {
+  EXPECT_NO_THROW(check_task_spec(TaskSpec{"sdf", {{"on_surface_points", "77"}}}));
+  EXPECT_NE(testing::invalid_input_message([] { check_task_spec(TaskSpec{"sdf", {{"on_surface_points", "7.5"}}}); })
+                .find("sdf task option on_surface_points must be an integer in [1, 1e+08]"),
+            std::string::npos);
+  EXPECT_NE(testing::invalid_input_message([] { check_task_spec(TaskSpec{"image", {{"colour", "red"}}}); })
+                .find("unknown image task option \"colour\"; known options: size"),
+            std::string::npos);
+  EXPECT_NE(testing::invalid_input_message([] { check_task_spec(TaskSpec{"image", {{"size", "big"}}}); })
+                .find("WxH"),
+            std::string::npos);
+  EXPECT_NO_THROW(check_task_spec(TaskSpec{"poisson-grad", {{"size", "original"}}}));
+  EXPECT_NE(testing::invalid_input_message([] { check_task_spec(TaskSpec{"wave", {{"velocity", "fast"}}}); })
+                .find("one of uniform, square, circle"),
+            std::string::npos);
+}
+
+// Named inputs: the first may come unnamed; a missing, unknown or doubled one is a clear InvalidInput.
+TEST(TaskKinds, InputsResolveByTheDescriptionsNames) {
+  const TaskDescription composite = describe_task("poisson-composite");
+  TaskInputs inputs("BG");
+  inputs.append("foreground", "FG");
+  EXPECT_EQ(inputs.resolve(composite), (std::map<std::string, std::string>{{"background", "BG"}, {"foreground", "FG"}}));
+  // Packed into one file and read back, the same inputs.
+  EXPECT_EQ(TaskInputs(inputs.pack(composite)).resolve(composite), inputs.resolve(composite));
+  EXPECT_EQ(TaskInputs("PNG").pack(describe_task("image")), "PNG");  // one input stays as it is
+  EXPECT_NE(testing::invalid_input_message([&] { TaskInputs("BG").resolve(composite); }).find("needs its input \"foreground\""),
+            std::string::npos);
+  TaskInputs unknown("BG");
+  unknown.append("mask", "M");
+  EXPECT_NE(testing::invalid_input_message([&] { unknown.resolve(composite); }).find("has no input \"mask\"; it takes: background, foreground"),
+            std::string::npos);
+  EXPECT_NE(testing::invalid_input_message([] { TaskInputs("x").resolve(describe_task("wave")); }).find("takes no input"),
+            std::string::npos);
+  EXPECT_NO_THROW(TaskInputs().resolve(describe_task("wave")));
 }
 
 }  // namespace

@@ -89,7 +89,7 @@ TEST(Helmholtz, SourceIsTheReferencesGaussian) {
 
 TEST(Helmholtz, SamplesUniformPointsAndTheSourceNeighbourhood) {
   TaskSpec spec{"helmholtz", {{"velocity", "square"}}};
-  const HelmholtzTask task(spec, "");
+  const HelmholtzTask task = testing::built_task<HelmholtzTask>(spec, "");
   EXPECT_EQ(task.setup().source[0], -0.35);  // moved off the inclusion, as train_helmholtz
   EXPECT_EQ(task.num_points(), 230 * 230);
   at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(5);
@@ -125,7 +125,7 @@ TEST(Helmholtz, SamplesUniformPointsAndTheSourceNeighbourhood) {
 
 TEST(Helmholtz, OptionsAreValidatedWithClearMessages) {
   auto make = [](std::map<std::string, std::string> options, const std::string& bytes = "") {
-    return [options, bytes] { HelmholtzTask(TaskSpec{"helmholtz", options}, bytes); };
+    return [options, bytes] { testing::built_task<HelmholtzTask>(TaskSpec{"helmholtz", options}, bytes); };
   };
   EXPECT_NE(invalid_input_message(make({{"velocity", "wobbly"}})).find("velocity must be one of uniform, square, circle"),
             std::string::npos);
@@ -138,7 +138,7 @@ TEST(Helmholtz, OptionsAreValidatedWithClearMessages) {
   EXPECT_NE(invalid_input_message(make({{"colour", "red"}})).find("unknown helmholtz task option \"colour\""),
             std::string::npos);
   EXPECT_NE(invalid_input_message(make({}, "PNG...")).find("takes no input file"), std::string::npos);
-  const HelmholtzTask task(TaskSpec{"helmholtz", {{"source", "0.25,-0.5"}, {"wavenumber", "12.5"}, {"sidelength", "30"}}}, "");
+  const HelmholtzTask task = testing::built_task<HelmholtzTask>(TaskSpec{"helmholtz", {{"source", "0.25,-0.5"}, {"wavenumber", "12.5"}, {"sidelength", "30"}}}, "");
   EXPECT_EQ(task.setup().source, (std::array<double, 2>{0.25, -0.5}));
   EXPECT_EQ(task.setup().wavenumber, 12.5);
   EXPECT_EQ(task.num_points(), 900);

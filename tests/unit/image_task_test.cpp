@@ -5,6 +5,7 @@
 #include "siren/image_size.h"
 #include "siren/tasks/image_task.h"
 #include "synthetic.h"
+#include "test_support.h"
 
 namespace siren {
 namespace {
@@ -32,13 +33,13 @@ TEST(ImageTask, SizeOptionResizesAndUnknownOptionsAreRejected) {
   const std::string png = encode_png(testing::synthetic_image(40, 30));
   TaskSpec spec;
   spec.options["size"] = "20x10";
-  ImageTask task(spec, png);
+  ImageTask task = testing::built_task<ImageTask>(spec, png);
   EXPECT_EQ(task.width(), 20);
   EXPECT_EQ(task.height(), 10);
   spec.options = {{"colour", "yes"}};
-  EXPECT_THROW(ImageTask(spec, png), InvalidInput);
+  EXPECT_THROW(testing::built_task<ImageTask>(spec, png), InvalidInput);
   spec.options = {{"size", "0x10"}};
-  EXPECT_THROW(ImageTask(spec, png), InvalidInput);
+  EXPECT_THROW(testing::built_task<ImageTask>(spec, png), InvalidInput);
 }
 
 TEST(ImageTask, PresetIsThePapers) {

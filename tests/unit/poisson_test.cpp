@@ -249,6 +249,11 @@ std::string bundle_of(const std::string& background, const std::string& foregrou
   return b.pack();
 }
 
+// The Poisson task `kind` with spec's options, as a fit builds it.
+PoissonTask poisson_task(const std::string& kind, const TaskSpec& spec, const TaskInputs& inputs) {
+  return testing::built_task<PoissonTask>(TaskSpec{kind, spec.options}, inputs);
+}
+
 TaskSpec original_size() {
   TaskSpec spec;
   spec.options["size"] = "original";
@@ -259,64 +264,64 @@ TEST(PoissonTask, BadInputIsRejectedWithClearErrors) {
   const TaskSpec spec = original_size();
   const std::string png = encode_png(testing::synthetic_image(12, 10));
   for (const char* kind : {kPoissonGradKind, kPoissonLaplKind, kPoissonCompositeKind}) {
-    EXPECT_THROW(PoissonTask(kind, spec, ""), InvalidInput) << kind;
-    EXPECT_THROW(PoissonTask(kind, spec, "definitely not an image"), InvalidInput) << kind;
+    EXPECT_THROW(poisson_task(kind, spec, ""), InvalidInput) << kind;
+    EXPECT_THROW(poisson_task(kind, spec, "definitely not an image"), InvalidInput) << kind;
     TaskSpec unknown = spec;
     unknown.options["colour"] = "yes";
-    EXPECT_THROW(PoissonTask(kind, unknown, png), InvalidInput) << kind;
+    EXPECT_THROW(poisson_task(kind, unknown, png), InvalidInput) << kind;
     TaskSpec zero = spec;
     zero.options["size"] = "0x10";
-    EXPECT_THROW(PoissonTask(kind, zero, kind == std::string(kPoissonCompositeKind) ? bundle_of(png, png) : png),
+    EXPECT_THROW(poisson_task(kind, zero, kind == std::string(kPoissonCompositeKind) ? bundle_of(png, png) : png),
                  InvalidInput)
         << kind;
   }
   EXPECT_THROW(PoissonTask(kPoissonGradKind, PoissonGroundTruth{}), InvalidInput);  // 0x0
   EXPECT_THROW(gradient_ground_truth(Image{0, 0, 1, {}}), InvalidInput);
-  EXPECT_THROW(PoissonTask(kPoissonGradKind, spec, bundle_of(png, png)), InvalidInput);  // a bundle is no image
+  EXPECT_THROW(poisson_task(kPoissonGradKind, spec, bundle_of(png, png)), InvalidInput);  // a bundle is no image
 
   // Composite: a single image, a garbage or truncated bundle, a missing or undecodable foreground.
   auto composite_error = [&](const std::string& bytes) -> std::string {
     try {
-      PoissonTask(kPoissonCompositeKind, spec, bytes);
+      poisson_task(kPoissonCompositeKind, spec, bytes);
     } catch (const InvalidInput& e) {
       return e.what();
     }
     return "no error";
   };
-  EXPECT_NE(composite_error(png).find("background and a foreground"), std::string::npos) << composite_error(png);
+  EXPECT_NE(composite_error(png).find("needs its input \"foreground\""), std::string::npos) << composite_error(png);
   EXPECT_NE(composite_error("SRNBNDL1garbage").find("input bundle"), std::string::npos);
   const std::string full = bundle_of(png, png);
   EXPECT_NE(composite_error(full.substr(0, full.size() - 5)).find("truncated"), std::string::npos);
   InputBundle background_only;
   background_only.add("background", png);
-  EXPECT_NE(composite_error(background_only.pack()).find("--foreground"), std::string::npos);
+  EXPECT_NE(composite_error(background_only.pack()).find("needs its input \"foreground\""), std::string::npos);
   EXPECT_NE(composite_error(bundle_of(png, "junk")).find("foreground image"), std::string::npos)
       << composite_error(bundle_of(png, "junk"));
   InputBundle extra;
   extra.add("background", png);
   extra.add("foreground", png);
   extra.add("mask", png);
-  EXPECT_NE(composite_error(extra.pack()).find("unexpected file \"mask\""), std::string::npos);
-  EXPECT_NO_THROW(PoissonTask(kPoissonCompositeKind, spec, full));
+  EXPECT_NE(composite_error(extra.pack()).find("has no input \"mask\""), std::string::npos);
+  EXPECT_NO_THROW(poisson_task(kPoissonCompositeKind, spec, full));
 }
 
 TEST(PoissonTask, SizeOptionResizesAndRgbBecomesGray) {
   const std::string rgb = encode_png(testing::synthetic_image(40, 30, 3));
   TaskSpec spec;
   spec.options["size"] = "20x10";
-  PoissonTask task(kPoissonGradKind, spec, rgb);
+  PoissonTask task = poisson_task(kPoissonGradKind, spec, rgb);
   EXPECT_EQ(task.width(), 20);
   EXPECT_EQ(task.height(), 10);
   EXPECT_EQ(task.target_values().sizes(), (std::vector<int64_t>{200, 2}));
   EXPECT_EQ(task.image().sizes(), (std::vector<int64_t>{200, 1}));
   EXPECT_EQ(task.metadata().at("channels"), "1");
-  PoissonTask kept(kPoissonLaplKind, original_size(), rgb);
+  PoissonTask kept = poisson_task(kPoissonLaplKind, original_size(), rgb);
   EXPECT_EQ(kept.width(), 40);
   EXPECT_EQ(kept.target_values().sizes(), (std::vector<int64_t>{1200, 1}));
   // The composite's size applies to the background; the foreground is fitted into it.
   TaskSpec square;
   square.options["size"] = "24";
-  PoissonTask composite(kPoissonCompositeKind, square, bundle_of(rgb, encode_png(testing::synthetic_image(50, 20))));
+  PoissonTask composite = poisson_task(kPoissonCompositeKind, square, bundle_of(rgb, encode_png(testing::synthetic_image(50, 20))));
   EXPECT_EQ(composite.width(), 24);
   EXPECT_EQ(composite.height(), 24);
 }

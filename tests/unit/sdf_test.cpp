@@ -127,15 +127,15 @@ TEST(SdfTask, OptionsPresetAndModel) {
   TaskSpec spec;
   spec.kind = "sdf";
   spec.options = {{"on_surface_points", "77"}};
-  EXPECT_EQ(SdfTask(spec, xyz).on_surface_points(), 77);
+  EXPECT_EQ(testing::built_task<SdfTask>(spec, xyz).on_surface_points(), 77);
   spec.options = {{"on_surface_points", "0"}};
-  EXPECT_THROW(SdfTask(spec, xyz), InvalidInput);
+  EXPECT_THROW(testing::built_task<SdfTask>(spec, xyz), InvalidInput);
   spec.options = {{"batch", "5"}};
-  EXPECT_THROW(SdfTask(spec, xyz), InvalidInput);
+  EXPECT_THROW(testing::built_task<SdfTask>(spec, xyz), InvalidInput);
   spec.options = {{"mesh_samples", "321"}};
   const testing::TestMesh cube = testing::cube_mesh(1);
-  EXPECT_EQ(SdfTask(spec, encode_ply_mesh(cube.positions, cube.faces)).num_points(), 321);
-  EXPECT_THROW(SdfTask(TaskSpec{"sdf", {}}, "1 1 1 0 0 1\n1 1 1 0 1 0\n"), InvalidInput);  // coincident points
+  EXPECT_EQ(testing::built_task<SdfTask>(spec, encode_ply_mesh(cube.positions, cube.faces)).num_points(), 321);
+  EXPECT_THROW(testing::built_task<SdfTask>(TaskSpec{"sdf", {}}, "1 1 1 0 0 1\n1 1 1 0 1 0\n"), InvalidInput);  // coincident points
 
   const FitConfig c = preset_fit_config("sdf");
   EXPECT_EQ(c.model.activation, Activation::Sine);

@@ -5,8 +5,20 @@
 
 #include "siren/errors.h"
 #include "siren/export.h"
+#include "siren/task.h"
+#include "siren/task_registry.h"
 
 namespace siren::testing {
+
+// The task `spec` names, built from `inputs` as a fit builds it (options checked against its
+// description), as its concrete type T.
+template <class T>
+T built_task(const TaskSpec& spec, const TaskInputs& inputs) {
+  std::unique_ptr<Task> task = make_task(spec, inputs);
+  T* typed = dynamic_cast<T*>(task.get());
+  if (typed == nullptr) throw std::logic_error("task kind " + spec.kind + " is not the type asked for");
+  return std::move(*typed);
+}
 
 // The message of the InvalidInput `f` throws; "(no InvalidInput thrown)" when it throws none.
 inline std::string invalid_input_message(const std::function<void()>& f) {

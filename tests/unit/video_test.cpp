@@ -169,7 +169,7 @@ TEST(VideoTask, PresetIsTrainVideoAndOptionsAreValidated) {
   TaskSpec spec;
   spec.kind = "video";
   spec.options = {{"size", "12x10"}, {"max_frames", "3"}, {"sample_fraction", "0.25"}};
-  VideoTask task(spec, avi);
+  VideoTask task = testing::built_task<VideoTask>(spec, avi);
   EXPECT_EQ(task.frames(), 3);
   EXPECT_EQ(task.width(), 12);
   EXPECT_EQ(task.height(), 10);
@@ -181,7 +181,7 @@ TEST(VideoTask, PresetIsTrainVideoAndOptionsAreValidated) {
   for (const auto& [key, bad] : std::vector<std::pair<std::string, std::string>>{
            {"sample_fraction", "0"}, {"sample_fraction", "2"}, {"max_frames", "0"}, {"size", "0x4"}, {"fps", "3"}}) {
     spec.options = {{key, bad}};
-    EXPECT_THROW(VideoTask(spec, avi), InvalidInput) << key << "=" << bad;
+    EXPECT_THROW(testing::built_task<VideoTask>(spec, avi), InvalidInput) << key << "=" << bad;
   }
 }
 

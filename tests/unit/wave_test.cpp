@@ -133,7 +133,7 @@ TEST(Wave, BoundaryTermsAreSumsScaledAsTheReference) {
 
 TEST(Wave, OptionsAreValidatedWithClearMessages) {
   auto make = [](std::map<std::string, std::string> options, const std::string& bytes = "") {
-    return [options, bytes] { WaveTask(TaskSpec{"wave", options}, bytes); };
+    return [options, bytes] { testing::built_task<WaveTask>(TaskSpec{"wave", options}, bytes); };
   };
   EXPECT_NE(invalid_input_message(make({{"velocity", "fast"}})).find("velocity must be one of uniform, square, circle"),
             std::string::npos);
@@ -144,7 +144,7 @@ TEST(Wave, OptionsAreValidatedWithClearMessages) {
             std::string::npos);
   EXPECT_NE(invalid_input_message(make({{"wavenumber", "20"}})).find("unknown wave task option"), std::string::npos);
   EXPECT_NE(invalid_input_message(make({}, "x")).find("takes no input file"), std::string::npos);
-  const WaveTask task(TaskSpec{"wave", {{"source", "0.1,0.2"}, {"pretrain_steps", "0"}, {"velocity", "circle"}}}, "");
+  const WaveTask task = testing::built_task<WaveTask>(TaskSpec{"wave", {{"source", "0.1,0.2"}, {"pretrain_steps", "0"}, {"velocity", "circle"}}}, "");
   EXPECT_EQ(task.setup().pretrain_steps, 0);
   EXPECT_EQ(task.metadata().at("velocity"), "circle");
   EXPECT_EQ(task.num_points(), 340 * 340);

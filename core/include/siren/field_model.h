@@ -12,6 +12,7 @@
 
 namespace siren {
 
+class FieldNetwork;
 
 class FieldModel {
  public:
@@ -39,6 +40,7 @@ class FieldModel {
   Image render_image(int width, int height) const;
 
  private:
+  friend FieldModel field_model_of_network(const ModelInfo& info, const FieldNetwork& network);
   struct Impl;
   explicit FieldModel(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

@@ -23,6 +23,10 @@ struct FitCallbacks {
   std::function<bool()> should_stop;  // polled every step; true = checkpoint and return
   // After each checkpoint or final model write: how long it took and the file's size (for metrics).
   std::function<void(double seconds, int64_t bytes)> on_checkpoint_written;
+  // Polled at each progress report: > 0 asks for a preview now, at most that many pixels a side; then
+  // on_preview gets the PNG (render_preview in preview.h; none for tasks without a PNG export).
+  std::function<int()> preview_side;
+  std::function<void(int64_t step, const std::string& png)> on_preview;
 };
 
 struct FitPaths {

@@ -60,6 +60,7 @@ class Trainer {
   void consider_capture(const Batch& batch);
   std::string graphs_unavailable_reason() const;
   void save_periodic(const std::string& checkpoint_dir, const FitCallbacks& callbacks, const Progress& latest);
+  void send_preview_if_asked(const FitCallbacks& callbacks);
 
   Task& task_;
   FieldNetwork network_;

@@ -98,9 +98,9 @@ std::vector<BadSubmit> bad_submits() {
        "could not decode"},
       {"zero_size_png", {ok_spec, input_message(zero_size_png())}, grpc::StatusCode::INVALID_ARGUMENT, "0x0"},
       // The image task decides that it needs input (helmholtz and wave take none).
-      {"empty_input", {ok_spec}, grpc::StatusCode::INVALID_ARGUMENT, "the input is empty (0 bytes); expected an image"},
+      {"empty_input", {ok_spec}, grpc::StatusCode::INVALID_ARGUMENT, "the image task needs its input \"image\""},
       {"empty_input_chunk", {ok_spec, input_message("")}, grpc::StatusCode::INVALID_ARGUMENT,
-       "the input is empty (0 bytes); expected an image"},
+       "the image task needs its input \"image\""},
       {"no_spec_first", {input_message(png), ok_spec}, grpc::StatusCode::INVALID_ARGUMENT,
        "first message must carry spec"},
       {"empty_stream", {}, grpc::StatusCode::INVALID_ARGUMENT, "first message must carry spec"},

@@ -18,6 +18,7 @@
 #include "siren/metrics.h"
 #include "siren/tasks/poisson_task.h"
 #include "synthetic.h"
+#include "siren/task_description.h"
 #include "test_support.h"
 
 namespace siren {
@@ -340,13 +341,15 @@ TEST(PoissonTask, PresetsAreTheReferenceScripts) {
     EXPECT_EQ(c.train.steps, 10000);
     EXPECT_EQ(c.train.batch_size, 0);
     EXPECT_EQ(c.train.clip_grad_norm, 0.0);
-    EXPECT_EQ(c.task.options.at("size"), kind == std::string(kPoissonCompositeKind) ? "512" : "256");
+    // The size is the option's default (a request's own size option overrides it).
+    EXPECT_EQ(describe_task(kind).option("size")->default_value,
+              kind == std::string(kPoissonCompositeKind) ? "512" : "256");
     ASSERT_FALSE(export_formats(kind).empty());
     EXPECT_EQ(export_formats(kind).front().name, "png");
   }
   ModelSpec relu_pe;
   relu_pe.activation = Activation::ReluPe;
-  PoissonTask(kPoissonGradKind, original_size(), encode_png(testing::synthetic_image(64, 80))).configure_model(relu_pe);
+  poisson_task(kPoissonGradKind, original_size(), encode_png(testing::synthetic_image(64, 80))).configure_model(relu_pe);
   EXPECT_EQ(relu_pe.pe_frequencies, 4);  // floor(log2(64 / 4))
 }
 

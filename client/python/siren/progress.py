@@ -67,18 +67,23 @@ class ProgressDisplay:
         if self._bar is None:
             from tqdm.auto import tqdm
 
-            self._bar = tqdm(total=int(progress.total_steps), desc=f"fit {self._job_id}", unit="step", leave=True)
+            # The speed and time left are the server's (tqdm's own would time the events' arrival).
+            self._bar = tqdm(total=int(progress.total_steps), desc=f"fit {self._job_id}", unit="step", leave=True,
+                             bar_format="{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt}{postfix}")
         self._bar.total = int(progress.total_steps)
         self._bar.n = int(progress.step)
         figures = {"loss": f"{progress.loss:.4g}"}
         for name in sorted(progress.metrics):
             figures[name] = f"{progress.metrics[name]:.4g}"
+        figures["steps/s"] = f"{progress.steps_per_second:.1f}"
+        if progress.eta_seconds > 0:
+            figures["eta"] = f"{progress.eta_seconds:.0f}s"
         self._bar.set_postfix(figures, refresh=False)
         self._bar.refresh()
 
     def close(self, state: str = "") -> None:
         if self._bar is not None:
             if state:
-                self._bar.set_description(f"fit {self._job_id} {state}", refresh=False)
+                self._bar.set_description_str(f"fit {self._job_id} {state}", refresh=False)
             self._bar.close()
             self._bar = None

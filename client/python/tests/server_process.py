@@ -16,7 +16,10 @@ from typing import List, Optional, Sequence
 class ServerProcess:
     """One siren-server process; ``address`` is ``127.0.0.1:PORT`` once :meth:`start` returns."""
 
-    def __init__(self, binary: Path, directory: Path, extra_args: Sequence[str] = (), workers: int = 2) -> None:
+    def __init__(self, binary: Path, directory: Path, extra_args: Sequence[str] = (), workers: int = 2,
+                 port: int = 0) -> None:
+        """``port`` 0: a free one the server picks (a fixed one survives a restart)."""
+        self.requested_port = port
         self.binary = Path(binary)
         self.directory = Path(directory)
         self.extra_args = list(extra_args)
@@ -32,7 +35,7 @@ class ServerProcess:
         if port_file.exists():
             port_file.unlink()
         argv: List[str] = [
-            str(self.binary), "--host", host, "--port", "0", "--port-file", str(port_file),
+            str(self.binary), "--host", host, "--port", str(self.requested_port), "--port-file", str(port_file),
             "--data-dir", str(self.directory / "data"), "--workers", str(self.workers),
             "--threads", "2", "--log-level", "warn", *self.extra_args,
         ]
@@ -71,6 +74,15 @@ class ServerProcess:
             return self.log_path.read_text(errors="replace")[-20000:]
         except OSError:
             return "(no log)"
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on now."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def find_binary(env_name: str, *relative: str) -> Optional[Path]:

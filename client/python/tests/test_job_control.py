@@ -49,3 +49,28 @@ def test_an_unwatched_fit_is_followed_later_from_its_id(client: siren.Client, im
     records = []
     assert again.watch(progress=False, on_progress=records.append) == siren.JobState.SUCCEEDED
     assert records and records[-1]["step"] == 30 and again.progress[-1] == records[-1]
+
+
+def test_a_watch_survives_a_server_restart(server_bin, tmp_path) -> None:
+    """The server drains on SIGTERM (the job is checkpointed and queued again); the watch reconnects to the
+    restarted server on the same port and follows the job to its end."""
+    import threading
+
+    from server_process import ServerProcess, free_port
+
+    process = ServerProcess(server_bin, tmp_path, workers=1, port=free_port()).start()
+    try:
+        with siren.Client(process.address) as client:
+            job = client.fit("image", np.random.default_rng(1).random((32, 32)), watch=False, steps=300,
+                             hidden=32, layers=1, checkpoint_every=50)
+            wait_for_state(job, (siren.JobState.RUNNING,))
+            outcome = {}
+            watcher = threading.Thread(target=lambda: outcome.update(state=job.watch(progress=False, timeout=120)))
+            watcher.start()
+            process.stop()
+            process.start()
+            watcher.join(150)
+            assert outcome.get("state") == siren.JobState.SUCCEEDED, process.log()
+            assert job.progress[-1]["step"] == 300
+    finally:
+        process.stop()

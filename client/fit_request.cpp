@@ -12,7 +12,7 @@ v1::FitSpec build_fit_spec(const FitRequest& request) {
   v1::FitSpec spec;
   spec.set_task(wire::task_kind_from_name(request.task));
   for (const auto& [key, value] : request.task_options) (*spec.mutable_task_options())[key] = value;
-  spec.set_input_filename(std::filesystem::path(request.input_path).filename().string());
+  spec.set_input_filename(std::filesystem::path(request.first_input_path()).filename().string());
   spec.set_name(request.name);
 
   v1::ModelSettings& model = *spec.mutable_model();
@@ -47,8 +47,10 @@ v1::JobOptions build_job_options(const FitRequest& request) {
   return options;
 }
 
-std::string default_local_model_path(const std::string& input_path) {
-  return std::filesystem::path(input_path).stem().string() + ".siren.ckpt";
+std::string default_local_model_path(const FitRequest& request) {
+  const std::string stem = request.inputs.empty() ? request.task
+                                                  : std::filesystem::path(request.first_input_path()).stem().string();
+  return stem + ".siren.ckpt";
 }
 
 }  // namespace siren::cli

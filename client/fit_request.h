@@ -1,12 +1,14 @@
 #pragma once
-// What `siren fit <task> FILE ...` was asked to do. Every setting is optional: only those the user
+// What `siren fit <task> [FILE] ...` was asked to do. Every setting is optional: only those the user
 // typed go into the FitSpec, so the server (or the core, for --local) fills the rest from the
 // task's preset — the paper's settings for that experiment — and there is one source of defaults.
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "previews.h"
 #include "siren/v1/fit.pb.h"
 #include "siren/v1/jobs.pb.h"
 
@@ -34,10 +36,15 @@ struct FitSettings {
   std::optional<bool> cuda_graphs;
 };
 
+// One of the task's input files: FILE for the first, --<name> FILE for the others.
+struct InputFile {
+  std::string name;  // as the task description names it, e.g. "background"
+  std::string path;
+};
+
 struct FitRequest {
   std::string task;                                 // "image"
-  std::string input_path;
-  std::map<std::string, std::string> input_files;   // the task's extra input files, role -> path
+  std::vector<InputFile> inputs;                    // the task's inputs, in its order; none for a PDE
   std::map<std::string, std::string> task_options;  // only those given, e.g. {"size": "64x64"}
   FitSettings settings;
   std::optional<std::string> resume_path;  // a downloaded checkpoint to continue from
@@ -49,13 +56,10 @@ struct FitRequest {
   bool no_watch = false;
   bool local = false;
   std::string model_out;  // --local only; empty = ./<input stem>.siren.ckpt
-};
+  PreviewOptions previews;  // while watching: where to write the server's renderings of the field
 
-// What a fit uploads: FILE streamed from disk as it is, or, for a task whose input is several files,
-// the blob its TaskCommand::pack_input built in memory.
-struct FitInput {
-  std::string path;                   // FILE
-  std::optional<std::string> packed;  // set: upload these bytes instead of FILE's
+  // FILE, the first input; empty for a task without inputs.
+  std::string first_input_path() const { return inputs.empty() ? std::string() : inputs.front().path; }
 };
 
 // The FitSpec holding exactly what the user set (throws siren::InvalidInput for an unknown task or
@@ -63,7 +67,7 @@ struct FitInput {
 v1::FitSpec build_fit_spec(const FitRequest& request);
 v1::JobOptions build_job_options(const FitRequest& request);
 
-// --local's default model path: ./<input stem>.siren.ckpt
-std::string default_local_model_path(const std::string& input_path);
+// --local's default model path: ./<FILE stem>.siren.ckpt, or ./<task>.siren.ckpt for a task without FILE.
+std::string default_local_model_path(const FitRequest& request);
 
 }  // namespace siren::cli

@@ -4,7 +4,6 @@
 #include <cstring>
 #include <fstream>
 #include <functional>
-#include <sstream>
 
 #include "rpc_error.h"
 
@@ -20,35 +19,44 @@ std::ifstream open_for_reading(const std::string& path) {
   return in;
 }
 
-// Sends `in` chunk by chunk via `set_chunk`; false if the server stopped listening (its reason
-// comes with Finish()). `what` names the source in errors.
-bool send_stream(grpc::ClientWriter<v1::SubmitFitRequest>& writer, std::istream& in, const std::string& what,
-                 const std::function<void(v1::SubmitFitRequest&, std::string&&)>& set_chunk) {
+using ChunkSetter = std::function<void(v1::SubmitFitRequest&, std::string&&)>;
+
+// Sends the file chunk by chunk via `set_chunk` (at least one chunk, so even an empty file arrives
+// as the input it is and the server can say what is wrong with it); false if the server stopped
+// listening (its reason comes with Finish()).
+bool send_file(grpc::ClientWriter<v1::SubmitFitRequest>& writer, const std::string& path,
+               const ChunkSetter& set_chunk) {
+  std::ifstream in = open_for_reading(path);
   std::string buffer(kChunkBytes, '\0');
+  bool sent_any = false;
   while (in) {
     in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
     const auto got = static_cast<size_t>(in.gcount());
-    if (got == 0) break;
+    if (got == 0 && sent_any) break;
     v1::SubmitFitRequest message;
     set_chunk(message, buffer.substr(0, got));
     if (!writer.Write(message)) return false;
+    sent_any = true;
   }
-  if (in.bad()) throw CommandError("error reading " + what);
+  if (in.bad()) throw CommandError("error reading " + path);
   return true;
 }
 
-bool send_file(grpc::ClientWriter<v1::SubmitFitRequest>& writer, const std::string& path,
-               const std::function<void(v1::SubmitFitRequest&, std::string&&)>& set_chunk) {
-  std::ifstream in = open_for_reading(path);
-  return send_stream(writer, in, path, set_chunk);
+ChunkSetter named_input_chunk(const std::string& name) {
+  return [name](v1::SubmitFitRequest& message, std::string&& bytes) {
+    v1::NamedInputChunk& chunk = *message.mutable_named_input_chunk();
+    chunk.set_name(name);
+    chunk.set_data(std::move(bytes));
+  };
 }
 
 }  // namespace
 
 v1::Job submit_fit(Connection& connection, const v1::FitSpec& spec, const v1::JobOptions& job_options,
-                   const FitInput& input, const std::optional<std::string>& resume_checkpoint_path) {
+                   const std::vector<InputFile>& inputs,
+                   const std::optional<std::string>& resume_checkpoint_path) {
   // Fail on unreadable files before the server sees a half-finished upload.
-  if (!input.packed) open_for_reading(input.path);
+  for (const InputFile& input : inputs) open_for_reading(input.path);
   if (resume_checkpoint_path) open_for_reading(*resume_checkpoint_path);
 
   // Uploads can be large and slow links slower: no deadline.
@@ -60,14 +68,8 @@ v1::Job submit_fit(Connection& connection, const v1::FitSpec& spec, const v1::Jo
   *first.mutable_spec() = spec;
   *first.mutable_job_options() = job_options;
   bool open = writer->Write(first);
-  if (open) {
-    const auto set_input = [](v1::SubmitFitRequest& m, std::string&& bytes) { m.set_input_chunk(std::move(bytes)); };
-    if (input.packed) {
-      std::istringstream packed(*input.packed);
-      open = send_stream(*writer, packed, "the packed input", set_input);
-    } else {
-      open = send_file(*writer, input.path, set_input);
-    }
+  for (const InputFile& input : inputs) {
+    if (open) open = send_file(*writer, input.path, named_input_chunk(input.name));
   }
   if (open && resume_checkpoint_path) {
     open = send_file(*writer, *resume_checkpoint_path,

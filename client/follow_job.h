@@ -5,10 +5,13 @@
 
 #include "connection.h"
 #include "output.h"
+#include "previews.h"
 
 namespace siren::cli {
 
 // Returns the exit code: 0 succeeded, 1 failed/cancelled/interrupted/RPC error, 130 detached.
-int follow_job(Connection& connection, const std::string& job_id, const Output& output);
+// With `previews` enabled, the server's renderings are written there as they arrive.
+int follow_job(Connection& connection, const std::string& job_id, const Output& output,
+               const PreviewOptions& previews = {});
 
 }  // namespace siren::cli

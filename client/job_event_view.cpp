@@ -28,6 +28,14 @@ void JobEventView::show(const v1::JobEvent& event) {
   }
 }
 
+void JobEventView::show_preview(const std::string& path, int64_t step) {
+  if (output_.json()) {
+    output_.json_line(Json{{"preview", path}, {"step", step}});
+  } else {
+    bar_->message("preview of step " + std::to_string(step) + ": " + path);
+  }
+}
+
 void JobEventView::show_human(const v1::JobEvent& event) {
   const v1::Job& job = event.job();
   // A job that has not measured anything yet reports step 0 with loss 0: nothing to draw.

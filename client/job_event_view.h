@@ -16,6 +16,8 @@ class JobEventView {
   JobEventView(const Output& output, const std::string& job_id);
 
   void show(const v1::JobEvent& event);
+  // A preview of `step` was written to `path`: {"preview": path, "step": N}, or a line for people.
+  void show_preview(const std::string& path, int64_t step);
   bool finished() const;  // a state that ends a watch was seen: a final one, or paused
   const v1::Job& job() const { return job_; }
 

@@ -52,6 +52,28 @@ std::string lowercase_after(const std::string& name, const std::string& prefix) 
   return out;
 }
 
+Json option_json(const TaskOptionDescription& option) {
+  Json out;
+  out["name"] = option.name;
+  out["type"] = option_type_name(option.type);
+  out["default"] = option.default_value;  // "" = depends on the input or other options (see help)
+  out["min"] = option.min;
+  out["max"] = option.max;
+  out["choices"] = option.choices;
+  out["value_name"] = option.value_name;
+  out["help"] = option.help;
+  return out;
+}
+
+// The settings a preset gives: what FitSpec can set (so not the field's in/out features, which the
+// input decides), in core's own spelling.
+Json preset_json(const FitConfig& preset) {
+  Json config = Json::parse(preset.to_json());
+  config["model"].erase("in_features");
+  config["model"].erase("out_features");
+  return Json{{"task_options", config["task"]["options"]}, {"model", config["model"]}, {"train", config["train"]}};
+}
+
 }  // namespace
 
 std::string state_name(v1::JobState state) {
@@ -166,6 +188,22 @@ Json result_json(const v1::Job& job, const std::string& error) {
   } else if (!job.error().empty()) {
     out["error"] = job.error();
   }
+  return out;
+}
+
+Json task_json(const TaskDescription& task) {
+  Json out;
+  out["name"] = task.kind;
+  out["summary"] = task.summary;
+  Json inputs = Json::array();
+  for (const TaskInputDescription& input : task.inputs) inputs.push_back({{"name", input.name}, {"help", input.help}});
+  out["inputs"] = inputs;
+  Json options = Json::array();
+  for (const TaskOptionDescription& option : task.options) options.push_back(option_json(option));
+  out["options"] = options;
+  out["export_formats"] = task.export_formats;
+  out["preset"] = preset_json(task.preset);
+  out["details"] = task.details;
   return out;
 }
 

@@ -1,7 +1,8 @@
 #pragma once
-// How jobs, models and job events look as JSON lines. Metrics are flattened into the object
+// How jobs, models, job events and tasks look as JSON lines. Metrics are flattened into the object
 // ({"psnr": 27.4, "mse": ...}) so `jq .psnr` works for any task's figures.
 #include "output.h"
+#include "siren/task_description.h"
 #include "siren/v1/service.pb.h"
 
 namespace siren::cli {
@@ -14,6 +15,9 @@ Json event_json(const v1::JobEvent& event);   // {"event": "progress", ...}
 // The line that always ends `watch --json` (and `fit`): job_id, model_id, state, step and the final
 // figures flattened. `error` is added when the job failed or the stream broke.
 Json result_json(const v1::Job& job, const std::string& error = "");
+// `siren tasks --json`: name, summary, inputs, options (name, type, default, min, max, choices,
+// help), export_formats and the preset's settings (task_options, model, train).
+Json task_json(const TaskDescription& task);
 
 // Names that never throw, also for enum values newer than this client.
 std::string state_name(v1::JobState state);

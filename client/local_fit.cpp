@@ -11,6 +11,7 @@
 #include "rpc_error.h"
 #include "siren/errors.h"
 #include "siren/fit.h"
+#include "siren/task_inputs.h"
 #include "siren/wire/convert.h"
 
 namespace siren::cli {
@@ -51,13 +52,20 @@ v1::JobEvent make_event(v1::JobEvent::Type type, const v1::Job& job) {
   return event;
 }
 
+// The input files by name, read whole: the core decodes them in memory.
+TaskInputs read_task_inputs(const std::vector<InputFile>& files) {
+  TaskInputs inputs;
+  for (const InputFile& file : files) inputs.append(file.name, read_file(file.path));
+  return inputs;
+}
+
 }  // namespace
 
-int run_local_fit(const v1::FitSpec& spec, const FitInput& input_source,
+int run_local_fit(const v1::FitSpec& spec, const std::vector<InputFile>& input_files,
                   const std::optional<std::string>& resume_checkpoint_path,
                   const std::string& model_out, const Output& output) {
   const FitConfig config = wire::fit_config_from_proto(spec);  // the preset + what was given
-  const std::string input = input_source.packed ? *input_source.packed : read_file(input_source.path);
+  const TaskInputs inputs = read_task_inputs(input_files);
   // Fail now rather than after training when the model could not be written.
   const auto model_dir = std::filesystem::absolute(model_out).parent_path();
   if (!std::filesystem::is_directory(model_dir)) {
@@ -90,7 +98,7 @@ int run_local_fit(const v1::FitSpec& spec, const FitInput& input_source,
   view.show(make_event(v1::JobEvent::TYPE_STARTED, job));
   FitResult result;
   try {
-    result = run_fit(config, input, {checkpoints.path(), model_out}, callbacks,
+    result = run_fit(config, inputs, {checkpoints.path(), model_out}, callbacks,
                      resume_checkpoint_path);
   } catch (const InvalidInput&) {
     throw;  // bad input or settings: reported like the server's INVALID_ARGUMENT

@@ -3,11 +3,13 @@
 // 0 success, 1 failure (RPC error, unsuccessful job, bad file), 2 bad command line.
 #include <CLI/CLI.hpp>
 
+#include "command_line_scan.h"
 #include "commands/command.h"
 #include "exit_codes.h"
 #include "output.h"
 #include "rpc_error.h"
 #include "siren/errors.h"
+#include "task_catalog.h"
 
 namespace {
 
@@ -18,6 +20,7 @@ const char* const kDescription =
 
 const char* const kFooter =
     "Examples:\n"
+    "  siren tasks                                        what can be fitted (and its inputs)\n"
     "  siren fit image cameraman.png --steps 500         fit on the server and follow it\n"
     "  siren fit image photo.jpg --size 128x128 --no-watch\n"
     "  siren watch JOB_ID                                 re-attach to a running fit\n"
@@ -35,9 +38,16 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.get_formatter()->column_width(34);
 
+  // `siren fit <task>` is built from task descriptions: the server's, so they must be asked for
+  // before parsing, of the server the line names. Other commands need no round trip.
+  const CommandLineScan scan = scan_command_line(argc, argv, global_options_from_environment());
+  const std::vector<siren::TaskDescription> tasks =
+      scan.command == "fit" ? task_descriptions_for_fit(scan.global, scan.local) : local_task_descriptions();
+
   CommandContext context{global_options_from_environment(), nullptr};
   add_global_options(app, context.global);
-  register_fit_command(app, context);
+  register_fit_command(app, context, tasks);
+  register_tasks_command(app, context);
   register_watch_command(app, context);
   register_jobs_commands(app, context);
   register_job_action_commands(app, context);

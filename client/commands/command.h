@@ -4,8 +4,10 @@
 // exit codes go through one place.
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "global_options.h"
+#include "siren/task_description.h"
 
 namespace CLI {
 class App;
@@ -22,7 +24,9 @@ struct CommandContext {
 CLI::App* add_command(CLI::App& parent, const std::string& name, const std::string& description,
                       CommandContext& context);
 
-void register_fit_command(CLI::App& root, CommandContext& context);
+// `siren fit <task>` for each of `tasks` (the server's, or this build's: see task_catalog.h).
+void register_fit_command(CLI::App& root, CommandContext& context, const std::vector<TaskDescription>& tasks);
+void register_tasks_command(CLI::App& root, CommandContext& context);
 void register_watch_command(CLI::App& root, CommandContext& context);
 void register_jobs_commands(CLI::App& root, CommandContext& context);   // jobs, job
 void register_job_action_commands(CLI::App& root, CommandContext& context);  // cancel, pause, resume, rm-job

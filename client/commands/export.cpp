@@ -1,15 +1,16 @@
 // `siren export MODEL [--format F] [--option KEY=VALUE ...] [-o PATH]`: a trained field in one of
 // its task's file formats (image: PNG at any size, audio: WAV, sdf: a PLY mesh, ...). The formats
 // and their options come from the server (`siren model ID` lists them), so new ones need no CLI change.
+#include <map>
 #include <memory>
 
 #include <CLI/CLI.hpp>
 
-#include "chunked_download.h"
 #include "commands/command.h"
 #include "connection.h"
 #include "exit_codes.h"
 #include "format.h"
+#include "model_export.h"
 #include "model_lookup.h"
 #include "output.h"
 #include "rpc_error.h"
@@ -25,35 +26,26 @@ struct ExportOptions {
   std::string output;
 };
 
-// The extension of the format that will be used, for the default output name.
-std::string extension_for(const v1::Model& model, const std::string& format) {
-  for (const v1::ExportFormat& f : model.export_formats()) {
-    if (format.empty() || f.name() == format) return f.extension();
+// --option KEY=VALUE, repeatable.
+std::map<std::string, std::string> parse_format_options(const std::vector<std::string>& pairs) {
+  std::map<std::string, std::string> options;
+  for (const std::string& option : pairs) {
+    const auto equals = option.find('=');
+    if (equals == std::string::npos || equals == 0) {
+      throw CommandError("--option: expected KEY=VALUE, got \"" + option + "\"");
+    }
+    options[option.substr(0, equals)] = option.substr(equals + 1);
   }
-  return format.empty() ? "" : "." + format;
+  return options;
 }
 
 int run_export(const ExportOptions& options, const GlobalOptions& global) {
   const Output output(global.json);
   Connection connection(global);
+  const std::map<std::string, std::string> format_options = parse_format_options(options.options);
   const v1::Model model = fetch_model(connection, options.model_id);
-
-  v1::ExportModelRequest request;
-  request.set_model_id(options.model_id);
-  request.set_format(options.format);
-  for (const std::string& option : options.options) {
-    const auto equals = option.find('=');
-    if (equals == std::string::npos || equals == 0) {
-      throw CommandError("--option: expected KEY=VALUE, got \"" + option + "\"");
-    }
-    (*request.mutable_options())[option.substr(0, equals)] = option.substr(equals + 1);
-  }
-  const std::string path = options.output.empty()
-                               ? options.model_id + extension_for(model, options.format)
-                               : options.output;
-  auto context = connection.context(std::chrono::seconds(600));  // meshes take a while
-  auto reader = connection.stub().ExportModel(context.get(), request);
-  const int64_t bytes = receive_to_file(*reader, path);
+  const std::string path = options.output.empty() ? default_export_path(model, options.format) : options.output;
+  const int64_t bytes = export_model_to_file(connection, options.model_id, options.format, format_options, path);
 
   if (output.json()) {
     output.json_line(Json{{"model_id", options.model_id}, {"format", options.format},

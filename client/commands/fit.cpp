@@ -1,5 +1,5 @@
-// `siren fit <task> FILE [options]`: one subcommand per task, all sharing the network/training
-// options, the upload, the watching and --local.
+// `siren fit <task> [FILE] [options]`: one subcommand per task description (the server's, or this
+// build's), all sharing the network/training options, the upload, the watching and --local.
 #include <memory>
 
 #include <CLI/CLI.hpp>
@@ -15,8 +15,9 @@
 #include "json_views.h"
 #include "local_fit.h"
 #include "output.h"
-#include "siren/fit_config.h"
-#include "tasks/task_command.h"
+#include "previews.h"
+#include "siren/task_description.h"
+#include "task_arguments.h"
 
 namespace siren::cli {
 
@@ -25,22 +26,16 @@ namespace {
 // CLI11's ExistingFile check, without the ":FILE" it would append to the help's type name.
 CLI::Validator existing_file() { return CLI::Validator(CLI::ExistingFile).description(""); }
 
-int run_fit(const FitRequest& request, const TaskCommand& task, const GlobalOptions& global) {
+int run_fit(const FitRequest& request, const GlobalOptions& global) {
   const Output output(global.json);
   const v1::FitSpec spec = build_fit_spec(request);
-  FitInput input{request.input_path, std::nullopt};
-  if (task.pack_input) input.packed = task.pack_input(request.input_path, request.input_files);
-  if (task.input_help.empty()) input.packed = std::string();  // a task without input: upload nothing
   if (request.local) {
-    const std::string model_out = request.model_out.empty()
-                                      ? default_local_model_path(request.input_path.empty() ? task.name
-                                                                                            : request.input_path)
-                                      : request.model_out;
-    return run_local_fit(spec, input, request.resume_path, model_out, output);
+    const std::string model_out = request.model_out.empty() ? default_local_model_path(request) : request.model_out;
+    return run_local_fit(spec, request.inputs, request.resume_path, model_out, output);
   }
 
   Connection connection(global);
-  const v1::Job job = submit_fit(connection, spec, build_job_options(request), input, request.resume_path);
+  const v1::Job job = submit_fit(connection, spec, build_job_options(request), request.inputs, request.resume_path);
   if (request.no_watch) {
     if (output.json()) {
       output.json_line(Json{{"job_id", job.job_id()}, {"state", state_name(job.state())}});
@@ -51,7 +46,7 @@ int run_fit(const FitRequest& request, const TaskCommand& task, const GlobalOpti
     return kExitSuccess;
   }
   output.note("submitted job " + job.job_id() + " (Ctrl-C detaches; the job keeps running)");
-  return follow_job(connection, job.job_id(), output);
+  return follow_job(connection, job.job_id(), output, request.previews);
 }
 
 void add_job_options(CLI::App& command, FitRequest& request) {
@@ -76,6 +71,7 @@ void add_job_options(CLI::App& command, FitRequest& request) {
                      "./<task>.siren.ckpt for a task without FILE)")
       ->type_name("PATH")->needs(local)->group(group);
   no_watch->excludes(local);
+  add_preview_options(command, request.previews)->excludes(local)->excludes(no_watch);
 
   const std::string queue_group = "Queue (server only)";
   command.add_option("--priority", request.priority,
@@ -95,43 +91,44 @@ void add_job_options(CLI::App& command, FitRequest& request) {
       ->type_name("KEY")->group(queue_group)->excludes(local);
 }
 
-void add_task_command(CLI::App& fit, const TaskCommand& task, CommandContext& context) {
-  FitConfig preset;
-  try {
-    preset = preset_fit_config(task.name);
-  } catch (const std::exception&) {
-    return;  // a task this build's core does not know: leave it out rather than fail every command
-  }
+// `siren fit <task>`: the task's own arguments from its description, then what every fit shares,
+// whose help states the task's preset (the description's, so a server's task shows the server's).
+void add_task_command(CLI::App& fit, const TaskDescription& task, CommandContext& context) {
   auto request = std::make_shared<FitRequest>();
-  request->task = task.name;
+  request->task = task.kind;
 
-  CLI::App* command = add_command(fit, task.name, task.summary, context);
-  command->footer(task.footer);
-  if (!task.input_help.empty()) {
-    command->add_option("file", request->input_path, task.input_help)
-        ->required()->check(existing_file())->type_name("FILE");
+  CLI::App* command = add_command(fit, task.kind, task.summary, context);
+  command->footer(task.details);
+  try {
+    add_task_inputs(*command, task, request->inputs);
+    add_task_options(*command, task, request->task_options);
+    add_fit_settings_options(*command, task.preset, request->settings);
+    add_job_options(*command, *request);
+  } catch (const CLI::OptionAlreadyAdded&) {
+    // A (server's) task option spelled like a shared one could not be told apart: leave the task out
+    // rather than fail every command.
+    fit.remove_subcommand(command);
+    return;
   }
-  if (task.add_input_files) task.add_input_files(*command, request->input_files);
-  task.add_options(*command, preset, request->task_options);
-  add_fit_settings_options(*command, preset, request->settings);
-  add_job_options(*command, *request);
-  command->callback([request, &task, &context] {
-    context.action = [request, &task, &context] { return run_fit(*request, task, context.global); };
+  command->callback([request, &context] {
+    context.action = [request, &context] { return run_fit(*request, context.global); };
   });
 }
 
 }  // namespace
 
-void register_fit_command(CLI::App& root, CommandContext& context) {
+void register_fit_command(CLI::App& root, CommandContext& context, const std::vector<TaskDescription>& tasks) {
   CLI::App* fit = add_command(
       root, "fit",
       "fit a SIREN to a signal on the server (and follow it), or in this process with --local",
       context);
   fit->require_subcommand(1);
   fit->footer(
-      "Unset options take the task's preset: the paper's settings for that experiment.\n"
+      "The tasks and their options are the server's (`siren tasks` lists them), or this build's\n"
+      "with --local or when no server answers. Unset options take the task's preset: the paper's\n"
+      "settings for that experiment. `siren fit TASK --help` explains a task and its options.\n"
       "Exit code: 0 when the fit succeeded, 1 otherwise, 2 for a bad command line.");
-  for (const TaskCommand& task : task_commands()) add_task_command(*fit, task, context);
+  for (const TaskDescription& task : tasks) add_task_command(*fit, task, context);
 }
 
 }  // namespace siren::cli

@@ -23,15 +23,12 @@ std::string preset(const std::string& value) { return " (default: " + value + ")
 std::string preset(int64_t value) { return preset(std::to_string(value)); }
 
 // "1024; relu-pe, relu-rbf: 256": the preset width, then those the task presets for particular
-// activations (the reference's video baselines), read from the core's description of the task.
-std::string preset_widths(const FitConfig& p) {
+// activations (the reference's video baselines).
+std::string preset_widths(const TaskDescription& task) {
+  const FitConfig& p = task.preset;
   std::map<int, std::vector<std::string>> by_width;
-  try {
-    for (const auto& [activation, width] : describe_task(p.task.kind).hidden_features_by_activation)
-      if (width != p.model.hidden_features) by_width[width].push_back(to_string(activation));
-  } catch (const std::exception&) {
-    // a task this build's core does not describe: its preset width alone
-  }
+  for (const auto& [activation, width] : task.hidden_features_by_activation)
+    if (width != p.model.hidden_features) by_width[width].push_back(to_string(activation));
   std::string text = std::to_string(p.model.hidden_features);
   for (const auto& [width, names] : by_width) {
     text += ";";
@@ -51,7 +48,8 @@ CLI::Option* add_optional(CLI::App& command, const std::string& name, std::optio
 
 }  // namespace
 
-void add_fit_settings_options(CLI::App& command, const FitConfig& p, FitSettings& s) {
+void add_fit_settings_options(CLI::App& command, const TaskDescription& task, FitSettings& s) {
+  const FitConfig& p = task.preset;
   const std::string network = "Network (the paper's Sec. 3)";
   const std::string training = "Training";
 
@@ -64,7 +62,7 @@ void add_fit_settings_options(CLI::App& command, const FitConfig& p, FitSettings
       ->group(network);
   add_optional(command, "--hidden", s.hidden_features,
                "width of every hidden layer (features); unset, the preset's width for the chosen --model" +
-                   preset(preset_widths(p)))
+                   preset(preset_widths(task)))
       ->type_name("N")->group(network);
   add_optional(command, "--layers", s.hidden_layers,
                "hidden-to-hidden layers; the network has N+2 linear layers (the paper's 3 gives "

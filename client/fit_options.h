@@ -3,6 +3,7 @@
 // task preset's value (read from the core, so it never drifts) and what the paper means by it.
 #include "fit_request.h"
 #include "siren/fit_config.h"
+#include "siren/task_description.h"
 
 namespace CLI {
 class App;
@@ -10,6 +11,7 @@ class App;
 
 namespace siren::cli {
 
-void add_fit_settings_options(CLI::App& command, const FitConfig& preset, FitSettings& settings);
+// `task`: its preset, and the widths it presets for particular activations (video's baselines).
+void add_fit_settings_options(CLI::App& command, const TaskDescription& task, FitSettings& settings);
 
 }  // namespace siren::cli

@@ -203,6 +203,8 @@ Json task_json(const TaskDescription& task) {
   out["options"] = options;
   out["export_formats"] = task.export_formats;
   out["preset"] = preset_json(task.preset);
+  for (const auto& [activation, width] : task.hidden_features_by_activation)  // video: relu-pe 256, ...
+    out["preset"]["model"]["hidden_features_by_activation"][to_string(activation)] = width;
   out["details"] = task.details;
   return out;
 }

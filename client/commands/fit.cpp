@@ -102,7 +102,7 @@ void add_task_command(CLI::App& fit, const TaskDescription& task, CommandContext
   try {
     add_task_inputs(*command, task, request->inputs);
     add_task_options(*command, task, request->task_options);
-    add_fit_settings_options(*command, task.preset, request->settings);
+    add_fit_settings_options(*command, task, request->settings);
     add_job_options(*command, *request);
   } catch (const CLI::OptionAlreadyAdded&) {
     // A (server's) task option spelled like a shared one could not be told apart: leave the task out

@@ -45,7 +45,9 @@ TEST_F(TaskCatalogTest, TasksListsEveryBuiltInTaskWithItsOptionsAndInputs) {
   EXPECT_EQ(on_surface["default"], "1400");
   EXPECT_FALSE(on_surface["help"].get<std::string>().empty());
   EXPECT_EQ(sdf["export_formats"], json::array({"ply"}));
-  EXPECT_EQ(sdf["preset"]["train"]["steps"], 10000);
+  EXPECT_EQ(sdf["preset"]["train"]["epochs"], 10000);  // train_sdf's num_epochs; steps 0 = counted from them
+  EXPECT_EQ(sdf["preset"]["train"]["steps"], 0);
+  EXPECT_EQ(named(all, "video")["preset"]["model"]["hidden_features_by_activation"]["relu-pe"], 256);
   const json composite = named(all, "poisson-composite");
   ASSERT_EQ(composite["inputs"].size(), 2u) << composite.dump();
   EXPECT_EQ(composite["inputs"][1]["name"], "foreground");
@@ -62,7 +64,11 @@ TEST_F(TaskCatalogTest, TasksListsEveryBuiltInTaskWithItsOptionsAndInputs) {
   EXPECT_NE(help.out.find("--on-surface-points"), std::string::npos) << help.out;
   EXPECT_NE(help.out.find("eikonal"), std::string::npos) << help.out;  // the task's details
   EXPECT_TRUE(contains(help.out, "points FILE")) << help.out;             // its input
-  EXPECT_TRUE(contains(help.out, "(default: 10000)")) << help.out;        // --steps: its preset's
+  EXPECT_TRUE(contains(help.out, "(default: --epochs 10000")) << help.out;  // --steps: its preset counts epochs
+  EXPECT_TRUE(contains(help.out, "--epochs N")) << help.out;
+  const ProcessResult video_help = siren({"fit", "video", "--help"});
+  EXPECT_TRUE(contains(video_help.out, "(default: 1024; relu-pe, relu-rbf: 256)")) << video_help.out;  // --hidden
+  EXPECT_TRUE(contains(siren({"fit", "image", "--help"}).out, "(default: 10000)"));  // --steps counted in steps
 }
 
 TEST_F(TaskCatalogTest, FitHelpNeedsNoServerAndASubmissionThenReportsTheConnectionError) {

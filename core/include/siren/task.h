@@ -47,7 +47,7 @@ class Task {
   // Updates in one epoch of the reference's training loop at this batch size (TrainOptions.epochs): its
   // dataset's length. 1 for a task whose every step sees the whole signal or a fresh random draw of it (the
   // reference's one-item datasets: image, audio, video, Poisson, PDEs); SDF: points / batch.
-  virtual int64_t steps_per_epoch(int64_t batch_size) const { return 1; }
+  virtual int64_t steps_per_epoch(int64_t /*batch_size*/) const { return 1; }
   // True when losses differentiate the output w.r.t. the coordinates (Poisson, SDF, PDEs).
   virtual bool needs_coordinate_gradients() const { return false; }
 

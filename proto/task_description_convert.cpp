@@ -41,6 +41,7 @@ v1::TaskDescription task_description_to_proto(const TaskDescription& task) {
     v1::TaskInput* i = out.add_inputs();
     i->set_name(input.name);
     i->set_help(input.help);
+    i->set_optional(input.optional);
   }
   for (const auto& option : task.options) {
     v1::TaskOption* o = out.add_options();
@@ -65,7 +66,7 @@ TaskDescription task_description_from_proto(const v1::TaskDescription& task) {
   out.kind = task.name().empty() ? task_kind_name(task.kind()) : task.name();
   out.summary = task.summary();
   out.details = task.details();
-  for (const auto& input : task.inputs()) out.inputs.push_back({input.name(), input.help()});
+  for (const auto& input : task.inputs()) out.inputs.push_back({input.name(), input.help(), input.optional()});
   for (const auto& option : task.options()) {
     TaskOptionDescription o;
     o.name = option.name();

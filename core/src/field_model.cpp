@@ -7,6 +7,7 @@
 #include "siren/grid.h"
 #include "siren/network.h"
 #include "siren/runtime.h"
+#include "siren/task_kinds.h"
 #include "siren/tasks/image_task.h"
 
 namespace siren {
@@ -128,7 +129,7 @@ std::vector<float> FieldModel::query_gradients(const std::vector<float>& coords)
 }
 
 Image FieldModel::render_image(int width, int height) const {
-  if (impl_->info.task_kind != "image")
+  if (!is_image_model_kind(impl_->info.task_kind))
     throw InvalidInput("model is a \"" + impl_->info.task_kind + "\" field, not an image; use a query instead");
   if (width <= 0 || height <= 0) throw InvalidInput("render size must be positive");
   const torch::Tensor values = impl_->evaluate(coordinate_grid({height, width}));

@@ -54,6 +54,11 @@ std::map<std::string, std::string> TaskInputs::resolve(const TaskDescription& ta
   }
   for (const auto& input : task.inputs) {
     const auto it = resolved.find(input.name);
+    if (input.optional) {
+      // An empty upload of an optional input is no input: the task sees it absent, not empty.
+      if (it != resolved.end() && it->second.empty()) resolved.erase(it);
+      continue;
+    }
     if (it == resolved.end() || it->second.empty())
       throw InvalidInput("the " + task.kind + " task needs its input \"" + input.name + "\" (" + input.help + ")" +
                          (it == resolved.end() ? "" : ": it is empty (0 bytes)"));
@@ -68,7 +73,8 @@ std::string TaskInputs::pack(const TaskDescription& task) const {
       resolved.begin()->first == task.inputs.front().name)
     return resolved.begin()->second;
   InputBundle bundle;
-  for (const auto& input : task.inputs) bundle.add(input.name, resolved.at(input.name));
+  for (const auto& input : task.inputs)
+    if (resolved.count(input.name)) bundle.add(input.name, resolved.at(input.name));  // optional ones may be absent
   return bundle.pack();
 }
 

@@ -36,14 +36,18 @@ struct TaskOptionDescription {
 struct TaskInputDescription {
   std::string name;
   std::string help;  // what it may be (formats)
+  // An optional input may be left out (or sent empty): the task then does without it, e.g. the
+  // inpainting task draws a random mask when it is given none.
+  bool optional = false;
 };
 
 struct TaskDescription {
   std::string kind;     // e.g. "poisson-grad"; the API's enum value is TASK_KIND_POISSON_GRAD
   std::string summary;  // one line
   std::string details;  // paragraphs: the paper's setting, the loss, the preset, how to export
-  // Every input is required; the first is the one a single unnamed upload fills. Empty: the task
-  // takes no input (its signal is defined by options, e.g. a PDE's source).
+  // Inputs are required unless marked optional; the first (always required) is the one a single
+  // unnamed upload fills. Empty: the task takes no input (its signal is defined by options, e.g. a
+  // PDE's source).
   std::vector<TaskInputDescription> inputs;
   std::vector<TaskOptionDescription> options;
   FitConfig preset;                         // the reference's defaults for this experiment
@@ -79,6 +83,7 @@ TaskDescription wave_task_description();
 TaskDescription poisson_grad_task_description();
 TaskDescription poisson_lapl_task_description();
 TaskDescription poisson_composite_task_description();
+TaskDescription image_inpainting_task_description();
 
 // "on_surface_points" -> "on-surface-points" (the CLI's flag without its dashes).
 std::string option_flag_name(const std::string& option_name);

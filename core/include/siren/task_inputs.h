@@ -23,8 +23,8 @@ class TaskInputs {
 
   // The inputs by name as `task` names them: the unnamed first input gets the task's first input's
   // name, and an InputBundle (io/input_bundle.h: how several inputs are stored in one file) is
-  // unpacked. Throws InvalidInput for a name the task does not take, a missing input, or an input
-  // given to a task that takes none.
+  // unpacked. An optional input left out or empty is absent from the map. Throws InvalidInput for a
+  // name the task does not take, a missing required input, or an input given to a task that takes none.
   std::map<std::string, std::string> resolve(const TaskDescription& task) const;
 
   // The one file a job keeps its inputs in: the resolved inputs, the first as it is when it is the only

@@ -1,5 +1,7 @@
 #pragma once
 // The task kinds' names, shared by the presets (torch-free) and the task registry.
+#include <string>
+
 namespace siren {
 
 // Constant-initialised (not std::string) so registries may use them during static initialisation.
@@ -12,5 +14,10 @@ inline constexpr char kWaveKind[] = "wave";
 inline constexpr char kPoissonGradKind[] = "poisson-grad";
 inline constexpr char kPoissonLaplKind[] = "poisson-lapl";
 inline constexpr char kPoissonCompositeKind[] = "poisson-composite";
+inline constexpr char kImageInpaintingKind[] = "image-inpainting";
+
+// Kinds whose models are images: a (row, col) field with the image's normalisation and metadata
+// (width, height, channels), so they render as one (FieldModel::render_image, previews).
+inline bool is_image_model_kind(const std::string& kind) { return kind == kImageKind || kind == kImageInpaintingKind; }
 
 }  // namespace siren

@@ -46,5 +46,6 @@ TaskRegistration wave_task_registration();
 TaskRegistration poisson_grad_task_registration();
 TaskRegistration poisson_lapl_task_registration();
 TaskRegistration poisson_composite_task_registration();
+TaskRegistration image_inpainting_task_registration();
 
 }  // namespace siren

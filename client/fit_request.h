@@ -39,7 +39,9 @@ struct FitSettings {
 // One of the task's input files: FILE for the first, --<name> FILE for the others.
 struct InputFile {
   std::string name;  // as the task description names it, e.g. "background"
-  std::string path;
+  std::string path;  // empty: an optional input left out
+
+  bool given() const { return !path.empty(); }
 };
 
 struct FitRequest {

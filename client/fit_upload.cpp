@@ -56,7 +56,8 @@ v1::Job submit_fit(Connection& connection, const v1::FitSpec& spec, const v1::Jo
                    const std::vector<InputFile>& inputs,
                    const std::optional<std::string>& resume_checkpoint_path) {
   // Fail on unreadable files before the server sees a half-finished upload.
-  for (const InputFile& input : inputs) open_for_reading(input.path);
+  for (const InputFile& input : inputs)
+    if (input.given()) open_for_reading(input.path);
   if (resume_checkpoint_path) open_for_reading(*resume_checkpoint_path);
 
   // Uploads can be large and slow links slower: no deadline.
@@ -69,7 +70,7 @@ v1::Job submit_fit(Connection& connection, const v1::FitSpec& spec, const v1::Jo
   *first.mutable_job_options() = job_options;
   bool open = writer->Write(first);
   for (const InputFile& input : inputs) {
-    if (open) open = send_file(*writer, input.path, named_input_chunk(input.name));
+    if (open && input.given()) open = send_file(*writer, input.path, named_input_chunk(input.name));
   }
   if (open && resume_checkpoint_path) {
     open = send_file(*writer, *resume_checkpoint_path,

@@ -55,7 +55,8 @@ v1::JobEvent make_event(v1::JobEvent::Type type, const v1::Job& job) {
 // The input files by name, read whole: the core decodes them in memory.
 TaskInputs read_task_inputs(const std::vector<InputFile>& files) {
   TaskInputs inputs;
-  for (const InputFile& file : files) inputs.append(file.name, read_file(file.path));
+  for (const InputFile& file : files)
+    if (file.given()) inputs.append(file.name, read_file(file.path));
   return inputs;
 }
 

@@ -29,7 +29,8 @@ void add_task_inputs(CLI::App& command, const TaskDescription& task, std::vector
     const bool first = i == 0;  // the file the command is about: positional, as in `siren fit image x.png`
     CLI::Option* option =
         command.add_option(first ? input.name : "--" + option_flag_name(input.name), inputs[i].path, input.help);
-    option->required()->check(existing_file())->type_name("FILE");
+    option->check(existing_file())->type_name("FILE");
+    if (!input.optional) option->required();
     if (!first) option->group(kTaskGroup);
   }
 }

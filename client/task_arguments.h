@@ -15,8 +15,9 @@ class App;
 
 namespace siren::cli {
 
-// Registers the task's inputs: the first as the required positional FILE, the others as required
-// `--<name> FILE` options. `inputs` gets one entry per input, in the task's order, filled by parsing.
+// Registers the task's inputs: the first as the positional FILE, the others as `--<name> FILE` options,
+// required unless the task marks them optional. `inputs` gets one entry per input, in the task's
+// order, filled by parsing (an optional input not given keeps an empty path: nothing is sent for it).
 void add_task_inputs(CLI::App& command, const TaskDescription& task, std::vector<InputFile>& inputs);
 
 // Registers `--<option> VALUE` per task option (group "Task"); a value given is stored in `options`

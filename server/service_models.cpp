@@ -75,15 +75,28 @@ Status SirenService::DeleteModel(grpc::ServerContext* context, const v1::DeleteM
   });
 }
 
+namespace {
+
+// What RenderImage serves, read from the task's exporters rather than a list of kinds: a model whose
+// default export is a PNG taking any width and height (an image, an inpainted image, a Poisson
+// reconstruction).
+bool renders_as_image(const v1::Model& model) {
+  if (model.export_formats().empty() || model.export_formats(0).name() != "png") return false;
+  const auto& options = model.export_formats(0).options();
+  return options.count("width") > 0 && options.count("height") > 0;
+}
+
+}  // namespace
+
 Status SirenService::RenderImage(grpc::ServerContext* context, const v1::RenderImageRequest* request,
                                  grpc::ServerWriter<v1::DataChunk>* writer) {
   return guard_.run("RenderImage", context, [&] {
     require_valid_id(request->model_id(), "model_id");
     const v1::Model model = models_.get(request->model_id());
-    if (model.task() != v1::TASK_KIND_IMAGE) {
+    if (!renders_as_image(model)) {
       return Status(StatusCode::FAILED_PRECONDITION,
-                    "model " + model.model_id() + " is not an image model; RenderImage renders image models only "
-                    "(use QueryField for other fields)");
+                    "model " + model.model_id() + " is not an image model; RenderImage renders models whose default "
+                    "export is a PNG of any width and height (use ExportModel or QueryField for other fields)");
     }
     if (request->width() < 0 || request->height() < 0) {
       return Status(StatusCode::INVALID_ARGUMENT, "width and height must be >= 0 (0 = the fitted image's size)");

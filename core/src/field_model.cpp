@@ -129,7 +129,8 @@ std::vector<float> FieldModel::query_gradients(const std::vector<float>& coords)
 }
 
 Image FieldModel::render_image(int width, int height) const {
-  if (!is_image_model_kind(impl_->info.task_kind))
+  // An image field: (row, col) -> gray or RGB (the image task's, and those built on it).
+  if (in_features() != 2 || (out_features() != 1 && out_features() != 3))
     throw InvalidInput("model is a \"" + impl_->info.task_kind + "\" field, not an image; use a query instead");
   if (width <= 0 || height <= 0) throw InvalidInput("render size must be positive");
   const torch::Tensor values = impl_->evaluate(coordinate_grid({height, width}));

@@ -168,7 +168,7 @@ class Client:
             raise InvalidArgument(f"task {task.name} needs its input{'s' if len(names) > 1 else ''}: {', '.join(names)}")
         if isinstance(inputs, Mapping):
             given: Dict[str, InputValue] = dict(inputs)
-        elif len(names) == 1:
+        elif all(i.optional for i in task.inputs[1:]):  # one value: the first input (the rest may be left out)
             given = {names[0]: inputs}
         else:
             raise InvalidArgument(
@@ -177,10 +177,10 @@ class Client:
         unknown = [n for n in given if n not in names]
         if unknown:
             raise InvalidArgument(f"task {task.name} has no input {unknown[0]!r}; its inputs: {', '.join(names)}")
-        missing = [n for n in names if n not in given]
+        missing = [i.name for i in task.inputs if not i.optional and i.name not in given]
         if missing:
             raise InvalidArgument(f"task {task.name} is missing its input{'s' if len(missing) > 1 else ''}: {', '.join(missing)}")
-        return [encode_input(n, given[n], rate) for n in names]
+        return [encode_input(n, given[n], rate) for n in names if n in given]
 
     # --- jobs and models -----------------------------------------------------------------------
     def job(self, job_id: str) -> Job:

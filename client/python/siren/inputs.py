@@ -27,7 +27,7 @@ from .errors import InvalidArgument
 
 CHUNK_BYTES = 1 << 20  # 1 MiB per named_input_chunk, as the CLI sends
 
-IMAGE_INPUTS = frozenset({"image", "background", "foreground"})
+IMAGE_INPUTS = frozenset({"image", "background", "foreground", "mask"})
 AUDIO_INPUTS = frozenset({"audio"})
 POINT_INPUTS = frozenset({"points"})
 

@@ -40,6 +40,7 @@ class TaskInput:
 
     name: str
     help: str
+    optional: bool = False  # may be left out (e.g. image-inpainting's mask)
 
 
 _OPTION_TYPES = {
@@ -199,7 +200,7 @@ class Task:
         name: e.g. ``"image"``, ``"poisson-grad"`` (what :meth:`Client.fit` takes).
         kind: the TaskKind enum value.
         summary: one line; ``details``: paragraphs (the paper's setting, the loss, the preset).
-        inputs: the named inputs, all required; empty for tasks defined by options (helmholtz, wave).
+        inputs: the named inputs, required unless ``optional``; empty for tasks defined by options (helmholtz, wave).
         options: the task options :meth:`Client.fit` accepts as keyword arguments.
         preset: the reference's settings, under :meth:`Client.fit`'s keyword names
             (``steps``, ``lr``, ``hidden``, ``layers``, ``first_w0``, ``batch_size``, ...).
@@ -223,7 +224,7 @@ class Task:
             kind=description.kind,
             summary=description.summary,
             details=description.details,
-            inputs=tuple(TaskInput(i.name, i.help) for i in description.inputs),
+            inputs=tuple(TaskInput(i.name, i.help, i.optional) for i in description.inputs),
             options=tuple(TaskOption.from_proto(o) for o in description.options),
             preset=_fit_spec_settings(description.preset),
             export_formats=tuple(description.export_formats),

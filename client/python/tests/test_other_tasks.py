@@ -39,3 +39,16 @@ def test_a_task_with_two_inputs_takes_a_dict(client: siren.Client) -> None:
     assert model.task == "poisson-composite" and model.export_formats[0].name == "png"
     blended = Image.open(io.BytesIO(model.export()))  # RenderImage is for image models only
     assert blended.size == (32, 32)
+
+
+def test_an_optional_input_may_be_left_out(client: siren.Client) -> None:
+    inpainting = next(t for t in client.tasks() if t.name == "image-inpainting")
+    assert [(i.name, i.optional) for i in inpainting.inputs] == [("image", False), ("mask", True)]
+    image = synthetic_image(24, 24)
+    job = client.fit("image-inpainting", image, progress=False, sparsity=0.5, **TINY)  # no mask: a random half
+    assert job.wait() == siren.JobState.SUCCEEDED
+    assert job.model.render().shape[:2] == (24, 24)  # renders as an image model (RenderImage)
+    mask = np.zeros((24, 24), np.float32)
+    mask[:, :12] = 1.0
+    job = client.fit("image-inpainting", {"image": image, "mask": mask}, progress=False, **TINY)
+    assert job.wait() == siren.JobState.SUCCEEDED

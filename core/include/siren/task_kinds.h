@@ -16,8 +16,4 @@ inline constexpr char kPoissonLaplKind[] = "poisson-lapl";
 inline constexpr char kPoissonCompositeKind[] = "poisson-composite";
 inline constexpr char kImageInpaintingKind[] = "image-inpainting";
 
-// Kinds whose models are images: a (row, col) field with the image's normalisation and metadata
-// (width, height, channels), so they render as one (FieldModel::render_image, previews).
-inline bool is_image_model_kind(const std::string& kind) { return kind == kImageKind || kind == kImageInpaintingKind; }
-
 }  // namespace siren

@@ -119,16 +119,4 @@ void write_png_file(const Image& image, const std::string& path) {
   if (!out) throw std::runtime_error("failed writing \"" + path + "\"");
 }
 
-Image resize_image(const Image& image, int width, int height) {
-  if (width <= 0 || height <= 0) throw InvalidInput("resize target must be positive");
-  if (width == image.width && height == image.height) return image;
-  cv::Mat f = to_mat(image), out;
-  const bool shrinking = width < image.width || height < image.height;
-  cv::resize(f, out, cv::Size(width, height), 0, 0, shrinking ? cv::INTER_AREA : cv::INTER_LINEAR);
-  Image result{width, height, image.channels, {}};
-  result.pixels.assign(reinterpret_cast<float*>(out.data),
-                       reinterpret_cast<float*>(out.data) + static_cast<size_t>(width) * height * image.channels);
-  return result;
-}
-
 }  // namespace siren

@@ -27,8 +27,8 @@ TaskDescription poisson_description(const char* kind, const char* size, const st
   TaskDescription d;
   d.kind = kind;
   d.options = {{"size", TaskOptionType::Size, size, 0, 0, {}, "WxH",
-                "resize " + what + " to WxH (or N for NxN) before computing the ground truth, area averaging when "
-                "shrinking; 'original' keeps its size (default: " + std::string(size) + ", the reference's)"}};
+                "resize " + what + " to WxH (or N for NxN) before computing the ground truth with PIL's "
+                "bilinear filter, as the reference; 'original' keeps its size (default: " + std::string(size) + ", the reference's)"}};
   d.preset.task.kind = kind;
   d.preset.model.in_features = 2;
   d.preset.model.out_features = 1;
@@ -49,7 +49,8 @@ TaskDescription poisson_grad_task_description() {
                   "Preset: the image resized to 256x256, sine 2->256x3->1, omega_0 30, Adam 1e-4, 10,000\n"
                   "full-image steps. The paper reports 32.91 dB for SIREN (tanh 25.79, ReLU P.E. 26.35).\n") +
               kCommonDetails;
-  d.inputs = {{"image", "the image whose gradients supervise the fit: PNG, JPEG, ... (colour is converted to gray)"}};
+  d.inputs = {{"image", InputMedia::Image,
+               "the image whose gradients supervise the fit: PNG, JPEG, ... (colour is converted to gray)"}};
   return d;
 }
 
@@ -64,7 +65,8 @@ TaskDescription poisson_lapl_task_description() {
                   "14.95 dB for SIREN (tanh 7.11, ReLU P.E. 11.14). Preset: the image resized to 256x256,\n"
                   "sine 2->256x3->1, omega_0 30, Adam 1e-4, 10,000 full-image steps.\n") +
               kCommonDetails;
-  d.inputs = {{"image", "the image whose Laplacian supervises the fit: PNG, JPEG, ... (colour is converted to gray)"}};
+  d.inputs = {{"image", InputMedia::Image,
+               "the image whose Laplacian supervises the fit: PNG, JPEG, ... (colour is converted to gray)"}};
   return d;
 }
 
@@ -83,8 +85,9 @@ TaskDescription poisson_composite_task_description() {
                   "background and canvas (whose gradients the target is). Preset: the background resized to\n"
                   "512x512 (the reference's size), sine 2->256x3->1, Adam 1e-4, 10,000 full-image steps.\n") +
               kCommonDetails;
-  d.inputs = {{"background", "the background image: PNG, JPEG, ... (colour is converted to gray)"},
-              {"foreground", "the image blended into the background (scaled to fit it, pasted at its bottom edge)"}};
+  d.inputs = {{"background", InputMedia::Image, "the background image: PNG, JPEG, ... (colour is converted to gray)"},
+              {"foreground", InputMedia::Image,
+               "the image blended into the background (scaled to fit it, pasted at its bottom edge)"}};
   return d;
 }
 

@@ -22,7 +22,8 @@ Image decode_image(const std::string& bytes);
 Image read_image_file(const std::string& path);
 std::string encode_png(const Image& image);  // 8-bit PNG
 void write_png_file(const Image& image, const std::string& path);
-// Resizes with area averaging when shrinking and bilinear when enlarging.
+// Resizes as the reference (PIL's BILINEAR: a triangle filter widened when shrinking, so it
+// antialiases); 8-bit images come out byte for byte as PIL makes them. core/src/io/image_resize.cpp.
 Image resize_image(const Image& image, int width, int height);
 
 }  // namespace siren

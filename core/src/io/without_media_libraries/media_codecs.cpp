@@ -23,7 +23,6 @@ Image decode_image(const std::string&) { refuse("decoding an image", "OpenCV"); 
 Image read_image_file(const std::string&) { refuse("reading an image", "OpenCV"); }
 std::string encode_png(const Image&) { refuse("encoding a PNG", "OpenCV"); }
 void write_png_file(const Image&, const std::string&) { refuse("writing a PNG", "OpenCV"); }
-Image resize_image(const Image&, int, int) { refuse("resizing an image", "OpenCV"); }
 
 Video decode_video(const std::string&, const VideoDecodeOptions&) { refuse("decoding a video", "OpenCV"); }
 struct VideoWriter::Impl {};

@@ -196,7 +196,12 @@ Json task_json(const TaskDescription& task) {
   out["name"] = task.kind;
   out["summary"] = task.summary;
   Json inputs = Json::array();
-  for (const TaskInputDescription& input : task.inputs) inputs.push_back({{"name", input.name}, {"help", input.help}});
+  for (const TaskInputDescription& input : task.inputs) {
+    inputs.push_back({{"name", input.name},
+                      {"media", input_media_name(input.media)},
+                      {"help", input.help},
+                      {"optional", input.optional}});
+  }
   out["inputs"] = inputs;
   Json options = Json::array();
   for (const TaskOptionDescription& option : task.options) options.push_back(option_json(option));

@@ -29,6 +29,27 @@ TaskOptionType option_type_from_proto(v1::TaskOptionType type) {
   }
 }
 
+v1::InputMedia input_media_to_proto(InputMedia media) {
+  switch (media) {
+    case InputMedia::File: return v1::INPUT_MEDIA_FILE;
+    case InputMedia::Image: return v1::INPUT_MEDIA_IMAGE;
+    case InputMedia::Audio: return v1::INPUT_MEDIA_AUDIO;
+    case InputMedia::Video: return v1::INPUT_MEDIA_VIDEO;
+    case InputMedia::Points: return v1::INPUT_MEDIA_POINTS;
+  }
+  return v1::INPUT_MEDIA_UNSPECIFIED;
+}
+
+InputMedia input_media_from_proto(v1::InputMedia media) {
+  switch (media) {
+    case v1::INPUT_MEDIA_IMAGE: return InputMedia::Image;
+    case v1::INPUT_MEDIA_AUDIO: return InputMedia::Audio;
+    case v1::INPUT_MEDIA_VIDEO: return InputMedia::Video;
+    case v1::INPUT_MEDIA_POINTS: return InputMedia::Points;
+    default: return InputMedia::File;  // unspecified, or a kind newer than this program
+  }
+}
+
 }  // namespace
 
 v1::TaskDescription task_description_to_proto(const TaskDescription& task) {
@@ -42,6 +63,7 @@ v1::TaskDescription task_description_to_proto(const TaskDescription& task) {
     i->set_name(input.name);
     i->set_help(input.help);
     i->set_optional(input.optional);
+    i->set_media(input_media_to_proto(input.media));
   }
   for (const auto& option : task.options) {
     v1::TaskOption* o = out.add_options();
@@ -66,7 +88,8 @@ TaskDescription task_description_from_proto(const v1::TaskDescription& task) {
   out.kind = task.name().empty() ? task_kind_name(task.kind()) : task.name();
   out.summary = task.summary();
   out.details = task.details();
-  for (const auto& input : task.inputs()) out.inputs.push_back({input.name(), input.help(), input.optional()});
+  for (const auto& input : task.inputs())
+    out.inputs.push_back({input.name(), input_media_from_proto(input.media()), input.help(), input.optional()});
   for (const auto& option : task.options()) {
     TaskOptionDescription o;
     o.name = option.name();

@@ -26,4 +26,15 @@ const char* option_type_name(TaskOptionType type) {
   return "number";
 }
 
+const char* input_media_name(InputMedia media) {
+  switch (media) {
+    case InputMedia::File: return "file";
+    case InputMedia::Image: return "image";
+    case InputMedia::Audio: return "audio";
+    case InputMedia::Video: return "video";
+    case InputMedia::Points: return "points";
+  }
+  return "file";
+}
+
 }  // namespace siren

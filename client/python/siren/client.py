@@ -86,6 +86,7 @@ class Client:
         deadline: Union[None, float, int, str, datetime.timedelta] = None,
         name: Optional[str] = None,
         steps: Optional[int] = None,
+        epochs: Optional[int] = None,
         lr: Optional[float] = None,
         hidden: Optional[int] = None,
         layers: Optional[int] = None,
@@ -124,6 +125,8 @@ class Client:
             name: a label for listings.
             steps, lr, hidden, layers, w0 (both first_w0 and hidden_w0), activation, seed,
                 batch_size, ...: network and training settings; unset ones take the task's preset.
+            epochs: the reference's epochs instead of steps (steps = epochs x the task's steps per
+                epoch, e.g. SDF: points / batch); the job's progress counts both.
             rate: the sample rate (Hz) of a 1-D audio array.
             resume: a checkpoint file (:meth:`Model.download_checkpoint`) to continue from.
             preview_every, on_preview, preview_size: previews while watching (see :meth:`Job.watch`).
@@ -138,7 +141,7 @@ class Client:
         if resume is not None and not Path(resume).expanduser().is_file():
             raise InvalidArgument(f"resume: no such checkpoint file: {resume}")
         settings = FitSettings(
-            steps=steps, lr=lr, hidden=hidden, layers=layers, w0=w0, first_w0=first_w0, hidden_w0=hidden_w0,
+            steps=steps, epochs=epochs, lr=lr, hidden=hidden, layers=layers, w0=w0, first_w0=first_w0, hidden_w0=hidden_w0,
             activation=activation, pe_frequencies=pe_frequencies, seed=seed, batch_size=batch_size,
             checkpoint_every=checkpoint_every, clip_grad_norm=clip_grad_norm, fused_sine_layers=fused_sine_layers,
             device=device, precision=precision, cuda_graphs=cuda_graphs,
@@ -180,7 +183,7 @@ class Client:
         missing = [i.name for i in task.inputs if not i.optional and i.name not in given]
         if missing:
             raise InvalidArgument(f"task {task.name} is missing its input{'s' if len(missing) > 1 else ''}: {', '.join(missing)}")
-        return [encode_input(n, given[n], rate) for n in names if n in given]
+        return [encode_input(i.name, given[i.name], rate, i.media) for i in task.inputs if i.name in given]
 
     # --- jobs and models -----------------------------------------------------------------------
     def job(self, job_id: str) -> Job:

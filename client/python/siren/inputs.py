@@ -1,14 +1,14 @@
 """Turns what a user passes as a fit's input into the bytes the server decodes.
 
 An input may be a file path, raw bytes (an encoded file), a NumPy array, an :class:`Audio` or a
-PIL image. Arrays are encoded by what the input is (its ListTasks name):
+PIL image. Arrays are encoded by what the input holds (its ListTasks ``media``):
 
-* images (``image``, ``background``, ``foreground``): ``HxW`` or ``HxWxC`` (C = 1, 3 or 4), uint8,
+* images: ``HxW`` or ``HxWxC`` (C = 1, 3 or 4), uint8,
   uint16, bool, or float in [0, 1] -> PNG (float gray images as 16-bit PNG, so nothing is lost);
-* audio (``audio``): 1-D, or ``N x channels``, float (scaled by its peak if beyond [-1, 1]) or int16
+* audio: 1-D, or ``N x channels``, float (scaled by its peak if beyond [-1, 1]) or int16
   -> WAV (standard library ``wave``); the sample rate comes from ``Audio(samples, rate)`` or
   ``fit(..., rate=HZ)``;
-* oriented points (``points``, the SDF task): ``N x 6`` (x y z nx ny nz) -> .xyz text.
+* oriented points (the SDF task): ``N x 6`` (x y z nx ny nz) -> .xyz text.
 
 Anything that cannot be encoded raises :class:`~siren.InvalidArgument` before the upload starts.
 """
@@ -27,9 +27,7 @@ from .errors import InvalidArgument
 
 CHUNK_BYTES = 1 << 20  # 1 MiB per named_input_chunk, as the CLI sends
 
-IMAGE_INPUTS = frozenset({"image", "background", "foreground", "mask"})
-AUDIO_INPUTS = frozenset({"audio"})
-POINT_INPUTS = frozenset({"points"})
+MEDIA = ("file", "image", "audio", "video", "points")  # ListTasks' InputMedia, lower case
 
 
 @dataclass(frozen=True)
@@ -69,8 +67,9 @@ class EncodedInput:
                 yield chunk
 
 
-def encode_input(name: str, value: InputValue, rate: Optional[int] = None) -> EncodedInput:
-    """Encodes the value of input ``name`` (see the module's docstring); InvalidArgument if it can't."""
+def encode_input(name: str, value: InputValue, rate: Optional[int] = None, media: str = "file") -> EncodedInput:
+    """Encodes the value of input ``name``, which holds ``media`` (see the module's docstring);
+    InvalidArgument if it can't."""
     where = f"input {name!r}"
     if isinstance(value, (str, os.PathLike)):
         path = Path(value).expanduser()
@@ -92,7 +91,7 @@ def encode_input(name: str, value: InputValue, rate: Optional[int] = None) -> En
         return EncodedInput(name, f"{name}.png", data=buffer.getvalue())
     if isinstance(value, (np.ndarray, list, tuple)):
         array = np.asarray(value)
-        encoder = _array_encoder(name)
+        encoder = _array_encoder(media)
         if encoder is None:
             raise InvalidArgument(f"{where}: a NumPy array cannot be encoded for this input; pass a file path or bytes")
         if encoder is encode_wav:
@@ -106,14 +105,8 @@ def encode_input(name: str, value: InputValue, rate: Optional[int] = None) -> En
     )
 
 
-def _array_encoder(name: str) -> Optional[Callable[..., bytes]]:
-    if name in IMAGE_INPUTS:
-        return encode_png
-    if name in AUDIO_INPUTS:
-        return encode_wav
-    if name in POINT_INPUTS:
-        return encode_xyz
-    return None
+def _array_encoder(media: str) -> Optional[Callable[..., bytes]]:
+    return {"image": encode_png, "audio": encode_wav, "points": encode_xyz}.get(media)
 
 
 def _is_pil_image(value: Any) -> bool:

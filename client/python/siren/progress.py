@@ -13,6 +13,9 @@ def progress_record(progress: "jobs_pb2.Progress") -> Dict[str, Any]:
         "total_steps": progress.total_steps,
         "loss": progress.loss,
     }
+    if progress.total_epochs > 0:  # a fit counted in the reference's epochs
+        record["epoch"] = progress.epoch
+        record["total_epochs"] = progress.total_epochs
     for name in sorted(progress.metrics):
         record[name] = progress.metrics[name]
     record["steps_per_second"] = progress.steps_per_second

@@ -33,6 +33,7 @@ class FitSettings:
     """The network and training settings of Client.fit; None = the task's preset."""
 
     steps: Optional[int] = None
+    epochs: Optional[int] = None
     lr: Optional[float] = None
     hidden: Optional[int] = None
     layers: Optional[int] = None
@@ -81,7 +82,7 @@ def build_fit_spec(
         model.hidden_omega0 = float(hidden)
     if settings.pe_frequencies is not None:
         model.pe_frequencies = _whole(settings.pe_frequencies, "pe_frequencies")
-    for key, proto_field in (("steps", "steps"), ("batch_size", "batch_size"), ("seed", "seed"),
+    for key, proto_field in (("steps", "steps"), ("epochs", "epochs"), ("batch_size", "batch_size"), ("seed", "seed"),
                              ("checkpoint_every", "checkpoint_every")):
         value = getattr(settings, key)
         if value is not None:

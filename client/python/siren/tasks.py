@@ -41,6 +41,14 @@ class TaskInput:
     name: str
     help: str
     optional: bool = False  # may be left out (e.g. image-inpainting's mask)
+    media: str = "file"  # what it holds: file, image, audio, video or points (how an array is encoded)
+
+
+def _input_media(value: int) -> str:
+    """INPUT_MEDIA_IMAGE -> "image"; unspecified or newer than this client -> "file" (bytes and paths only)."""
+    name = tasks_pb2.InputMedia.Name(value) if value in tasks_pb2.InputMedia.values() else ""
+    media = name[len("INPUT_MEDIA_"):].lower()
+    return media if media and media != "unspecified" else "file"
 
 
 _OPTION_TYPES = {
@@ -177,6 +185,7 @@ def _fit_spec_settings(spec: "fit_pb2.FitSpec") -> Dict[str, Any]:
             settings[key] = getattr(model, field_name)
     for field_name, key in (
         ("steps", "steps"),
+        ("epochs", "epochs"),
         ("learning_rate", "lr"),
         ("batch_size", "batch_size"),
         ("seed", "seed"),
@@ -224,7 +233,7 @@ class Task:
             kind=description.kind,
             summary=description.summary,
             details=description.details,
-            inputs=tuple(TaskInput(i.name, i.help, i.optional) for i in description.inputs),
+            inputs=tuple(TaskInput(i.name, i.help, i.optional, _input_media(i.media)) for i in description.inputs),
             options=tuple(TaskOption.from_proto(o) for o in description.options),
             preset=_fit_spec_settings(description.preset),
             export_formats=tuple(description.export_formats),

@@ -42,7 +42,7 @@ def test_images_encode_to_png_of_their_shape_and_depth() -> None:
 )
 def test_bad_image_arrays_are_refused_with_the_reason(array: np.ndarray, words: str) -> None:
     with pytest.raises(siren.InvalidArgument, match=words.replace("[", r"\[").replace("]", r"\]")) as raised:
-        encode_input("image", array)
+        encode_input("image", array, media="image")
     assert raised.value.code == grpc.StatusCode.INVALID_ARGUMENT
 
 
@@ -54,16 +54,16 @@ def test_audio_encodes_to_wav_with_its_rate() -> None:
     with wave.open(io.BytesIO(encode_input("audio", siren.Audio(stereo, 16000)).data or b""), "rb") as wav:
         assert (wav.getframerate(), wav.getnchannels()) == (16000, 2)
     with pytest.raises(siren.InvalidArgument, match="rate"):
-        encode_input("audio", samples)  # an array without its rate
+        encode_input("audio", samples, media="audio")  # an array without its rate
     with pytest.raises(siren.InvalidArgument, match="1-D"):
-        encode_input("audio", np.zeros((2, 2, 2)), rate=8000)
+        encode_input("audio", np.zeros((2, 2, 2)), rate=8000, media="audio")
 
 
 def test_points_encode_to_xyz_text() -> None:
     text = encode_xyz(np.arange(12, dtype=float).reshape(2, 6)).decode()
     assert text.splitlines() == ["0 1 2 3 4 5", "6 7 8 9 10 11"]
     with pytest.raises(siren.InvalidArgument, match="N x 6"):
-        encode_input("points", np.zeros((5, 3)))
+        encode_input("points", np.zeros((5, 3)), media="points")
 
 
 def test_paths_and_bytes_pass_through(tmp_path: Any) -> None:
@@ -77,7 +77,9 @@ def test_paths_and_bytes_pass_through(tmp_path: Any) -> None:
     with pytest.raises(siren.InvalidArgument, match="no such file"):
         encode_input("image", tmp_path / "missing.png")
     with pytest.raises(siren.InvalidArgument, match="cannot be encoded"):
-        encode_input("video", np.zeros((2, 4, 4, 3)))
+        encode_input("video", np.zeros((2, 4, 4, 3)), media="video")
+    with pytest.raises(siren.InvalidArgument, match="cannot be encoded"):
+        encode_input("prior", np.zeros((4, 4)), media="file")  # opaque bytes: a path or bytes only
 
 
 def option(type_: int, **fields: Any) -> TaskOption:
@@ -173,7 +175,7 @@ def test_a_submission_is_retried_on_unavailable_under_one_request_id(monkeypatch
     submission = Submission(
         spec=fit_pb2.FitSpec(task=fit_pb2.TASK_KIND_IMAGE),
         job_options=build_job_options(None, None, None),
-        inputs=[encode_input("image", np.zeros((4, 4), np.uint8))],
+        inputs=[encode_input("image", np.zeros((4, 4), np.uint8), media="image")],
     )
     stub = FlakyStub(failures=2)
     job = submission.send(FakeConnection(stub))  # type: ignore[arg-type]

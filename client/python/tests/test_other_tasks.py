@@ -7,7 +7,7 @@ import numpy as np
 from PIL import Image
 
 import siren
-from conftest import TINY, synthetic_image
+from conftest import TINY, sphere_points, synthetic_image
 
 
 def test_an_sdf_fits_from_an_array_and_exports_a_ply_mesh(sdf_model: siren.Model) -> None:
@@ -16,6 +16,15 @@ def test_an_sdf_fits_from_an_array_and_exports_a_ply_mesh(sdf_model: siren.Model
     assert isinstance(mesh, bytes) and mesh.startswith(b"ply")
     values, gradients = sdf_model.query(np.zeros((10, 3), np.float32), gradients=True)
     assert values.shape == (10, 1) and gradients.shape == (10, 3)
+
+
+def test_an_sdf_fit_counted_in_epochs_runs_points_over_batch_steps_each(client: siren.Client) -> None:
+    # 2,000 points in batches of 200 surface points: 10 steps an epoch, as the reference's loop counts.
+    job = client.fit("sdf", sphere_points(2000), progress=False, on_surface_points=200, epochs=2, hidden=32, layers=1)
+    assert job.wait() == siren.JobState.SUCCEEDED
+    assert job.model.steps == 20
+    last = job.progress[-1]  # watched to the end
+    assert (last["step"], last["total_steps"], last["epoch"], last["total_epochs"]) == (20, 20, 2, 2)
 
 
 def test_audio_fits_from_a_1d_array_with_its_rate(client: siren.Client) -> None:
@@ -43,7 +52,7 @@ def test_a_task_with_two_inputs_takes_a_dict(client: siren.Client) -> None:
 
 def test_an_optional_input_may_be_left_out(client: siren.Client) -> None:
     inpainting = next(t for t in client.tasks() if t.name == "image-inpainting")
-    assert [(i.name, i.optional) for i in inpainting.inputs] == [("image", False), ("mask", True)]
+    assert [(i.name, i.optional, i.media) for i in inpainting.inputs] == [("image", False, "image"), ("mask", True, "image")]
     image = synthetic_image(24, 24)
     job = client.fit("image-inpainting", image, progress=False, sparsity=0.5, **TINY)  # no mask: a random half
     assert job.wait() == siren.JobState.SUCCEEDED

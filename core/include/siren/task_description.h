@@ -32,9 +32,14 @@ struct TaskOptionDescription {
   std::string help;                   // one line
 };
 
+// What kind of data an input holds, so that a client can encode an in-memory value for it (a NumPy
+// array as PNG, WAV or .xyz). File: bytes the task decodes itself (an archive, a checkpoint, a .mat).
+enum class InputMedia { File, Image, Audio, Video, Points };
+
 // One named input file of a task, e.g. "image", or "background" and "foreground".
 struct TaskInputDescription {
   std::string name;
+  InputMedia media = InputMedia::File;
   std::string help;  // what it may be (formats)
   // An optional input may be left out (or sent empty): the task then does without it, e.g. the
   // inpainting task draws a random mask when it is given none.
@@ -88,5 +93,6 @@ TaskDescription image_inpainting_task_description();
 // "on_surface_points" -> "on-surface-points" (the CLI's flag without its dashes).
 std::string option_flag_name(const std::string& option_name);
 const char* option_type_name(TaskOptionType type);
+const char* input_media_name(InputMedia media);  // "file", "image", "audio", "video", "points"
 
 }  // namespace siren

@@ -18,7 +18,7 @@ TaskDescription audio_task_description() {
       "sine 1->256x3->1, Adam 1e-4, 9001 full-signal steps. Baseline: --model relu-pe (its\n"
       "frequency count follows the sample count). Export the trained field as a float WAV\n"
       "with `siren export` (format wav; option rate=HZ resamples the continuous field).";
-  d.inputs = {{"audio",
+  d.inputs = {{"audio", InputMedia::Audio,
                "the audio to fit: WAV, FLAC, OGG/Vorbis, AIFF, ... (libsndfile); several channels are averaged to "
                "mono, as the reference does for stereo"}};
   d.options = {{"time_scale", TaskOptionType::Number, "100", 1e-6, 1e6, {}, "X",

@@ -19,9 +19,11 @@ TaskDescription image_inpainting_task_description() {
       "Preset: sine 2->256x3->C (train_img_inpainting.py: omega_0 30, Adam 1e-4, 10,000\n"
       "full-image steps, 10% of the pixels). The model renders and exports as an image model\n"
       "(`siren render`, PNG at any resolution).";
-  d.inputs = {{"image", "the image to inpaint: PNG, JPEG, BMP, TIFF, ... (gray stays gray, colour is RGB)"},
-              {"mask", "which pixels supervise the fit, an image of the same size: light (>= 0.5) = observed; "
-                       "without it --sparsity draws them at random",
+  d.inputs = {{"image", InputMedia::Image,
+               "the image to inpaint: PNG, JPEG, BMP, TIFF, ... (gray stays gray, colour is RGB)"},
+              {"mask", InputMedia::Image,
+               "which pixels supervise the fit, an image of the same size: light (>= 0.5) = observed; "
+               "without it --sparsity draws them at random",
                /*optional=*/true}};
   d.options = {
       {"size", TaskOptionType::Size, "", 0, 0, {}, "WxH",

@@ -23,7 +23,7 @@ TaskDescription sdf_task_description() {
       "triangle winding (counter-clockwise = outward). Export the zero level set with\n"
       "`siren export` (format ply: a watertight mesh; options resolution (default 256, the\n"
       "reference's test_sdf uses 1600), bbox, original_units=1 for the input's units).";
-  d.inputs = {{"points",
+  d.inputs = {{"points", InputMedia::Points,
                ".xyz text (x y z nx ny nz per line), a PLY point cloud with normals, or a PLY triangle mesh (oriented "
                "points are sampled on it); the format is detected by content"}};
   d.options = {

@@ -13,20 +13,26 @@ TaskDescription video_task_description() {
       "The clip becomes a function f(t, row, col) on [-1,1]^3 whose samples are the pixels of\n"
       "every frame (mapped to [-1,1]). Each step fits a random 0.38% of all voxels, drawn with\n"
       "replacement (the reference's train_video.py); --batch-size N draws N instead, the whole\n"
-      "clip in order when N covers it. PSNR is measured on the drawn voxels. Preset: sine\n"
+      "clip in order when N covers it. psnr and mse are the reference's: whole frames 0, 60, 120\n"
+      "and 200 (those the clip has), every --summary-every steps and at the end; batch_psnr is\n"
+      "the step's drawn voxels. Preset: sine\n"
       "3->1024x3->3 (3.2M parameters), Adam 1e-4, 100,000 steps (the paper's cat video: SIREN\n"
       "29.9 dB, ReLU 25.1 dB). As in the reference, the relu-pe and relu-rbf baselines are\n"
       "256 wide unless --hidden says otherwise (relu and tanh: 1024 as sine). On a CPU,\n"
       "shrink the clip first (--size, --max-frames). Export with\n"
       "`siren export`: format avi (options frames=N for temporal resampling, fps, width/height/\n"
       "scale, codec=mjpg|ffv1) or png (one frame; frame=2.5 samples the field between frames).";
-  d.inputs = {{"video", "the video to fit: AVI, MP4, MKV, MOV, WebM, ... (decoded with FFmpeg; frames become RGB)"}};
+  d.inputs = {{"video", InputMedia::Video,
+               "the video to fit: AVI, MP4, MKV, MOV, WebM, ... (decoded with FFmpeg; frames become RGB)"}};
   d.options = {
       {"sample_fraction", TaskOptionType::Number, "0.0038", 1e-9, 1, {}, "X",
        "fraction of the clip's voxels drawn (with replacement) per step (default: 0.0038, the reference's)"},
       {"size", TaskOptionType::Size, "", 0, 0, {}, "WxH",
-       "resize every frame to WxH before fitting, area averaging when shrinking (default: the video's own size)"},
+       "resize every frame to WxH before fitting with PIL's bilinear filter (default: the video's own size)"},
       {"max_frames", TaskOptionType::Integer, "", 1, 1'000'000, {}, "N", "fit only the first N frames (default: all)"},
+      {"summary_every", TaskOptionType::Integer, "1000", 1, 1e9, {}, "N",
+       "steps between the whole-frame psnr/mse figures (frames 0, 60, 120, 200 that exist); default 1000, the "
+       "reference's steps_til_summary"},
   };
   // train_video.py: SingleBVPNet(type=sine, in_features=3, out_features=3, hidden_features=1024,
   // num_hidden_layers=3), sin(30 x) on every layer, Adam lr 1e-4, num_epochs 100000 (one epoch = one

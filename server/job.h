@@ -31,6 +31,9 @@ struct Job {
   // Who is watching (WatchJob calls in flight): each event is pushed to them and kept nowhere else, so
   // a job holds no history however long it runs or however many watchers come and go.
   std::vector<JobWatcher*> watchers;
+  // How many of them asked for previews: the worker reads it every step without taking the manager's
+  // lock, which it needs only when a preview may be due. Kept by JobManager::watchers_changed_locked.
+  std::atomic<int> preview_watchers{0};
 
   // Progress-event throttling.
   std::chrono::steady_clock::time_point last_progress_event{};

@@ -83,7 +83,8 @@ std::optional<v1::Job> JobManager::idempotent_match_locked(const std::string& re
 }
 
 v1::Job JobManager::submit(const v1::FitSpec& client_spec, const FitConfig& config, const v1::JobOptions& options,
-                           const std::string& input, const std::string& resume_checkpoint) {
+                           const std::string& input, const std::string& resume_checkpoint,
+                           const PreparedCheck& check_prepared) {
   if (draining_) throw RpcError(grpc::StatusCode::UNAVAILABLE, "the server is shutting down; submit to another server or retry later");
   const v1::FitSpec spec = resolved_spec(client_spec, config);
   check_device_served(config.train.device);
@@ -126,6 +127,7 @@ v1::Job JobManager::submit(const v1::FitSpec& client_spec, const FitConfig& conf
     // now, so bad input fails this RPC instead of the job.
     // The steps the fit will run (a fit counted in epochs has them only now that the task knows its points).
     const FitConfig prepared = validate_fit(config, input, job->resume_path);
+    if (check_prepared) check_prepared(prepared);
     record.mutable_progress()->set_total_steps(prepared.train.steps);
     if (prepared.train.epochs > 0) record.mutable_progress()->set_total_epochs(prepared.train.epochs);
   } catch (...) {
@@ -369,7 +371,10 @@ void JobManager::remove(const std::string& job_id) {
 v1::Job JobManager::watch(const std::string& job_id, JobWatcher* watcher) {
   std::lock_guard<std::mutex> lock(mu_);
   auto job = find_locked(job_id);
-  if (!wire::ends_watch(job->record.state()) && !stopped_) job->watchers.push_back(watcher);
+  if (!wire::ends_watch(job->record.state()) && !stopped_) {
+    job->watchers.push_back(watcher);
+    watchers_changed_locked(*job);
+  }
   return job->record;
 }
 
@@ -379,9 +384,17 @@ void JobManager::unwatch(const std::string& job_id, JobWatcher* watcher) {
   if (it == jobs_.end()) return;
   auto& watchers = it->second->watchers;
   watchers.erase(std::remove(watchers.begin(), watchers.end(), watcher), watchers.end());
+  watchers_changed_locked(*it->second);
+}
+
+void JobManager::watchers_changed_locked(Job& job) {
+  job.preview_watchers = static_cast<int>(std::count_if(job.watchers.begin(), job.watchers.end(), [](const JobWatcher* w) {
+    return w->preview_schedule().every_seconds > 0;
+  }));
 }
 
 int JobManager::preview_side_due(Job& job) {
+  if (job.preview_watchers.load(std::memory_order_relaxed) == 0) return 0;  // the common case: no lock
   std::lock_guard<std::mutex> lock(mu_);
   double every = 0;
   int side = 0;
@@ -415,6 +428,7 @@ void JobManager::publish_preview(Job& job, int64_t step, const std::string& png)
 void JobManager::close_watchers_locked(Job& job, const grpc::Status& status) {
   for (JobWatcher* watcher : job.watchers) watcher->on_closed(status);
   job.watchers.clear();
+  watchers_changed_locked(job);
 }
 
 void JobManager::begin_drain() {
@@ -454,7 +468,10 @@ void JobManager::emit_locked(Job& job, v1::JobEvent::Type type, const std::strin
   event.set_checkpoint_step(checkpoint_step);
   for (JobWatcher* watcher : job.watchers) watcher->on_event(event);
   // A watch ends with the job's final (or paused) state: its watchers are done.
-  if (wire::ends_watch(type)) job.watchers.clear();
+  if (wire::ends_watch(type)) {
+    job.watchers.clear();
+    watchers_changed_locked(job);
+  }
 }
 
 void JobManager::transition_locked(Job& job, v1::JobState state, v1::JobEvent::Type type, const std::string& message) {

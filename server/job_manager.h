@@ -6,6 +6,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -54,9 +55,12 @@ class JobManager {
   // `spec` is what the client sent (for name/filename), `config` its validated resolution, `options`
   // checked by the caller. A known options.request_id returns that job (ALREADY_EXISTS if its spec
   // differs). Throws RpcError(UNAVAILABLE) while draining, RpcError(RESOURCE_EXHAUSTED) when the
-  // queue is full, InvalidInput for a bad resume checkpoint.
+  // queue is full, InvalidInput for a bad resume checkpoint. `check_prepared` sees the config the fit will
+  // run (a fit counted in epochs has its steps only once the task is built) and may throw to refuse it.
+  using PreparedCheck = std::function<void(const FitConfig& prepared)>;
   v1::Job submit(const v1::FitSpec& spec, const FitConfig& config, const v1::JobOptions& options,
-                 const std::string& input, const std::string& resume_checkpoint);
+                 const std::string& input, const std::string& resume_checkpoint,
+                 const PreparedCheck& check_prepared = {});
 
   v1::Job get(const std::string& job_id) const;  // throws NotFound
   std::vector<v1::Job> list() const;             // oldest first
@@ -132,6 +136,7 @@ class JobManager {
   void transition_locked(Job& job, v1::JobState state, v1::JobEvent::Type type, const std::string& message);
   void emit_locked(Job& job, v1::JobEvent::Type type, const std::string& message, int64_t checkpoint_step = 0);
   void close_watchers_locked(Job& job, const grpc::Status& status);
+  void watchers_changed_locked(Job& job);  // recounts job.preview_watchers
   void persist_locked(const Job& job);  // queued for records_; saved by start() when called before it
 
   JobStore store_;

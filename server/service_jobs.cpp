@@ -126,7 +126,9 @@ Status SirenService::SubmitFit(grpc::ServerContext* context, grpc::ServerReader<
     read_chunks(reader, options_.max_upload_bytes(), upload);
     // The inputs as the task names them (missing or unknown ones are INVALID_ARGUMENT), in one file.
     const std::string input = upload.inputs.pack(describe_task(config.task.kind));
-    *response = jobs_.submit(upload.spec, config, upload.job_options, input, upload.resume_checkpoint);
+    // Checked again once epochs are steps: a fit given in epochs names its steps only then.
+    *response = jobs_.submit(upload.spec, config, upload.job_options, input, upload.resume_checkpoint,
+                             [&](const FitConfig& prepared) { check_fit_limits(prepared, options_); });
     return Status::OK;
   });
 }

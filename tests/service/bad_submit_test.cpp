@@ -172,6 +172,14 @@ std::vector<BadSubmit> bad_submits() {
       {"over_max_steps",
        {spec_message(spec_with([](v1::FitSpec& s) { s.mutable_train()->set_steps(200000); })), input_message(png)},
        grpc::StatusCode::RESOURCE_EXHAUSTED, "--max-steps"},
+      // Epochs are steps only once the task is built (an image epoch is one step): checked then too.
+      {"over_max_steps_in_epochs",
+       {spec_message(spec_with([](v1::FitSpec& s) {
+          s.mutable_train()->set_steps(0);
+          s.mutable_train()->set_epochs(200000);
+        })),
+        input_message(png)},
+       grpc::StatusCode::RESOURCE_EXHAUSTED, "--max-steps"},
       {"over_max_parameters",
        {spec_message(spec_with([](v1::FitSpec& s) {
           s.mutable_model()->set_hidden_features(2048);

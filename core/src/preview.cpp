@@ -7,9 +7,6 @@
 #include "siren/task_exporter.h"
 
 namespace siren {
-
-FieldModel field_model_of_network(const ModelInfo& info, const FieldNetwork& network);
-
 namespace {
 
 bool accepts(const ExportFormat& format, const std::string& option) {

@@ -9,6 +9,7 @@
 #include "siren/preview.h"
 #include "siren/device_precision.h"
 #include "siren/errors.h"
+#include "siren/field_model.h"
 
 namespace siren {
 namespace {
@@ -142,6 +143,18 @@ void Trainer::set_epochs(Progress& p) const {
   p.epoch = p.step / std::max<int64_t>(1, options_.steps / options_.epochs);  // steps = epochs x steps per epoch
 }
 
+std::map<std::string, double> Trainer::summary_now() const {
+  if (task_.summary_every() <= 0) return {};
+  return task_.summary_metrics(field_model_of_network(info_, network_));
+}
+
+void Trainer::add_summary(std::map<std::string, double>& metrics, bool first_report) {
+  const int64_t every = task_.summary_every();
+  if (every <= 0) return;
+  if (first_report || summary_.empty() || step_ % every == 0) summary_ = summary_now();
+  for (const auto& [name, value] : summary_) metrics[name] = value;
+}
+
 Progress Trainer::evaluate() {
   network_->eval();
   std::optional<torch::NoGradGuard> no_grad;
@@ -157,6 +170,7 @@ Progress Trainer::evaluate() {
   set_epochs(p);
   p.loss = figures.loss.item<double>();
   p.metrics = task_.metrics(figures.output.detach(), batch);
+  for (const auto& [name, value] : summary_now()) p.metrics[name] = value;
   p.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start_).count();
   const int64_t done = step_ - run_first_step_;
   p.steps_per_second = done > 0 && p.elapsed_seconds > 0 ? done / p.elapsed_seconds : 0.0;
@@ -218,6 +232,7 @@ FitOutcome Trainer::train(const FitCallbacks& callbacks, const std::string& chec
       set_epochs(latest);
       latest.loss = loss;
       latest.metrics = task_.metrics(result.output, *result.batch);
+      add_summary(latest.metrics, step_ == first_step);
       latest.elapsed_seconds = elapsed;
       latest.samples = batch.coords.defined() ? batch.coords.size(0) : 0;
       const int64_t done = step_ - first_step;

@@ -211,6 +211,55 @@ TEST(VideoFit, SirenLearnsTheClip) {
   EXPECT_GT(r.final.metrics.at("psnr"), 25.0);
 }
 
+TEST(VideoTask, SummaryScoresFramesZeroSixtyOneTwentyAndTwoHundredThatExist) {
+  EXPECT_EQ(VideoTask(moving_gradient(6, 4, 3)).summary_frames(), std::vector<int>({0}));
+  EXPECT_EQ(VideoTask(moving_gradient(64, 4, 3)).summary_frames(), std::vector<int>({0, 60}));
+  EXPECT_EQ(VideoTask(moving_gradient(201, 4, 3)).summary_frames(), std::vector<int>({0, 60, 120, 200}));
+}
+
+// psnr is write_video_summary's (frames 0 and 60 of this clip, whole), refreshed every summary_every steps
+// and at the end; batch_psnr is each step's draw.
+TEST(VideoFit, PsnrIsOnWholeFramesEverySummaryAndAtTheEnd) {
+  const std::string path = (fs::temp_directory_path() / ("siren_video_summary_" + std::to_string(::getpid()))).string();
+  FitConfig c = preset_fit_config("video");
+  c.model.hidden_features = 16;
+  c.model.hidden_layers = 1;
+  c.train.steps = 12;
+  c.train.learning_rate = 1e-3;
+  c.task.options["summary_every"] = "5";
+  std::vector<std::pair<double, double>> figures;  // (psnr, batch_psnr) per step
+  FitCallbacks callbacks;
+  callbacks.on_progress = [&](const Progress& p) { figures.emplace_back(p.metrics.at("psnr"), p.metrics.at("batch_psnr")); };
+  const Video clip = moving_gradient(64, 8, 6);
+  const FitResult r = run_fit(c, encode_video(clip, VideoCodec::Ffv1), {"", path}, callbacks);
+  ASSERT_EQ(figures.size(), 12u);
+  for (int step : {1, 2, 3, 4, 6, 7, 8, 9, 11}) EXPECT_EQ(figures[step].first, figures[step - 1].first) << step;
+  EXPECT_NE(figures[5].first, figures[4].first);
+  EXPECT_NE(figures[10].first, figures[9].first);
+  EXPECT_NE(figures[1].second, figures[0].second);  // a fresh draw every step
+
+  // The final psnr by hand: frames 0 and 60 rendered from the saved model, mapped to [0, 1], clamped.
+  const FieldModel model = FieldModel::load(path);
+  double squared = 0;
+  for (int f : {0, 60}) {
+    std::vector<float> coords;
+    for (int row = 0; row < clip.height; ++row)
+      for (int col = 0; col < clip.width; ++col)
+        for (double v : {double(grid_axis_coordinate(f, 64)), double(grid_axis_coordinate(row, clip.height)),
+                         double(grid_axis_coordinate(col, clip.width))})
+          coords.push_back(static_cast<float>(v));
+    const std::vector<float> out = model.query(coords);
+    for (size_t i = 0; i < out.size(); ++i) {
+      const double predicted = std::clamp(out[i] / 2.0 + 0.5, 0.0, 1.0);
+      const double truth = clip.pixels[static_cast<size_t>(f) * clip.frame_values() + i];
+      squared += (predicted - truth) * (predicted - truth);
+    }
+  }
+  const double mse = squared / (2.0 * clip.frame_values());
+  EXPECT_NEAR(r.final.metrics.at("psnr"), 10 * std::log10(1 / mse), 1e-3);
+  fs::remove(path);
+}
+
 class VideoExportTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {

@@ -46,4 +46,8 @@ class FieldModel {
   std::unique_ptr<Impl> impl_;
 };
 
+// A FieldModel over a network being trained, shared and not copied (the caller keeps it unchanged while
+// the model is used): previews and whole-signal summaries while a fit runs.
+FieldModel field_model_of_network(const ModelInfo& info, const FieldNetwork& network);
+
 }  // namespace siren

@@ -13,6 +13,8 @@
 
 namespace siren {
 
+class FieldModel;
+
 // One step's worth of supervision: coordinates plus named ground-truth tensors (e.g. "values",
 // "gradients", "normals"), all on the training device, first dimension = points.
 struct Batch {
@@ -57,6 +59,12 @@ class Task {
   virtual std::map<std::string, double> metrics(const torch::Tensor& output, const Batch& batch) const {
     return {};
   }
+  // Figures on the whole signal as the reference's summaries report them (video: PSNR on whole frames),
+  // too costly for every step. The trainer asks for them every summary_every() steps (0: never), on a
+  // run's first report and at the end, and reports the latest with every step's metrics (a summary
+  // figure wins over a step's figure of the same name). `field` is the network being trained.
+  virtual int64_t summary_every() const { return 0; }
+  virtual std::map<std::string, double> summary_metrics(const FieldModel& /*field*/) const { return {}; }
   // Facts a query needs later (stored in the model file), e.g. image width/height/channels.
   virtual std::map<std::string, std::string> metadata() const = 0;
 };

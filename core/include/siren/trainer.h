@@ -63,6 +63,10 @@ class Trainer {
   void send_preview_if_asked(const FitCallbacks& callbacks);
   // Progress.epoch / total_epochs of a fit counted in epochs (left 0 otherwise).
   void set_epochs(Progress& p) const;
+  // The task's whole-signal figures (Task::summary_metrics) of the network as it is now.
+  std::map<std::string, double> summary_now() const;
+  // Recomputes summary_ when due, then lays it over a step's metrics.
+  void add_summary(std::map<std::string, double>& metrics, bool first_report);
 
   Task& task_;
   FieldNetwork network_;
@@ -72,6 +76,7 @@ class Trainer {
   std::unique_ptr<torch::optim::Adam> optimizer_;
   at::Generator generator_;
   int64_t step_ = 0;
+  std::map<std::string, double> summary_;  // the latest Task::summary_metrics
   // CUDA graph execution (training_step_graph.h), on a GPU when TrainOptions::cuda_graphs allows.
   std::unique_ptr<TrainingStepGraph> graph_;
   std::unique_ptr<optim::CapturableAdam> capturable_adam_;

@@ -23,7 +23,8 @@ TaskRegistration video_task_registration() {
       decode.height = target.height;
     }
     if (options.has("max_frames")) decode.max_frames = static_cast<int>(options.integer("max_frames"));
-    return std::make_unique<VideoTask>(decode_video(inputs.at("video"), decode), options.number("sample_fraction"));
+    return std::make_unique<VideoTask>(decode_video(inputs.at("video"), decode), options.number("sample_fraction"),
+                                       options.integer("summary_every"));
   };
   r.exporters = {video_avi_exporter(), video_png_exporter()};
   return r;

@@ -7,6 +7,7 @@
 
 #include "siren/device_transfer.h"
 #include "siren/errors.h"
+#include "siren/field_model.h"
 #include "siren/grid.h"
 #include "siren/image_size.h"
 #include "siren/metrics.h"
@@ -28,7 +29,10 @@ float grid_axis_coordinate(double i, int64_t n) {
   return static_cast<float>((i / double(n - 1) - 0.5) * 2.0);
 }
 
-VideoTask::VideoTask(const Video& video, double sample_fraction) { load(video, sample_fraction); }
+VideoTask::VideoTask(const Video& video, double sample_fraction, int64_t summary_every)
+    : summary_every_(summary_every) {
+  load(video, sample_fraction);
+}
 
 void VideoTask::load(const Video& video, double sample_fraction) {
   if (video.frames <= 0 || video.width <= 0 || video.height <= 0)
@@ -96,6 +100,29 @@ LossTerms VideoTask::losses(const torch::Tensor&, const torch::Tensor& output, c
 
 std::map<std::string, double> VideoTask::metrics(const torch::Tensor& output, const Batch& batch) const {
   const double mse = mse_on_unit_range(output, batch.field("values"));
+  return {{"batch_psnr", psnr_from_mse(mse)}, {"batch_mse", mse}};
+}
+
+std::vector<int> VideoTask::summary_frames() const {
+  std::vector<int> frames;
+  for (int f : {0, 60, 120, 200})
+    if (f < frames_) frames.push_back(f);
+  return frames;
+}
+
+std::map<std::string, double> VideoTask::summary_metrics(const FieldModel& field) const {
+  const torch::Tensor rows = row_axis_.to(torch::kCPU), cols = col_axis_.to(torch::kCPU);
+  const torch::Tensor plane = torch::stack(torch::meshgrid({rows, cols}, "ij"), -1).reshape({-1, 2});
+  const int64_t pixels = plane.size(0);
+  const std::vector<int> frames = summary_frames();
+  double mse = 0.0;  // every frame has as many pixels: the mean of theirs is the pooled one
+  for (int f : frames) {
+    const torch::Tensor coords = torch::cat({torch::full({pixels, 1}, t_axis_[f].item<float>()), plane}, 1).contiguous();
+    std::vector<float> out = field.query(std::vector<float>(coords.data_ptr<float>(), coords.data_ptr<float>() + coords.numel()));
+    const torch::Tensor predicted = torch::from_blob(out.data(), {pixels, 3}, torch::kFloat32);
+    mse += mse_on_unit_range(predicted, values_.narrow(0, int64_t{f} * pixels, pixels).to(torch::kCPU));
+  }
+  mse /= static_cast<double>(frames.size());
   return {{"psnr", psnr_from_mse(mse)}, {"mse", mse}};
 }
 

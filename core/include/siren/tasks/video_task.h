@@ -13,10 +13,13 @@
 namespace siren {
 
 constexpr double kDefaultVideoSampleFraction = 38e-4;
+constexpr int64_t kDefaultVideoSummaryEvery = 1000;  // train_video.py's steps_til_summary
 
 class VideoTask : public Task {
  public:
-  explicit VideoTask(const Video& video, double sample_fraction = kDefaultVideoSampleFraction);
+  // summary_every: steps between whole-frame PSNRs (summary_metrics), as the reference's summaries.
+  explicit VideoTask(const Video& video, double sample_fraction = kDefaultVideoSampleFraction,
+                     int64_t summary_every = kDefaultVideoSummaryEvery);
 
 
   std::string kind() const override { return "video"; }
@@ -25,7 +28,14 @@ class VideoTask : public Task {
   int64_t num_points() const override { return values_.size(0); }
   Batch sample(int64_t batch_size, at::Generator& gen) const override;
   LossTerms losses(const torch::Tensor& coords, const torch::Tensor& output, const Batch& batch) const override;
+  // batch_psnr / batch_mse: on the step's random voxels.
   std::map<std::string, double> metrics(const torch::Tensor& output, const Batch& batch) const override;
+  int64_t summary_every() const override { return summary_every_; }
+  // psnr / mse as the reference's write_video_summary: frames 0, 60, 120 and 200 (those the clip has),
+  // whole, the prediction mapped to [0, 1] and clamped, one mean squared error over them all.
+  std::map<std::string, double> summary_metrics(const FieldModel& field) const override;
+  // The frames summary_metrics scores.
+  std::vector<int> summary_frames() const;
   std::map<std::string, std::string> metadata() const override;
 
   int frames() const { return frames_; }
@@ -45,6 +55,7 @@ class VideoTask : public Task {
   int frames_ = 0, width_ = 0, height_ = 0;
   double fps_ = 0.0;
   double sample_fraction_ = kDefaultVideoSampleFraction;
+  int64_t summary_every_ = kDefaultVideoSummaryEvery;
   // The grid is separable: one axis per dimension, gathered per batch instead of a (T*H*W, 3) tensor.
   torch::Tensor t_axis_, row_axis_, col_axis_;
   torch::Tensor values_;

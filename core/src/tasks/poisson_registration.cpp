@@ -21,32 +21,30 @@ Image decode_named(const std::string& bytes, const std::string& what) {
   }
 }
 
-}  // namespace
-
-TaskRegistration poisson_grad_task_registration() {
+// The tasks supervised by a derivative of one image (gradients, Laplacian): the image, resized by --size,
+// becomes the ground truth `derivative` computes.
+TaskRegistration one_image_registration(TaskDescription description, const char* kind,
+                                        PoissonGroundTruth (*derivative)(const Image&)) {
   TaskRegistration r;
-  r.description = poisson_grad_task_description();
+  r.description = std::move(description);
   const TaskDescription& d = r.description;
-  r.make = [d](const TaskSpec& spec, const NamedInputs& inputs) {
+  r.make = [d, kind, derivative](const TaskSpec& spec, const NamedInputs& inputs) {
     const TaskOptionReader options(d, spec.options);
     const Image image = resized_by_option(decode_image(inputs.at("image")), options.text("size"));
-    return std::make_unique<PoissonTask>(kPoissonGradKind, gradient_ground_truth(image));
+    return std::make_unique<PoissonTask>(kind, derivative(image));
   };
   r.exporters = {poisson_png_exporter()};
   return r;
 }
 
+}  // namespace
+
+TaskRegistration poisson_grad_task_registration() {
+  return one_image_registration(poisson_grad_task_description(), kPoissonGradKind, gradient_ground_truth);
+}
+
 TaskRegistration poisson_lapl_task_registration() {
-  TaskRegistration r;
-  r.description = poisson_lapl_task_description();
-  const TaskDescription& d = r.description;
-  r.make = [d](const TaskSpec& spec, const NamedInputs& inputs) {
-    const TaskOptionReader options(d, spec.options);
-    const Image image = resized_by_option(decode_image(inputs.at("image")), options.text("size"));
-    return std::make_unique<PoissonTask>(kPoissonLaplKind, laplacian_ground_truth(image));
-  };
-  r.exporters = {poisson_png_exporter()};
-  return r;
+  return one_image_registration(poisson_lapl_task_description(), kPoissonLaplKind, laplacian_ground_truth);
 }
 
 TaskRegistration poisson_composite_task_registration() {

@@ -30,6 +30,8 @@ endif()
 find_package(PkgConfig)
 if(SIREN_MEDIA_IO)
   pkg_check_modules(SNDFILE REQUIRED IMPORTED_TARGET sndfile)
+  # MATLAB .mat files (the inverse Helmholtz task's receiver data, as the reference's scipy.io.loadmat)
+  pkg_check_modules(MATIO REQUIRED IMPORTED_TARGET matio)
 endif()
 if(NOT SIREN_FUZZ AND PKG_CONFIG_FOUND)
   # Vectorised sin/cos for the fused sine layers (libsleef-dev). Optional: without it (e.g. a LibTorch

@@ -41,6 +41,8 @@ packages=(
   # Data I/O
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-videoio-dev
   libsndfile1-dev
+  # MATLAB .mat files: the inverse Helmholtz task's receiver data
+  libmatio-dev
   # CLI, JSON, storage
   libcli11-dev nlohmann-json3-dev libsqlite3-dev
   # The virtual environment for PyTorch (it sees the system's packages: Open3D, SciPy below)

@@ -9,6 +9,7 @@
 #include "siren/io/point_cloud.h"
 #include "siren/tasks/audio_task.h"
 #include "siren/tasks/helmholtz_task.h"
+#include "siren/tasks/inverse_helmholtz_task.h"
 #include "siren/tasks/sdf_task.h"
 #include "siren/tasks/video_task.h"
 #include "siren/tasks/wave_task.h"
@@ -100,6 +101,9 @@ TEST(TaskKinds, DescriptionDefaultsAreTheTasksConstants) {
   EXPECT_EQ(std::stod(describe_task("audio").option("time_scale")->default_value), kDefaultAudioTimeScale);
   EXPECT_EQ(std::stod(describe_task("video").option("sample_fraction")->default_value), kDefaultVideoSampleFraction);
   EXPECT_EQ(describe_task("helmholtz").option("velocity")->choices, velocity_names());
+  EXPECT_EQ(describe_task("inverse-helmholtz").option("sidelength")->default_value,
+            std::to_string(kInverseHelmholtzSidelength));
+  EXPECT_EQ(describe_task("inverse-helmholtz").option("pretrain_velocity")->choices, velocity_names());
 }
 
 // Options are checked against the description before any input is read: type, range, choices, names.

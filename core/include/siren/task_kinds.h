@@ -15,5 +15,6 @@ inline constexpr char kPoissonGradKind[] = "poisson-grad";
 inline constexpr char kPoissonLaplKind[] = "poisson-lapl";
 inline constexpr char kPoissonCompositeKind[] = "poisson-composite";
 inline constexpr char kImageInpaintingKind[] = "image-inpainting";
+inline constexpr char kInverseHelmholtzKind[] = "inverse-helmholtz";
 
 }  // namespace siren

@@ -2,6 +2,7 @@
 // No LibTorch here: requests are checked against this before anything is decoded.
 #include "siren/task_description.h"
 #include "siren/task_kinds.h"
+#include "siren/tasks/pde_options.h"
 
 namespace siren {
 
@@ -25,14 +26,11 @@ TaskDescription helmholtz_task_description() {
       "Export images with `siren export ID --format png --option component=real|imag|magnitude\n"
       "--option size=512 -o field.png` (red-white-blue around 0; magnitude in viridis).";
   d.options = {
-      {"velocity", TaskOptionType::Choice, "uniform", 0, 0, {"uniform", "square", "circle"}, "uniform|square|circle",
-       "the medium: uniform (default); square = velocity 2 in |x|,|y| < 0.3; circle = velocity 2 within 0.1 of the "
-       "centre (the source then moves to -0.35,0, as the reference)"},
+      velocity_option("velocity", "(the source then moves to -0.35,0, as the reference)"),
       {"source", TaskOptionType::Point, "", -1, 1, {}, "X,Y",
        "the source's position in [-1,1]^2 (default 0,0; -0.35,0 with a non-uniform velocity)"},
-      {"wavenumber", TaskOptionType::Number, "20", 1e-3, 1e4, {}, "K", "k = 2 pi / wavelength (default 20, the reference's)"},
-      {"sidelength", TaskOptionType::Integer, "230", 1, 1e4, {}, "N",
-       "points per step = N^2 (default 230, the reference's: 52,900); --batch-size sets the points per step directly"},
+      wavenumber_option(),
+      sidelength_option(230),
   };
   // train_helmholtz.py: SingleBVPNet(out_features=2, type=sine) = 2 -> 256 x 3 hidden -> 2, omega0 30,
   // Adam lr 2e-5, num_epochs 50,000 (one epoch = one step), clip_grad 0 (off).

@@ -5,7 +5,6 @@
 
 #include "siren/device_transfer.h"
 #include "siren/errors.h"
-#include "siren/operators.h"
 #include "siren/positional_encoding.h"
 #include "siren/task_options.h"
 
@@ -15,20 +14,6 @@ namespace {
 constexpr int64_t kMetricPoints = 4096;        // analytic comparisons per step: a few ms on one core
 constexpr int64_t kMetricCandidateRows = 20'000;  // ~20 % of uniform points qualify: enough for 4096
 constexpr double kMetricSourceClearance = 0.1;  // away from the source's Gaussian and H0's log singularity
-
-// Complex numbers as (re, im) column pairs, as the reference's modules.compl_mul / compl_div.
-torch::Tensor complex_mul(const torch::Tensor& a, const torch::Tensor& b) {
-  const torch::Tensor ar = a.narrow(1, 0, 1), ai = a.narrow(1, 1, 1);
-  const torch::Tensor br = b.narrow(1, 0, 1), bi = b.narrow(1, 1, 1);
-  return torch::cat({ar * br - ai * bi, ar * bi + ai * br}, 1);
-}
-
-torch::Tensor complex_div(const torch::Tensor& a, const torch::Tensor& b) {
-  const torch::Tensor ar = a.narrow(1, 0, 1), ai = a.narrow(1, 1, 1);
-  const torch::Tensor br = b.narrow(1, 0, 1), bi = b.narrow(1, 1, 1);
-  const torch::Tensor denominator = br * br + bi * bi;
-  return torch::cat({(ar * br + ai * bi) / denominator, (ai * br - ar * bi) / denominator}, 1);
-}
 
 std::string exact(double v) {
   char buffer[40];
@@ -58,45 +43,12 @@ Batch HelmholtzTask::sample(int64_t batch_size, at::Generator& gen) const {
   // Always include coordinates where the source is nonzero (the reference's comment).
   coords.narrow(0, n - on_source, on_source)
       .copy_(sample_disk(on_source, kHelmholtzSourceRadius, setup_.source[0], setup_.source[1], gen));
-  torch::Tensor g = reference_gaussian(coords, setup_.source[0], setup_.source[1], kHelmholtzSigma);
-  g = torch::where(g < 1e-5, torch::zeros_like(g), g);
   Batch batch;
   batch.coords = to_device_async(coords, device_);
-  batch.fields["source"] = to_device_async(torch::cat({g, g}, 1), device_);  // (1 + 1i) * gaussian
+  batch.fields["source"] = to_device_async(helmholtz_source_term(coords, setup_.source), device_);
   batch.fields["squared_slowness"] =
       to_device_async(squared_slowness(setup_.velocity, coords.select(1, 0), coords.select(1, 1)).unsqueeze(1), device_);
   return batch;
-}
-
-torch::Tensor pml_damping(const torch::Tensor& coord, double wavenumber) {
-  const double inner = 1.0 - kPmlWidth;
-  const torch::Tensor below = torch::clamp(-(coord + inner), 0) / kPmlWidth;
-  const torch::Tensor above = torch::clamp(coord - inner, 0) / kPmlWidth;
-  return wavenumber * kPmlA0 * (below * below + above * above);
-}
-
-torch::Tensor helmholtz_pml_residual(const torch::Tensor& coords, const torch::Tensor& output,
-                                     const torch::Tensor& squared_slowness, double wavenumber) {
-  const torch::Tensor du = jacobian(output, coords);  // (N, re/im, x/y)
-  const torch::Tensor dudx1 = du.select(2, 0), dudx2 = du.select(2, 1);
-  // The stretch factors depend on the coordinates: the derivatives below differentiate them too.
-  const torch::Tensor sx = pml_damping(coords.select(1, 0), wavenumber).unsqueeze(1);
-  const torch::Tensor sy = pml_damping(coords.select(1, 1), wavenumber).unsqueeze(1);
-  const torch::Tensor ex = torch::cat({torch::ones_like(sx), -sx / wavenumber}, 1);
-  const torch::Tensor ey = torch::cat({torch::ones_like(sy), -sy / wavenumber}, 1);
-  const torch::Tensor a = jacobian(complex_mul(complex_div(ey, ex), dudx1), coords).select(2, 0);
-  const torch::Tensor b = jacobian(complex_mul(complex_div(ex, ey), dudx2), coords).select(2, 1);
-  const torch::Tensor c = complex_mul(complex_mul(ex, ey), squared_slowness * (wavenumber * wavenumber) * output);
-  return a + b + c;
-}
-
-LossTerms helmholtz_loss_terms(const torch::Tensor& residual, const torch::Tensor& source) {
-  const auto n = static_cast<double>(residual.size(0));
-  const torch::Tensor on_source = source != 0;
-  const torch::Tensor zeros = torch::zeros_like(residual);
-  const torch::Tensor on = torch::where(on_source, residual - source, zeros);
-  const torch::Tensor off = torch::where(on_source, zeros, residual);
-  return {{"diff_constraint_on", on.abs().sum() * (n / 1e3)}, {"diff_constraint_off", off.abs().sum()}};
 }
 
 LossTerms HelmholtzTask::losses(const torch::Tensor& coords, const torch::Tensor& output, const Batch& batch) const {

@@ -2,6 +2,7 @@
 // No LibTorch here: requests are checked against this before anything is decoded.
 #include "siren/task_description.h"
 #include "siren/task_kinds.h"
+#include "siren/tasks/pde_options.h"
 
 namespace siren {
 
@@ -27,13 +28,9 @@ TaskDescription wave_task_description() {
       "size=256 -o wave.png` (side by side, red-white-blue around 0; default: 5 times over\n"
       "the window trained so far).";
   d.options = {
-      {"velocity", TaskOptionType::Choice, "uniform", 0, 0, {"uniform", "square", "circle"}, "uniform|square|circle",
-       "the medium: uniform (default, the reference's); square = velocity 2 in |x|,|y| < 0.3; circle = velocity 2 "
-       "within 0.1 of the centre"},
+      velocity_option(),
       {"source", TaskOptionType::Point, "0,0", -1, 1, {}, "X,Y", "the initial pulse's centre in [-1,1]^2 (default 0,0)"},
-      {"sidelength", TaskOptionType::Integer, "340", 1, 1e4, {}, "N",
-       "points per step = N^2 (default 340, the reference's: 115,600); --batch-size sets the points per step "
-       "directly"},
+      sidelength_option(340),
       {"pretrain_steps", TaskOptionType::Integer, "0", 0, 1'000'000'000, {}, "N",
        "steps that fit only the initial condition before the time window opens (default 0, the reference's "
        "default; 2000 = its --pretrain)"},

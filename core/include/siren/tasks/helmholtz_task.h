@@ -22,17 +22,12 @@
 
 #include "siren/fit_config.h"
 #include "siren/task.h"
+#include "siren/tasks/helmholtz_pml.h"
 #include "siren/tasks/pde_media.h"
 
 namespace siren {
 
 constexpr int64_t kHelmholtzSidelength = 230;
-constexpr int64_t kHelmholtzSourceSamples = 100;
-constexpr double kHelmholtzSigma = 1e-4;
-constexpr double kHelmholtzSourceRadius = 5e2 * kHelmholtzSigma;  // 0.05
-constexpr double kHelmholtzWavenumber = 20;
-constexpr double kPmlA0 = 5;
-constexpr double kPmlWidth = 0.5;  // the PML spans [-1, -0.5] and [0.5, 1] on both axes
 
 struct HelmholtzSetup {
   Velocity velocity = Velocity::Uniform;
@@ -65,22 +60,6 @@ class HelmholtzTask : public Task {
   HelmholtzSetup setup_;
   torch::Device device_ = torch::kCPU;
 };
-
-// The PML's damping along one axis, k a0 ((d_lo / L)^2 + (d_hi / L)^2) with d_lo, d_hi the distances
-// below -0.5 and above 0.5: zero inside. Same shape as `coord`.
-torch::Tensor pml_damping(const torch::Tensor& coord, double wavenumber);
-
-// The PML Helmholtz operator applied to u (N, 2) = (re, im) of the network evaluated at coords (N, 2)
-// (requires grad): d/dx (A du/dx) + d/dy (B du/dy) + C m k^2 u with A = ey/ex, B = ex/ey, C = ex ey.
-// (N, 2), differentiable (create_graph), as the reference's helmholtz_pml.
-torch::Tensor helmholtz_pml_residual(const torch::Tensor& coords, const torch::Tensor& output,
-                                     const torch::Tensor& squared_slowness, double wavenumber);
-
-// The reference's loss terms, sums rather than means (N = points): diff_constraint_on =
-// sum |R - f| where f != 0, times N / 1e3; diff_constraint_off = sum |R| where f == 0. |.| is taken per
-// real and imaginary channel. (The reference's third term, data_term, is identically 0 without
-// receivers or a velocity to invert, and is left out.)
-LossTerms helmholtz_loss_terms(const torch::Tensor& residual, const torch::Tensor& source);
 
 // The free-space field of the task's source with uniform velocity at distance r: the source f =
 // (1 + 1i) g convolved with the Green's function (i/4) H0^(2)(k r) of the operator above (outgoing

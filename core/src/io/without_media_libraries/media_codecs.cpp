@@ -1,4 +1,5 @@
-// Stand-ins for the image, video and audio codecs in a build without OpenCV and libsndfile
+// Stand-ins for the image, video and audio codecs and the .mat reader in a build without OpenCV,
+// libsndfile and libmatio
 // (-DSIREN_MEDIA_IO=OFF, as scripts/gpu-check.sh builds on a machine that has LibTorch and nothing else).
 // Tasks built from decoded data (ImageTask(Image), AudioTask(Audio), ...) train, query and mesh as
 // usual; only reading and writing media files is refused, with a message that says why.
@@ -7,6 +8,7 @@
 #include "siren/errors.h"
 #include "siren/io/audio.h"
 #include "siren/io/image.h"
+#include "siren/io/matlab.h"
 #include "siren/io/video.h"
 
 namespace siren {
@@ -18,6 +20,8 @@ namespace {
 }
 
 }  // namespace
+
+ReceiverData read_receiver_data_mat(const std::string&) { refuse("reading a MATLAB .mat file", "libmatio"); }
 
 Image decode_image(const std::string&) { refuse("decoding an image", "OpenCV"); }
 Image read_image_file(const std::string&) { refuse("reading an image", "OpenCV"); }

@@ -178,6 +178,7 @@ def _fit_spec_settings(spec: "fit_pb2.FitSpec") -> Dict[str, Any]:
     for field_name, key in (
         ("steps", "steps"),
         ("learning_rate", "lr"),
+        ("optimizer", "optimizer"),
         ("batch_size", "batch_size"),
         ("seed", "seed"),
         ("checkpoint_every", "checkpoint_every"),

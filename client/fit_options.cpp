@@ -56,7 +56,9 @@ void add_fit_settings_options(CLI::App& command, const TaskDescription& task, Fi
   add_optional(command, "--model", s.model,
                "activation of every hidden layer: sine = SIREN, sin(w0 * (Wx + b)); the paper's "
                "baselines relu, tanh, relu-pe (ReLU on a NeRF-style positional encoding), "
-               "sigmoid, softplus, elu, selu" + preset(to_string(p.model.activation)))
+               "sigmoid, softplus, elu, selu, relu-rbf / sine-rbf / tanh-rbf (the reference's 1024-centre "
+               "RBF input layer, then that network), pinn (PINNet: tanh, 20 wide, 8 hidden layers, "
+               "truncated-normal init, L-BFGS)" + preset(to_string(p.model.activation)))
       ->check(CLI::IsMember(activation_names()))
       ->type_name("NAME")
       ->group(network);
@@ -66,7 +68,7 @@ void add_fit_settings_options(CLI::App& command, const TaskDescription& task, Fi
       ->type_name("N")->group(network);
   add_optional(command, "--layers", s.hidden_layers,
                "hidden-to-hidden layers; the network has N+2 linear layers (the paper's 3 gives "
-               "5)" + preset(p.model.hidden_layers))
+               "5); --model pinn presets 8" + preset(p.model.hidden_layers))
       ->type_name("N")->group(network);
   add_optional(command, "--w0", s.omega0,
                "omega_0 of every sine layer (sets --first-w0 and --hidden-w0). Scales the "
@@ -100,9 +102,15 @@ void add_fit_settings_options(CLI::App& command, const TaskDescription& task, Fi
                    (counts_epochs ? preset(p.train.epochs) : std::string(" (default: off, --steps counts)")))
       ->type_name("N")->group(training)->excludes(steps);
   add_optional(command, "--lr", s.learning_rate,
-               "Adam learning rate, constant (the paper: 1e-4)" +
+               "Adam learning rate, constant (the paper: 1e-4); with lbfgs, the line search's first step" +
                    preset(number(p.train.learning_rate)))
       ->type_name("X")->group(training);
+  add_optional(command, "--optimizer", s.optimizer,
+               "adam, or lbfgs: L-BFGS as the reference trains PINNet (strong-Wolfe line search, "
+               "history 50, --lr as its first step), one iteration per step; resuming restores its "
+               "history (default: " + p.train.optimizer + "; --model pinn: lbfgs)")
+      ->check(CLI::IsMember({"adam", "lbfgs"}))
+      ->type_name("NAME")->group(training);
   add_optional(command, "--batch-size", s.batch_size,
                "sample points per step; 0 = all of them every step (full batch)" +
                    preset(p.train.batch_size))

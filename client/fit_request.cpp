@@ -28,6 +28,7 @@ v1::FitSpec build_fit_spec(const FitRequest& request) {
   if (s.steps) train.set_steps(*s.steps);
   if (s.epochs) train.set_epochs(*s.epochs);
   if (s.learning_rate) train.set_learning_rate(*s.learning_rate);
+  if (s.optimizer) train.set_optimizer(*s.optimizer);
   if (s.batch_size) train.set_batch_size(*s.batch_size);
   if (s.seed) train.set_seed(*s.seed);
   if (s.checkpoint_every) train.set_checkpoint_every(*s.checkpoint_every);

@@ -26,6 +26,7 @@ struct FitSettings {
   std::optional<int64_t> steps;
   std::optional<int64_t> epochs;
   std::optional<double> learning_rate;
+  std::optional<std::string> optimizer;  // adam | lbfgs
   std::optional<int64_t> batch_size;
   std::optional<uint64_t> seed;
   std::optional<int64_t> checkpoint_every;

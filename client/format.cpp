@@ -115,6 +115,7 @@ std::string format_spec_summary(const v1::FitSpec& spec) {
   else
     out += "; steps " + or_preset(t.has_steps(), std::to_string(t.steps()));
   out += ", lr " + or_preset(t.has_learning_rate(), number(t.learning_rate()));
+  if (t.has_optimizer() && !t.optimizer().empty()) out += ", " + t.optimizer();
   out += ", batch " + or_preset(t.has_batch_size(),
                                 t.batch_size() == 0 ? "full" : std::to_string(t.batch_size()));
   out += ", seed " + or_preset(t.has_seed(), std::to_string(t.seed()));

@@ -95,6 +95,7 @@ void apply_train_settings(const v1::TrainSettings& t, TrainOptions& train) {
   if (t.has_steps() && !t.has_epochs()) train.epochs = 0;
   if (t.has_epochs() && !t.has_steps()) train.steps = 0;
   if (t.has_learning_rate()) train.learning_rate = t.learning_rate();
+  if (t.has_optimizer()) train.optimizer = t.optimizer();
   if (t.has_batch_size()) train.batch_size = t.batch_size();
   if (t.has_seed()) train.seed = t.seed();
   if (t.has_checkpoint_every()) train.checkpoint_every = t.checkpoint_every();
@@ -165,6 +166,7 @@ v1::FitSpec fit_spec_to_proto(const FitConfig& config) {
   t->set_steps(config.train.steps);
   t->set_epochs(config.train.epochs);
   t->set_learning_rate(config.train.learning_rate);
+  t->set_optimizer(config.train.optimizer);
   t->set_batch_size(config.train.batch_size);
   t->set_seed(config.train.seed);
   t->set_checkpoint_every(config.train.checkpoint_every);

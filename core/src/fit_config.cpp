@@ -22,6 +22,7 @@ std::string FitConfig::to_json() const {
   j["train"] = {{"steps", train.steps},
                 {"epochs", train.epochs},
                 {"learning_rate", train.learning_rate},
+                {"optimizer", train.optimizer},
                 {"batch_size", train.batch_size},
                 {"seed", train.seed},
                 {"checkpoint_every", train.checkpoint_every},
@@ -52,6 +53,7 @@ FitConfig FitConfig::from_json(const std::string& text) {
     c.train.steps = t.at("steps").get<int64_t>();
     c.train.epochs = t.value("epochs", int64_t{0});  // absent in checkpoints before it existed
     c.train.learning_rate = t.at("learning_rate").get<double>();
+    c.train.optimizer = t.value("optimizer", std::string("adam"));  // absent in checkpoints before it existed
     c.train.batch_size = t.at("batch_size").get<int64_t>();
     c.train.seed = t.at("seed").get<uint64_t>();
     c.train.checkpoint_every = t.at("checkpoint_every").get<int64_t>();

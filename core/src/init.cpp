@@ -37,6 +37,17 @@ void init_sine_layer(torch::nn::Linear& layer, double omega0, const OptionalGene
   uniform(layer, std::sqrt(6.0 / fan_in(layer)) / omega0, generator);
 }
 
+void init_truncated_normal_layer(torch::nn::Linear& layer, const OptionalGenerator& generator) {
+  const double stddev = std::sqrt(2.0 / (fan_in(layer) + fan_out(layer)));
+  const double cut = 2.0 * stddev;
+  // Phi(-2) and Phi(2) of the standard normal: uniform on [2 Phi(-2) - 1, 2 Phi(2) - 1], erfinv, scale.
+  const double lower = 0.5 * (1.0 + std::erf(-2.0 / std::sqrt(2.0)));
+  const double upper = 0.5 * (1.0 + std::erf(2.0 / std::sqrt(2.0)));
+  torch::NoGradGuard no_grad;
+  layer->weight.uniform_(2.0 * lower - 1.0, 2.0 * upper - 1.0, generator);
+  layer->weight.erfinv_().mul_(stddev * std::sqrt(2.0)).clamp_(-cut, cut);
+}
+
 void init_baseline_layer(torch::nn::Linear& layer, Activation activation, const OptionalGenerator& generator) {
   switch (activation) {
     case Activation::Relu:
@@ -46,6 +57,7 @@ void init_baseline_layer(torch::nn::Linear& layer, Activation activation, const 
       normal(layer, std::sqrt(2.0 / fan_in(layer)), generator);
       break;
     case Activation::Tanh:
+    case Activation::TanhRbf:
     case Activation::Sigmoid:  // xavier_normal, gain 1
       normal(layer, std::sqrt(2.0 / (fan_in(layer) + fan_out(layer))), generator);
       break;
@@ -55,7 +67,11 @@ void init_baseline_layer(torch::nn::Linear& layer, Activation activation, const 
     case Activation::Elu:  // the reference's constant for ELU
       normal(layer, std::sqrt(1.5505188080679277) / std::sqrt(fan_in(layer)), generator);
       break;
+    case Activation::Pinn:
+      init_truncated_normal_layer(layer, generator);
+      break;
     case Activation::Sine:
+    case Activation::SineRbf:
       break;  // handled by init_sine_*
   }
 }

@@ -13,7 +13,8 @@ const std::vector<std::pair<Activation, std::string>>& table() {
       {Activation::Tanh, "tanh"},         {Activation::ReluPe, "relu-pe"},
       {Activation::Sigmoid, "sigmoid"},   {Activation::Softplus, "softplus"},
       {Activation::Elu, "elu"},           {Activation::Selu, "selu"},
-      {Activation::ReluRbf, "relu-rbf"}};
+      {Activation::ReluRbf, "relu-rbf"},   {Activation::SineRbf, "sine-rbf"},
+      {Activation::TanhRbf, "tanh-rbf"},   {Activation::Pinn, "pinn"}};
   return names;
 }
 
@@ -30,6 +31,12 @@ std::string to_string(Activation a) {
     if (value == a) return name;
   return "unknown";
 }
+
+bool has_rbf_input(Activation a) {
+  return a == Activation::ReluRbf || a == Activation::SineRbf || a == Activation::TanhRbf;
+}
+
+bool is_sine(Activation a) { return a == Activation::Sine || a == Activation::SineRbf; }
 
 Activation activation_from_string(const std::string& name) {
   for (const auto& [value, known] : table())
@@ -75,7 +82,7 @@ int64_t ModelSpec::parameter_count() const {
   if (activation == Activation::ReluPe) {
     const int64_t frequencies = pe_frequencies > 0 ? pe_frequencies : kMostReferencePeFrequencies;
     inputs += 2 * in_features * frequencies;
-  } else if (activation == Activation::ReluRbf) {
+  } else if (has_rbf_input(activation)) {
     count += kRbfCentres * in_features + kRbfCentres;
     inputs = kRbfCentres;
   }

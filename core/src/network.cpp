@@ -13,7 +13,7 @@ FieldNetworkImpl::FieldNetworkImpl(const ModelSpec& spec, std::optional<at::Gene
   if (spec_.activation == Activation::ReluPe) {
     encoding_ = register_module("encoding", PositionalEncoding(in, std::max(spec_.pe_frequencies, 1)));
     in = encoding_->out_features();
-  } else if (spec_.activation == Activation::ReluRbf) {
+  } else if (has_rbf_input(spec_.activation)) {
     rbf_ = register_module("rbf", RbfLayer(in, kRbfCentres, generator));
     in = rbf_->out_features();
   }
@@ -31,15 +31,17 @@ FieldNetworkImpl::FieldNetworkImpl(const ModelSpec& spec, std::optional<at::Gene
   // over layer 0), so that under the same seed the weights are the very numbers PyTorch draws: the
   // generator is LibTorch's, shared with Python's torch.
   for (int i = 0; i < depth; ++i) {
-    if (spec_.activation == Activation::Sine) init_sine_layer(layers_[i], spec_.hidden_omega0, generator);
+    if (is_sine(spec_.activation)) init_sine_layer(layers_[i], spec_.hidden_omega0, generator);
     else init_baseline_layer(layers_[i], spec_.activation, generator);
   }
-  if (spec_.activation == Activation::Sine) init_sine_first_layer(layers_[0], generator);
+  // After an RBF layer too: the reference's first-layer init, on 1024 inputs (U(+-1/1024)).
+  if (is_sine(spec_.activation)) init_sine_first_layer(layers_[0], generator);
 }
 
 torch::Tensor FieldNetworkImpl::activate(const torch::Tensor& pre, size_t layer_index) const {
   switch (spec_.activation) {
-    case Activation::Sine: {
+    case Activation::Sine:
+    case Activation::SineRbf: {
       // omega0 multiplies the whole pre-activation, bias included, as in the reference.
       const double omega0 = layer_index == 0 ? spec_.first_omega0 : spec_.hidden_omega0;
       return sine(pre * omega0);
@@ -47,7 +49,9 @@ torch::Tensor FieldNetworkImpl::activate(const torch::Tensor& pre, size_t layer_
     case Activation::Relu:
     case Activation::ReluPe:
     case Activation::ReluRbf: return torch::relu(pre);
-    case Activation::Tanh: return torch::tanh(pre);
+    case Activation::Tanh:
+    case Activation::TanhRbf:
+    case Activation::Pinn: return torch::tanh(pre);
     case Activation::Sigmoid: return torch::sigmoid(pre);
     case Activation::Softplus: return torch::softplus(pre);
     case Activation::Elu: return torch::elu(pre);
@@ -66,7 +70,7 @@ torch::Tensor FieldNetworkImpl::forward(const torch::Tensor& coords) {
   torch::Tensor h = encode(coords);
   const size_t last = layers_.size() - 1;
   // The fused layers have no second derivative: only when nothing differentiates w.r.t. the coordinates.
-  const bool fused = fused_sine_layers_ && spec_.activation == Activation::Sine && !coords.requires_grad();
+  const bool fused = fused_sine_layers_ && is_sine(spec_.activation) && !coords.requires_grad();
   for (size_t i = 0; i < last; ++i) {
     if (fused) {
       h = fused_sine_linear(h, layers_[i]->weight, layers_[i]->bias, i == 0 ? spec_.first_omega0 : spec_.hidden_omega0);
@@ -84,9 +88,9 @@ std::vector<torch::Tensor> FieldNetworkImpl::forward_with_activations(const torc
   const size_t last = layers_.size() - 1;
   for (size_t i = 0; i < last; ++i) {
     torch::Tensor pre = affine(h, layers_[i]->weight, layers_[i]->bias);
-    if (spec_.activation == Activation::Sine) pre = pre * (i == 0 ? spec_.first_omega0 : spec_.hidden_omega0);
+    if (is_sine(spec_.activation)) pre = pre * (i == 0 ? spec_.first_omega0 : spec_.hidden_omega0);
     out.push_back(pre);
-    h = spec_.activation == Activation::Sine ? torch::sin(pre) : activate(pre, i);
+    h = is_sine(spec_.activation) ? torch::sin(pre) : activate(pre, i);
     out.push_back(h);
   }
   out.push_back(affine(h, layers_[last]->weight, layers_[last]->bias));

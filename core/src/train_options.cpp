@@ -23,6 +23,8 @@ void TrainOptions::validate() const {
                        std::to_string(checkpoint_every));
   if (!(clip_grad_norm >= 0.0) || !std::isfinite(clip_grad_norm))
     throw InvalidInput("clip_grad_norm must be >= 0 (0 = off)");
+  if (optimizer != "adam" && optimizer != "lbfgs")
+    throw InvalidInput("optimizer must be adam or lbfgs, got \"" + optimizer + "\"");
   if (precision != "tf32" && precision != "fp32" && precision != "bf16")
     throw InvalidInput("precision must be tf32, fp32 or bf16, got \"" + precision + "\"");
 }

@@ -10,6 +10,7 @@
 #include "siren/device_precision.h"
 #include "siren/errors.h"
 #include "siren/field_model.h"
+#include "siren/optim/lbfgs.h"
 
 namespace siren {
 namespace {
@@ -32,9 +33,19 @@ Trainer::Trainer(Task& task, FieldNetwork network, const TrainOptions& options, 
       info_(std::move(info)),
       device_(device),
       generator_(at::make_generator<at::CPUGeneratorImpl>(options.seed)) {
-  optimizer_ = std::make_unique<torch::optim::Adam>(network_->parameters(),
-                                                    torch::optim::AdamOptions(options_.learning_rate));
+  make_optimizer();
 }
+
+void Trainer::make_optimizer() {
+  optimizer_.reset();
+  lbfgs_.reset();
+  if (options_.optimizer == "lbfgs")
+    lbfgs_ = optim::make_reference_lbfgs(network_->parameters(), options_.learning_rate);
+  else
+    optimizer_ = std::make_unique<torch::optim::Adam>(network_->parameters(),
+                                                      torch::optim::AdamOptions(options_.learning_rate));
+}
+
 
 void Trainer::restore(const std::string& checkpoint_path) {
   CheckpointReader reader(checkpoint_path, device_);  // weights and Adam moments straight onto the job's device
@@ -43,9 +54,11 @@ void Trainer::restore(const std::string& checkpoint_path) {
   reader.restore_network(network_);
   network_->to(device_);
   // The optimizer's state tensors must live with the parameters: rebuild it after moving the network.
-  optimizer_ = std::make_unique<torch::optim::Adam>(network_->parameters(),
-                                                    torch::optim::AdamOptions(options_.learning_rate));
-  reader.restore_optimizer(*optimizer_);
+  // L-BFGS's history is not checkpointed (LibTorch cannot serialise the partly empty state it keeps): a
+  // resumed L-BFGS fit starts a fresh history on a fresh batch, as the reference's next epoch's call would
+  // on its next batch. Adam's moments are restored exactly.
+  make_optimizer();
+  if (optimizer_) reader.restore_optimizer(*optimizer_);
   reader.restore_generator(generator_);
   step_ = saved.steps;
 }
@@ -67,6 +80,7 @@ std::string Trainer::graphs_unavailable_reason() const {
   if (!options_.cuda_graphs) return "off (cuda_graphs = false)";
   if (const std::string reason = TrainingStepGraph::unavailable_reason(device_); !reason.empty()) return reason;
   if (options_.clip_grad_norm > 0) return "off: gradient clipping reads the norm back every step";
+  if (lbfgs_) return "off: L-BFGS's line search evaluates the loss a varying number of times per step";
   if (const std::string reason = optim::CapturableAdam::unsupported_reason(*optimizer_); !reason.empty())
     return "off: the optimizer uses " + reason;
   return graph_failure_;
@@ -81,7 +95,23 @@ std::string Trainer::cuda_graph_summary() const {
   return reason.empty() ? "no step was replayed (no batch layout repeated for the warm-up)" : reason;
 }
 
+Trainer::StepResult Trainer::lbfgs_update(const Batch& batch) {
+  // The closure runs once at the current weights, then at each point the line search tries; the step's
+  // figures are those of the first evaluation (before the update), as for Adam.
+  std::optional<Forward> before;
+  lbfgs_->step([&]() -> torch::Tensor {
+    const torch::AutoGradMode with_grad(true);  // step() runs under no_grad; the closure differentiates
+    lbfgs_->zero_grad();
+    Forward f = forward(batch);
+    f.loss.backward();
+    if (!before) before = Forward{f.loss.detach(), f.output.detach()};
+    return f.loss.detach();
+  });
+  return {before->loss, before->output, &batch};
+}
+
 Trainer::StepResult Trainer::eager_update(const Batch& batch) {
+  if (lbfgs_) return lbfgs_update(batch);
   const Forward f = forward(batch);
   optimizer_->zero_grad();
   f.loss.backward();
@@ -137,6 +167,13 @@ Trainer::StepResult Trainer::update(const Batch& batch) {
   return result;
 }
 
+Batch Trainer::next_batch() {
+  if (!lbfgs_) return task_.sample_at_step(step_, options_.batch_size, generator_);
+  if (!held_batch_ || step_ % optim::kLbfgsIterationsPerBatch == 0)
+    held_batch_ = task_.sample_at_step(step_, options_.batch_size, generator_);
+  return *held_batch_;
+}
+
 void Trainer::set_epochs(Progress& p) const {
   if (options_.epochs <= 0) return;
   p.total_epochs = options_.epochs;
@@ -182,7 +219,7 @@ void Trainer::save(const std::string& path, const Progress& figures, const FitCa
   ModelInfo info = info_;
   info.steps = step_;
   info.metrics = with_loss(figures.metrics, figures.loss);
-  save_checkpoint(path, info, network_, {optimizer_.get(), &generator_});
+  save_checkpoint(path, info, network_, {optimizer_.get(), &generator_});  // none for L-BFGS: see restore()
   if (callbacks.on_checkpoint_written) {
     std::error_code size_error;
     const auto bytes = std::filesystem::file_size(path, size_error);
@@ -216,7 +253,7 @@ FitOutcome Trainer::train(const FitCallbacks& callbacks, const std::string& chec
   auto last_report = start - kDeviceProgressInterval;
   while (step_ < options_.steps) {
     if (callbacks.should_stop && callbacks.should_stop()) return FitOutcome::Stopped;
-    const Batch batch = task_.sample_at_step(step_, options_.batch_size, generator_);
+    const Batch batch = next_batch();
     const bool report = report_every_step || step_ == first_step || step_ + 1 == options_.steps ||
                         clock::now() - last_report >= kDeviceProgressInterval;
     const StepResult result = update(batch);

@@ -88,6 +88,7 @@ class Client:
         steps: Optional[int] = None,
         epochs: Optional[int] = None,
         lr: Optional[float] = None,
+        optimizer: Optional[str] = None,
         hidden: Optional[int] = None,
         layers: Optional[int] = None,
         w0: Optional[float] = None,
@@ -127,6 +128,8 @@ class Client:
                 batch_size, ...: network and training settings; unset ones take the task's preset.
             epochs: the reference's epochs instead of steps (steps = epochs x the task's steps per
                 epoch, e.g. SDF: points / batch); the job's progress counts both.
+            optimizer: ``"adam"`` or ``"lbfgs"`` (the reference's L-BFGS, one iteration per step);
+                unset, the preset's (``activation="pinn"``: L-BFGS with PINNet's 20 x 8 network).
             rate: the sample rate (Hz) of a 1-D audio array.
             resume: a checkpoint file (:meth:`Model.download_checkpoint`) to continue from.
             preview_every, on_preview, preview_size: previews while watching (see :meth:`Job.watch`).
@@ -141,7 +144,8 @@ class Client:
         if resume is not None and not Path(resume).expanduser().is_file():
             raise InvalidArgument(f"resume: no such checkpoint file: {resume}")
         settings = FitSettings(
-            steps=steps, epochs=epochs, lr=lr, hidden=hidden, layers=layers, w0=w0, first_w0=first_w0, hidden_w0=hidden_w0,
+            steps=steps, epochs=epochs, lr=lr, optimizer=optimizer, hidden=hidden, layers=layers, w0=w0,
+            first_w0=first_w0, hidden_w0=hidden_w0,
             activation=activation, pe_frequencies=pe_frequencies, seed=seed, batch_size=batch_size,
             checkpoint_every=checkpoint_every, clip_grad_norm=clip_grad_norm, fused_sine_layers=fused_sine_layers,
             device=device, precision=precision, cuda_graphs=cuda_graphs,

@@ -35,6 +35,7 @@ class FitSettings:
     steps: Optional[int] = None
     epochs: Optional[int] = None
     lr: Optional[float] = None
+    optimizer: Optional[str] = None  # "adam" or "lbfgs" (None: the preset; activation "pinn" presets lbfgs)
     hidden: Optional[int] = None
     layers: Optional[int] = None
     w0: Optional[float] = None
@@ -95,7 +96,7 @@ def build_fit_spec(
         value = getattr(settings, key)
         if value is not None:
             setattr(train, key, bool(value))
-    for key in ("device", "precision"):
+    for key in ("device", "precision", "optimizer"):
         value = getattr(settings, key)
         if value is not None:
             setattr(train, key, str(value))

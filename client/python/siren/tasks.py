@@ -187,6 +187,7 @@ def _fit_spec_settings(spec: "fit_pb2.FitSpec") -> Dict[str, Any]:
         ("steps", "steps"),
         ("epochs", "epochs"),
         ("learning_rate", "lr"),
+        ("optimizer", "optimizer"),
         ("batch_size", "batch_size"),
         ("seed", "seed"),
         ("checkpoint_every", "checkpoint_every"),

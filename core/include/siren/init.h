@@ -21,7 +21,11 @@ void init_linear_default(torch::nn::Linear& layer, const OptionalGenerator& gene
 void init_sine_first_layer(torch::nn::Linear& layer, const OptionalGenerator& generator = std::nullopt);
 // SIREN other layers (last linear one included): W ~ U(-sqrt(6/fan_in)/omega0, +sqrt(6/fan_in)/omega0).
 void init_sine_layer(torch::nn::Linear& layer, double omega0, const OptionalGenerator& generator = std::nullopt);
-// The baselines' per-activation initialisation (relu: kaiming normal; tanh/sigmoid: xavier normal; ...).
+// PINNet (Raissi et al.): W ~ N(0, std = sqrt(2/(fan_in + fan_out))) truncated at +-2 std, drawn as the
+// reference does (tf.truncated_normal's distribution by the inverse CDF: one uniform draw per weight).
+void init_truncated_normal_layer(torch::nn::Linear& layer, const OptionalGenerator& generator = std::nullopt);
+// The baselines' per-activation initialisation (relu: kaiming normal; tanh/sigmoid: xavier normal; pinn:
+// truncated normal; ...).
 void init_baseline_layer(torch::nn::Linear& layer, Activation activation,
                          const OptionalGenerator& generator = std::nullopt);
 

@@ -6,7 +6,16 @@
 
 namespace siren {
 
-enum class Activation { Sine, Relu, Tanh, ReluPe, Sigmoid, Softplus, Elu, Selu, ReluRbf };
+// SineRbf, TanhRbf: the reference's RBF input layer followed by a sine or tanh network (its PDE scripts'
+// `--mode rbf`, whose network type defaults to sine). Pinn: the reference's PINNet (Raissi et al.): a tanh
+// network with truncated-normal weights, 20 wide and 8 hidden layers deep, trained with L-BFGS (the preset
+// of every task sets those: preset_fit_config).
+enum class Activation { Sine, Relu, Tanh, ReluPe, Sigmoid, Softplus, Elu, Selu, ReluRbf, SineRbf, TanhRbf, Pinn };
+
+// Whether the activation's network starts with the RBF input layer (rbf_layer.h).
+bool has_rbf_input(Activation a);
+// Whether its hidden layers are SIREN's sine layers (with SIREN's initialisation and omega0).
+bool is_sine(Activation a);
 
 std::string to_string(Activation a);                   // "sine", "relu", "tanh", "relu-pe", ...
 Activation activation_from_string(const std::string&);  // throws InvalidInput listing valid names

@@ -13,7 +13,9 @@ struct TrainOptions {
   // The fit's epochs: what steps 0 counts, and what progress reports the epoch against. A fit given steps
   // > 0 keeps epochs only where they agree (steps = epochs x steps per epoch), else it counts in steps.
   int64_t epochs = 0;
-  double learning_rate = 1e-4;
+  double learning_rate = 1e-4;  // Adam's rate; L-BFGS's first step size (the reference passes lr to both)
+  // "adam", or "lbfgs" (the reference's use_lbfgs: optim/lbfgs.h): then a step is one L-BFGS iteration.
+  std::string optimizer = "adam";
   int64_t batch_size = 0;        // points per step; 0 = the task's full batch
   uint64_t seed = 0;
   int64_t checkpoint_every = 100; // 0 = only the final checkpoint

@@ -1,6 +1,7 @@
 #pragma once
 // The single generic training loop (the reference's training.train): sample a batch, forward, sum the
-// task's loss terms, Adam step. Reports progress every step and checkpoints the full training state.
+// task's loss terms, Adam step (or one L-BFGS iteration: TrainOptions::optimizer). Reports progress every
+// step and checkpoints the full training state.
 #include <torch/torch.h>
 
 #include <chrono>
@@ -57,6 +58,11 @@ class Trainer {
   // batch's layout has repeated for the warm-up steps).
   StepResult update(const Batch& batch);
   StepResult eager_update(const Batch& batch);
+  StepResult lbfgs_update(const Batch& batch);
+  // The batch of this step: a new draw, or under L-BFGS the one held since its last draw (lbfgs.h).
+  Batch next_batch();
+  // Adam, or L-BFGS when TrainOptions::optimizer asks for it.
+  void make_optimizer();
   void consider_capture(const Batch& batch);
   std::string graphs_unavailable_reason() const;
   void save_periodic(const std::string& checkpoint_dir, const FitCallbacks& callbacks, const Progress& latest);
@@ -73,7 +79,9 @@ class Trainer {
   TrainOptions options_;
   ModelInfo info_;
   torch::Device device_;
-  std::unique_ptr<torch::optim::Adam> optimizer_;
+  std::unique_ptr<torch::optim::Adam> optimizer_;   // null when L-BFGS trains
+  std::unique_ptr<torch::optim::LBFGS> lbfgs_;      // null when Adam trains
+  std::optional<Batch> held_batch_;                 // L-BFGS's batch
   at::Generator generator_;
   int64_t step_ = 0;
   std::map<std::string, double> summary_;  // the latest Task::summary_metrics

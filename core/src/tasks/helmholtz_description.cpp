@@ -23,6 +23,14 @@ TaskDescription helmholtz_task_description() {
       "Preset: sine 2->256x3->2, omega_0 30, Adam 2e-5, 50,000 steps, no clipping (many GPU\n"
       "hours on 52,900 points; on a CPU use --sidelength / --steps to try it small). With uniform\n"
       "velocity, progress reports rel_error against the exact solution (i/4) H0^(2)(k r).\n"
+      "Baselines (--model), as the reference's --mode: sine-rbf (--mode rbf: its 1024-centre\n"
+      "RBF input layer, then the sine network; tanh-rbf, relu-rbf for --model tanh/relu) and\n"
+      "pinn (--mode pinn: PINNet of Raissi et al., tanh 2->20x8->2, truncated-normal weights,\n"
+      "trained with --optimizer lbfgs: strong-Wolfe line search, history 50, --lr as the first\n"
+      "step; one L-BFGS iteration per step, a few loss evaluations each, on one batch held for\n"
+      "50,000 of them, the reference's max_iter). --model pinn presets width, depth and\n"
+      "L-BFGS; --hidden, --layers, --optimizer override them. A resumed L-BFGS fit keeps its\n"
+      "history (in the checkpoint) and draws a new batch.\n"
       "Export images with `siren export ID --format png --option component=real|imag|magnitude\n"
       "--option size=512 -o field.png` (red-white-blue around 0; magnitude in viridis).";
   d.options = {
@@ -41,6 +49,8 @@ TaskDescription helmholtz_task_description() {
   d.preset.train.steps = 50000;
   d.preset.train.batch_size = 0;  // sidelength^2 points
   d.preset.train.clip_grad_norm = 0;
+  // PINNet's width (and its depth and L-BFGS: preset_fit_config), listed so that --help shows it.
+  d.hidden_features_by_activation = {{Activation::Pinn, 20}};
   d.export_formats = {"png"};  // its registration's exporters, in order
   return d;
 }

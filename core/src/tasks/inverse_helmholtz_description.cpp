@@ -31,7 +31,7 @@ TaskDescription inverse_helmholtz_task_description() {
       "png --option size=256 -o velocity.png` (viridis; sources white, receivers black);\n"
       "the wavefields with --format wavefield-png --option component=real|imag|magnitude\n"
       "[--option source=K] (all sources side by side unless one is named).";
-  d.inputs = {{"data", "MATLAB .mat (v5; v7.3 where libmatio has HDF5) with source, receivers, rec_val"}};
+  d.inputs = {{"data", InputMedia::File, "MATLAB .mat (v5; v7.3 where libmatio has HDF5) with source, receivers, rec_val"}};
   d.options = {
       sidelength_option(115),
       wavenumber_option(),

@@ -24,6 +24,15 @@ TaskDescription wave_task_description() {
       "3->512x3->1, omega_0 30, Adam 2e-5, 100,000 steps (a GPU-days job; on a CPU try\n"
       "--sidelength 60 --hidden 64 --steps 3000). Progress reports\n"
       "initial_error (mean |u - u0| at t = 0) and time_window (how far in time it reaches).\n"
+      "Baselines (--model): sine-rbf (the reference's --mode rbf: its 1024-centre RBF input\n"
+      "layer, then the 512-wide sine network; tanh-rbf, relu-rbf for --model tanh/relu) and\n"
+      "pinn: PINNet of Raissi et al. (tanh 3->20x8->1, truncated-normal weights) trained with\n"
+      "--optimizer lbfgs (strong-Wolfe line search, history 50, --lr as the first step), one\n"
+      "L-BFGS iteration per step, as train_helmholtz.py's --mode pinn (the reference's wave\n"
+      "script accepts --mode pinn but builds its plain sine MLP with Adam; PINNet here is an\n"
+      "addition). --model pinn presets width, depth and L-BFGS. Like the reference's L-BFGS,\n"
+      "it holds one batch for 50,000 iterations (its max_iter), so the time window is the one\n"
+      "of the step that drew the batch (only t = 0 for the first); Adam draws every step.\n"
       "Export time slices with `siren export ID --format png --option t=0,0.1,0.2 --option\n"
       "size=256 -o wave.png` (side by side, red-white-blue around 0; default: 5 times over\n"
       "the window trained so far).";
@@ -46,6 +55,8 @@ TaskDescription wave_task_description() {
   d.preset.train.steps = 100000;
   d.preset.train.batch_size = 0;  // sidelength^2 points
   d.preset.train.clip_grad_norm = 0;
+  // PINNet's width (and its depth and L-BFGS: preset_fit_config), listed so that --help shows it.
+  d.hidden_features_by_activation = {{Activation::Pinn, 20}};
   d.export_formats = {"png"};  // its registration's exporters, in order
   return d;
 }

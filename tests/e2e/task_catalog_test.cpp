@@ -32,10 +32,10 @@ TEST_F(TaskCatalogTest, TasksListsEveryBuiltInTaskWithItsOptionsAndInputs) {
   ASSERT_EQ(listed.exit_code, 0) << listed.err;
   const std::vector<json> tasks = json_lines(listed.out);
   for (const char* name : {"image", "sdf", "audio", "video", "helmholtz", "wave", "poisson-grad", "poisson-lapl",
-                           "poisson-composite", "image-inpainting"})
+                           "poisson-composite", "image-inpainting", "image-prior", "image-from-prior"})
     EXPECT_TRUE(lists_task(tasks, name)) << name << " missing from:\n" << listed.out;
   EXPECT_FALSE(lists_task(tasks, "test-constant"));  // a real server knows only its own tasks
-  EXPECT_EQ(tasks.size(), 10u) << listed.out;
+  EXPECT_EQ(tasks.size(), 12u) << listed.out;
 
   const json all = tasks;
   const json sdf = named(all, "sdf");

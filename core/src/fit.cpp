@@ -7,6 +7,7 @@
 #include "siren/errors.h"
 #include "siren/field_model.h"
 #include "siren/network.h"
+#include "siren/network_preparing_task.h"
 #include "siren/runtime.h"
 #include "siren/task.h"
 #include "siren/task_registry.h"
@@ -74,6 +75,8 @@ FitResult run_prepared(PreparedFit prepared, const FitPaths& paths, const FitCal
   at::Generator init_generator = at::make_generator<at::CPUGeneratorImpl>(config.train.seed);
   FieldNetwork network(prepared.info.config.model, init_generator);
   network->set_fused_sine_layers(config.train.fused_sine_layers);
+  if (auto* preparing = dynamic_cast<NetworkPreparingTask*>(prepared.task.get()))
+    preparing->prepare_network(*network, init_generator);
   network->to(device);
   prepared.task->to(device);
 

@@ -12,7 +12,10 @@ std::vector<TaskDescription>& catalog() {
       image_task_description(),        sdf_task_description(),          audio_task_description(),
       video_task_description(),        helmholtz_task_description(),    wave_task_description(),
       poisson_grad_task_description(), poisson_lapl_task_description(), poisson_composite_task_description(),
-      image_inpainting_task_description(), inverse_helmholtz_task_description(),
+      image_inpainting_task_description(),
+      image_prior_task_description(),
+      image_from_prior_task_description(),
+      inverse_helmholtz_task_description(),
   };
   return all;
 }

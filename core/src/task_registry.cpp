@@ -15,7 +15,10 @@ std::vector<TaskRegistration>& registrations() {
       image_task_registration(),        sdf_task_registration(),          audio_task_registration(),
       video_task_registration(),        helmholtz_task_registration(),    wave_task_registration(),
       poisson_grad_task_registration(), poisson_lapl_task_registration(), poisson_composite_task_registration(),
-      image_inpainting_task_registration(), inverse_helmholtz_task_registration(),
+      image_inpainting_task_registration(),
+      image_prior_task_registration(),
+      image_from_prior_task_registration(),
+      inverse_helmholtz_task_registration(),
   };
   return all;
 }

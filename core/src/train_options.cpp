@@ -8,8 +8,9 @@ namespace siren {
 
 void TrainOptions::validate() const {
   constexpr int64_t kMaxSteps = 10'000'000;
-  if (steps < 0 || steps > kMaxSteps || (steps == 0 && epochs == 0))
-    throw InvalidInput("steps must be in [1, " + std::to_string(kMaxSteps) + "] (or 0 with epochs > 0), got " +
+  // steps 0 with epochs 0 is a fit of no updates: the network as the task prepared it (image-from-prior).
+  if (steps < 0 || steps > kMaxSteps)
+    throw InvalidInput("steps must be in [0, " + std::to_string(kMaxSteps) + "] (0 = epochs, or no updates), got " +
                        std::to_string(steps));
   if (epochs < 0 || epochs > kMaxSteps)
     throw InvalidInput("epochs must be in [0, " + std::to_string(kMaxSteps) + "] (0 = count steps), got " +

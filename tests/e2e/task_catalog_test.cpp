@@ -32,10 +32,11 @@ TEST_F(TaskCatalogTest, TasksListsEveryBuiltInTaskWithItsOptionsAndInputs) {
   ASSERT_EQ(listed.exit_code, 0) << listed.err;
   const std::vector<json> tasks = json_lines(listed.out);
   for (const char* name : {"image", "sdf", "audio", "video", "helmholtz", "wave", "poisson-grad", "poisson-lapl",
-                           "poisson-composite", "image-inpainting", "inverse-helmholtz"})
+                           "poisson-composite", "image-inpainting", "image-prior", "image-from-prior",
+                           "inverse-helmholtz"})
     EXPECT_TRUE(lists_task(tasks, name)) << name << " missing from:\n" << listed.out;
   EXPECT_FALSE(lists_task(tasks, "test-constant"));  // a real server knows only its own tasks
-  EXPECT_EQ(tasks.size(), 11u) << listed.out;
+  EXPECT_EQ(tasks.size(), 13u) << listed.out;
 
   const json all = tasks;
   const json sdf = named(all, "sdf");

@@ -89,6 +89,8 @@ TaskDescription poisson_grad_task_description();
 TaskDescription poisson_lapl_task_description();
 TaskDescription poisson_composite_task_description();
 TaskDescription image_inpainting_task_description();
+TaskDescription image_prior_task_description();
+TaskDescription image_from_prior_task_description();
 TaskDescription inverse_helmholtz_task_description();
 
 // "on_surface_points" -> "on-surface-points" (the CLI's flag without its dashes).

@@ -15,6 +15,8 @@ inline constexpr char kPoissonGradKind[] = "poisson-grad";
 inline constexpr char kPoissonLaplKind[] = "poisson-lapl";
 inline constexpr char kPoissonCompositeKind[] = "poisson-composite";
 inline constexpr char kImageInpaintingKind[] = "image-inpainting";
+inline constexpr char kImagePriorKind[] = "image-prior";
+inline constexpr char kImageFromPriorKind[] = "image-from-prior";
 inline constexpr char kInverseHelmholtzKind[] = "inverse-helmholtz";
 
 }  // namespace siren

@@ -47,6 +47,8 @@ TaskRegistration poisson_grad_task_registration();
 TaskRegistration poisson_lapl_task_registration();
 TaskRegistration poisson_composite_task_registration();
 TaskRegistration image_inpainting_task_registration();
+TaskRegistration image_prior_task_registration();
+TaskRegistration image_from_prior_task_registration();
 TaskRegistration inverse_helmholtz_task_registration();
 
 }  // namespace siren

@@ -235,8 +235,10 @@ TEST_F(FitTest, BadInputFailsBeforeTraining) {
   FitConfig c = config(10);
   c.task.kind = "telepathy";
   EXPECT_THROW(validate_fit(c, encode_png(testing::synthetic_image(4, 4))), InvalidInput);
-  c = config(0);
+  c = config(-1);
   EXPECT_THROW(validate_fit(c, encode_png(testing::synthetic_image(4, 4))), InvalidInput);
+  // 0 steps (and no epochs) is a fit of no updates: the network as built (image-from-prior's preset).
+  EXPECT_EQ(validate_fit(config(0), encode_png(testing::synthetic_image(4, 4))).train.steps, 0);
 }
 
 TEST(LatestPeriodicCheckpoint, PicksTheHighestStepAndIgnoresOtherFiles) {

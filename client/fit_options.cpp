@@ -107,8 +107,8 @@ void add_fit_settings_options(CLI::App& command, const TaskDescription& task, Fi
       ->type_name("X")->group(training);
   add_optional(command, "--optimizer", s.optimizer,
                "adam, or lbfgs: L-BFGS as the reference trains PINNet (strong-Wolfe line search, "
-               "history 50, --lr as its first step), one iteration per step; resuming restores its "
-               "history (default: " + p.train.optimizer + "; --model pinn: lbfgs)")
+               "history 50, --lr as its first step), one iteration per step; a resumed fit starts a "
+               "fresh L-BFGS history (default: " + p.train.optimizer + "; --model pinn: lbfgs)")
       ->check(CLI::IsMember({"adam", "lbfgs"}))
       ->type_name("NAME")->group(training);
   add_optional(command, "--batch-size", s.batch_size,

@@ -29,8 +29,8 @@ TaskDescription helmholtz_task_description() {
       "trained with --optimizer lbfgs: strong-Wolfe line search, history 50, --lr as the first\n"
       "step; one L-BFGS iteration per step, a few loss evaluations each, on one batch held for\n"
       "50,000 of them, the reference's max_iter). --model pinn presets width, depth and\n"
-      "L-BFGS; --hidden, --layers, --optimizer override them. A resumed L-BFGS fit keeps its\n"
-      "history (in the checkpoint) and draws a new batch.\n"
+      "L-BFGS; --hidden, --layers, --optimizer override them. A resumed L-BFGS fit starts a\n"
+      "fresh history on a new batch (checkpoints hold the weights, not L-BFGS's history).\n"
       "Export images with `siren export ID --format png --option component=real|imag|magnitude\n"
       "--option size=512 -o field.png` (red-white-blue around 0; magnitude in viridis).";
   d.options = {

@@ -16,7 +16,8 @@ namespace siren::optim {
 constexpr int64_t kLbfgsHistorySize = 50;
 // The reference's max_iter: its one step(closure) per epoch iterates up to this many times on the epoch's
 // one batch. The trainer likewise holds a batch for this many L-BFGS steps before it draws the next (the
-// line search and the curvature pairs then see one objective); a resumed fit draws a fresh one.
+// line search and the curvature pairs then see one objective). Checkpoints do not hold L-BFGS's history:
+// a resumed fit starts a fresh history on a fresh batch (trainer.cpp, Trainer::restore).
 constexpr int64_t kLbfgsIterationsPerBatch = 50000;
 
 std::unique_ptr<torch::optim::LBFGS> make_reference_lbfgs(const std::vector<torch::Tensor>& parameters,

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <functional>
 
+#include "input_source.h"
 #include "rpc_error.h"
 
 namespace siren::cli {
@@ -21,11 +22,25 @@ std::ifstream open_for_reading(const std::string& path) {
 
 using ChunkSetter = std::function<void(v1::SubmitFitRequest&, std::string&&)>;
 
+// Sends bytes held in memory (a folder's tar) chunk by chunk via `set_chunk`, at least one chunk.
+bool send_bytes(grpc::ClientWriter<v1::SubmitFitRequest>& writer, const std::string& bytes,
+                const ChunkSetter& set_chunk) {
+  size_t offset = 0;
+  do {
+    v1::SubmitFitRequest message;
+    set_chunk(message, bytes.substr(offset, kChunkBytes));
+    if (!writer.Write(message)) return false;
+    offset += kChunkBytes;
+  } while (offset < bytes.size());
+  return true;
+}
+
 // Sends the file chunk by chunk via `set_chunk` (at least one chunk, so even an empty file arrives
-// as the input it is and the server can say what is wrong with it); false if the server stopped
-// listening (its reason comes with Finish()).
+// as the input it is and the server can say what is wrong with it); a folder goes as a tar of its
+// files. False if the server stopped listening (its reason comes with Finish()).
 bool send_file(grpc::ClientWriter<v1::SubmitFitRequest>& writer, const std::string& path,
                const ChunkSetter& set_chunk) {
+  if (is_folder(path)) return send_bytes(writer, folder_as_tar(path), set_chunk);
   std::ifstream in = open_for_reading(path);
   std::string buffer(kChunkBytes, '\0');
   bool sent_any = false;
@@ -57,7 +72,7 @@ v1::Job submit_fit(Connection& connection, const v1::FitSpec& spec, const v1::Jo
                    const std::optional<std::string>& resume_checkpoint_path) {
   // Fail on unreadable files before the server sees a half-finished upload.
   for (const InputFile& input : inputs)
-    if (input.given()) open_for_reading(input.path);
+    if (input.given() && !is_folder(input.path)) open_for_reading(input.path);
   if (resume_checkpoint_path) open_for_reading(*resume_checkpoint_path);
 
   // Uploads can be large and slow links slower: no deadline.

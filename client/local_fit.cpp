@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "input_source.h"
 #include "interrupt.h"
 #include "job_event_view.h"
 #include "rpc_error.h"
@@ -17,14 +18,6 @@
 namespace siren::cli {
 
 namespace {
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw CommandError("cannot read " + path);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
-}
 
 // Periodic checkpoints only matter while the process lives (Ctrl-C writes the model itself), so
 // they go to a private temporary directory that is removed afterwards.
@@ -56,7 +49,7 @@ v1::JobEvent make_event(v1::JobEvent::Type type, const v1::Job& job) {
 TaskInputs read_task_inputs(const std::vector<InputFile>& files) {
   TaskInputs inputs;
   for (const InputFile& file : files)
-    if (file.given()) inputs.append(file.name, read_file(file.path));
+    if (file.given()) inputs.append(file.name, input_bytes(file.path));
   return inputs;
 }
 

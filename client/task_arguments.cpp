@@ -8,8 +8,9 @@ namespace {
 
 const char* const kTaskGroup = "Task";
 
-// CLI11's ExistingFile check, without the ":FILE" it would append to the help's type name.
-CLI::Validator existing_file() { return CLI::Validator(CLI::ExistingFile).description(""); }
+// CLI11's ExistingPath check (a file, or a folder sent as a tar of its files), without the ":PATH" it
+// would append to the help's type name.
+CLI::Validator existing_file() { return CLI::Validator(CLI::ExistingPath).description(""); }
 
 // The option's help, with its default added unless the help already states it (most do, with the
 // reference's context: "default: 1400, the reference's --batch_size").

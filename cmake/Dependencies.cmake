@@ -32,6 +32,8 @@ if(SIREN_MEDIA_IO)
   pkg_check_modules(SNDFILE REQUIRED IMPORTED_TARGET sndfile)
   # MATLAB .mat files (the inverse Helmholtz task's receiver data, as the reference's scipy.io.loadmat)
   pkg_check_modules(MATIO REQUIRED IMPORTED_TARGET matio)
+  # Archives of images (image-prior's datasets: tar, tar.gz, zip, ...; folders the clients send as tar)
+  pkg_check_modules(LIBARCHIVE REQUIRED IMPORTED_TARGET libarchive)
 endif()
 if(NOT SIREN_FUZZ AND PKG_CONFIG_FOUND)
   # Vectorised sin/cos for the fused sine layers (libsleef-dev). Optional: without it (e.g. a LibTorch

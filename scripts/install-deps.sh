@@ -43,6 +43,8 @@ packages=(
   libsndfile1-dev
   # MATLAB .mat files: the inverse Helmholtz task's receiver data
   libmatio-dev
+  # Archives (image-prior's datasets; folders sent as tar)
+  libarchive-dev
   # CLI, JSON, storage
   libcli11-dev nlohmann-json3-dev libsqlite3-dev
   # The virtual environment for PyTorch (it sees the system's packages: Open3D, SciPy below)

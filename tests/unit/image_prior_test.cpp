@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "siren/errors.h"
+#include "siren/io/archive.h"
 #include "siren/field_model.h"
 #include "siren/fit.h"
 #include "siren/io/files.h"
@@ -27,28 +28,11 @@ namespace fs = std::filesystem;
 
 std::string digits_png() { return read_file(std::string(SIREN_SOURCE_DIR) + "/../shared/data/digits.png"); }
 
-// A ustar archive of (name, bytes) members, as `tar cf` writes one.
+// A tar archive of (name, bytes) members (libarchive's, as a client sends a folder).
 std::string tar_archive(const std::vector<std::pair<std::string, std::string>>& members) {
-  std::string out;
-  for (const auto& [name, bytes] : members) {
-    std::string header(512, '\0');
-    header.replace(0, name.size(), name);
-    header.replace(100, 7, "0000644");
-    char size[13];
-    std::snprintf(size, sizeof size, "%011llo", static_cast<unsigned long long>(bytes.size()));
-    header.replace(124, 11, size);
-    header[156] = '0';
-    header.replace(257, 6, std::string("ustar\0", 6));
-    header.replace(263, 2, "00");
-    header.replace(148, 8, "        ");
-    unsigned sum = 0;
-    for (unsigned char c : header) sum += c;
-    char checksum[8];
-    std::snprintf(checksum, sizeof checksum, "%06o", sum);
-    header.replace(148, 7, std::string(checksum, 7));
-    out += header + bytes + std::string((512 - bytes.size() % 512) % 512, '\0');
-  }
-  return out + std::string(1024, '\0');
+  std::vector<ArchiveMember> files;
+  for (const auto& [name, bytes] : members) files.push_back({name, bytes});
+  return write_tar(files);
 }
 
 TaskSpec prior_spec(std::map<std::string, std::string> options = {}) {
@@ -66,8 +50,9 @@ TEST(ImagePrior, DatasetFromTiledImageOrTarArchive) {
 
   const std::string a = encode_png(testing::synthetic_image(24, 24)), b = encode_png(testing::synthetic_image(30, 20));
   const std::string tar = tar_archive({{"faces/a.png", a}, {"faces/README.txt", "not an image"}, {"faces/b.PNG", b}});
-  ASSERT_TRUE(is_tar_archive(tar));
-  EXPECT_EQ(images_from_tar(tar).size(), 2u);
+  ASSERT_TRUE(is_archive(tar));
+  EXPECT_FALSE(is_archive(a));  // a PNG is no archive
+  EXPECT_EQ(images_from_archive(tar).size(), 2u);
   const ImagePriorTask archived = testing::built_task<ImagePriorTask>(prior_spec({{"size", "16"}}), tar);
   EXPECT_EQ(archived.training_images() + archived.heldout_images(), 2);
   EXPECT_EQ(archived.metadata().at("width"), "16");
@@ -78,7 +63,7 @@ TEST(ImagePrior, BadDatasetsAreInvalidInputWithClearMessages) {
     return testing::invalid_input_message([&] { make_task(spec, input); });
   };
   EXPECT_NE(message(prior_spec(), "").find("input"), std::string::npos);  // empty: no input at all
-  EXPECT_NE(message(prior_spec(), "garbage bytes").find("neither a tar archive of images nor an image"),
+  EXPECT_NE(message(prior_spec(), "garbage bytes").find("neither an archive of images nor an image"),
             std::string::npos);
   EXPECT_NE(message(prior_spec(), digits_png()).find("--tile"), std::string::npos);
   EXPECT_NE(message(prior_spec({{"tile", "3000x20"}}), digits_png()).find("do not fit"), std::string::npos);

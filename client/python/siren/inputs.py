@@ -1,6 +1,6 @@
 """Turns what a user passes as a fit's input into the bytes the server decodes.
 
-An input may be a file path, raw bytes (an encoded file), a NumPy array, an :class:`Audio` or a
+An input may be a file path (a folder is sent as a tar of its files), raw bytes (an encoded file), a NumPy array, an :class:`Audio` or a
 PIL image. Arrays are encoded by what the input holds (its ListTasks ``media``):
 
 * images: ``HxW`` or ``HxWxC`` (C = 1, 3 or 4), uint8,
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import os
+import tarfile
 import wave
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,6 +74,8 @@ def encode_input(name: str, value: InputValue, rate: Optional[int] = None, media
     where = f"input {name!r}"
     if isinstance(value, (str, os.PathLike)):
         path = Path(value).expanduser()
+        if path.is_dir():
+            return EncodedInput(name, path.name + ".tar", data=folder_as_tar(path, where))
         if not path.is_file():
             raise InvalidArgument(f"{where}: no such file: {path}")
         if not os.access(path, os.R_OK):
@@ -103,6 +106,19 @@ def encode_input(name: str, value: InputValue, rate: Optional[int] = None, media
     raise InvalidArgument(
         f"{where}: {type(value).__name__} is not an input; pass a file path, bytes, a NumPy array or siren.Audio"
     )
+
+
+def folder_as_tar(folder: Path, where: str = "input") -> bytes:
+    """The regular files under ``folder`` (recursively, sorted, named relative to it) as one tar, as the
+    CLI sends a folder (e.g. image-prior's dataset)."""
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    if not files:
+        raise InvalidArgument(f"{where}: {folder} is an empty folder: it holds no files to send")
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        for file in files:
+            tar.add(file, arcname=file.relative_to(folder).as_posix(), recursive=False)
+    return buffer.getvalue()
 
 
 def _array_encoder(media: str) -> Optional[Callable[..., bytes]]:

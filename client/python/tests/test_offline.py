@@ -169,6 +169,21 @@ class FakeConnection:
         self.metadata = ()
 
 
+def test_a_folder_is_sent_as_a_tar_of_its_files(tmp_path: Any) -> None:
+    import tarfile
+
+    (tmp_path / "set" / "deeper").mkdir(parents=True)
+    (tmp_path / "set" / "b.png").write_bytes(b"B")
+    (tmp_path / "set" / "deeper" / "a.png").write_bytes(b"A")
+    encoded = encode_input("images", tmp_path / "set")
+    assert encoded.filename == "set.tar"
+    with tarfile.open(fileobj=io.BytesIO(encoded.data or b"")) as tar:
+        assert [(m.name, tar.extractfile(m).read()) for m in tar.getmembers()] == [("b.png", b"B"), ("deeper/a.png", b"A")]  # type: ignore[union-attr]
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(siren.InvalidArgument, match="empty folder"):
+        encode_input("images", tmp_path / "empty")
+
+
 def test_a_submission_is_retried_on_unavailable_under_one_request_id(monkeypatch: pytest.MonkeyPatch) -> None:
     backoffs: List[float] = []
     monkeypatch.setattr("siren.submission.time.sleep", backoffs.append)

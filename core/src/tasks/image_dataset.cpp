@@ -2,15 +2,12 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdint>
-#include <cstring>
 
 #include "siren/errors.h"
+#include "siren/io/archive.h"
 
 namespace siren {
 namespace {
-
-constexpr size_t kTarBlock = 512;
 
 bool has_image_extension(const std::string& name) {
   const size_t dot = name.find_last_of('.');
@@ -21,55 +18,17 @@ bool has_image_extension(const std::string& name) {
   return std::any_of(std::begin(kExtensions), std::end(kExtensions), [&](const char* e) { return ext == e; });
 }
 
-// A NUL- or space-terminated octal field of a tar header.
-uint64_t octal_field(const char* field, size_t size, const std::string& what) {
-  uint64_t value = 0;
-  size_t i = 0;
-  while (i < size && field[i] == ' ') ++i;
-  for (; i < size && field[i] >= '0' && field[i] <= '7'; ++i) value = value * 8 + static_cast<uint64_t>(field[i] - '0');
-  if (i < size && field[i] != '\0' && field[i] != ' ') throw InvalidInput("the tar archive is corrupt: bad " + what);
-  return value;
-}
-
-std::string text_field(const char* field, size_t size) { return std::string(field, strnlen(field, size)); }
-
-bool all_zero(const char* block) {
-  return std::all_of(block, block + kTarBlock, [](char c) { return c == '\0'; });
-}
-
 }  // namespace
 
-bool is_tar_archive(const std::string& bytes) {
-  return bytes.size() >= kTarBlock && bytes.compare(257, 5, "ustar") == 0;
-}
-
-std::vector<Image> images_from_tar(const std::string& bytes) {
+std::vector<Image> images_from_archive(const std::string& bytes) {
   std::vector<Image> images;
-  std::string long_name;  // a GNU 'L' member's name for the member that follows
-  size_t offset = 0;
-  while (offset + kTarBlock <= bytes.size()) {
-    const char* header = bytes.data() + offset;
-    if (all_zero(header)) break;  // the end-of-archive blocks
-    const uint64_t size = octal_field(header + 124, 12, "member size");
-    const char type = header[156];
-    std::string name = text_field(header + 345, 155);  // ustar prefix
-    name = name.empty() ? text_field(header, 100) : name + "/" + text_field(header, 100);
-    if (!long_name.empty()) name = long_name, long_name.clear();
-    const size_t data = offset + kTarBlock;
-    if (size > bytes.size() - data)
-      throw InvalidInput("the tar archive is truncated: member \"" + name + "\" needs " + std::to_string(size) +
-                         " bytes, " + std::to_string(bytes.size() - data) + " remain");
-    const std::string body = bytes.substr(data, size);
-    if (type == 'L') {
-      long_name = text_field(body.data(), body.size());
-    } else if ((type == '0' || type == '\0') && has_image_extension(name)) {
-      try {
-        images.push_back(decode_image(body));
-      } catch (const InvalidInput& e) {
-        throw InvalidInput("archive member \"" + name + "\" is not a decodable image: " + e.what());
-      }
+  for (const ArchiveMember& member : read_archive(bytes)) {
+    if (!has_image_extension(member.name)) continue;
+    try {
+      images.push_back(decode_image(member.bytes));
+    } catch (const InvalidInput& e) {
+      throw InvalidInput("archive member \"" + member.name + "\" is not a decodable image: " + e.what());
     }
-    offset = data + (size + kTarBlock - 1) / kTarBlock * kTarBlock;
   }
   return images;
 }

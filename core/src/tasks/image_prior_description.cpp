@@ -11,7 +11,8 @@ TaskDescription image_prior_task_description() {
   d.summary = "learn a prior over a dataset of images: an encoder + hypernetwork that turns a few known "
               "pixels into a SIREN of the image (train_img_neural_process)";
   d.details =
-      "The paper's generalisation experiment. Input: a tar archive of images (PNG, JPEG, ...), or one\n"
+      "The paper's generalisation experiment. Input: a folder of images (PNG, JPEG, ...; the CLI and\n"
+      "the Python client send it as a tar), an archive of them (tar, tar.gz, zip, 7z, ...), or one\n"
       "image cut into tiles with --tile WxH (a grid of digits); all are resized to --size (default\n"
       "32x32, the reference's CelebA) and made the same channels. --holdout images (a fraction, or a\n"
       "count when >= 1; default 0.1) are kept out of training for the evaluation.\n"
@@ -30,7 +31,9 @@ TaskDescription image_prior_task_description() {
       "Preset: train_img_neural_process (Adam 5e-5, 401 epochs, 100 images\n"
       "a step, gradient clipping at 1). The model renders as an image (the first held-out image from\n"
       "100 known pixels); its model file is the prior that image-from-prior takes.";
-  d.inputs = {{"images", InputMedia::File, "the dataset: a tar archive of images, or one image cut into tiles by --tile"}};
+  d.inputs = {{"images", InputMedia::File, 
+               "the dataset: a folder or an archive (tar, tar.gz, zip, ...) of images, or one image cut into "
+               "tiles by --tile"}};
   d.options = {
       {"tile", TaskOptionType::Size, "", 0, 0, {}, "WxH",
        "cut a single input image into tiles of WxH (or N for NxN), row by row, as the dataset"},

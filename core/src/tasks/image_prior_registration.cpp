@@ -1,6 +1,7 @@
 // The learned image prior: how it is built from its input (a dataset) and options.
 #include "siren/errors.h"
 #include "siren/image_size.h"
+#include "siren/io/archive.h"
 #include "siren/task_kinds.h"
 #include "siren/task_options.h"
 #include "siren/task_registry.h"
@@ -12,23 +13,24 @@ namespace siren {
 namespace {
 
 std::vector<Image> dataset_images(const std::string& bytes, const TaskOptionReader& options) {
-  if (bytes.empty()) throw InvalidInput("the dataset is empty: give a tar archive of images or one image with --tile");
-  if (is_tar_archive(bytes)) {
-    if (options.has("tile")) throw InvalidInput("--tile cuts a single image; the input is a tar archive");
-    std::vector<Image> images = images_from_tar(bytes);
+  if (bytes.empty())
+    throw InvalidInput("the dataset is empty: give a folder or an archive of images, or one image with --tile");
+  if (is_archive(bytes)) {
+    if (options.has("tile")) throw InvalidInput("--tile cuts a single image; the input is an archive");
+    std::vector<Image> images = images_from_archive(bytes);
     if (images.empty())
-      throw InvalidInput("the tar archive holds no images (members named *.png, *.jpg, *.bmp, *.tif, ...)");
+      throw InvalidInput("the archive holds no images (members named *.png, *.jpg, *.bmp, *.tif, ...)");
     return images;
   }
   Image image;
   try {
     image = decode_image(bytes);
   } catch (const InvalidInput& e) {
-    throw InvalidInput(std::string("the dataset is neither a tar archive of images nor an image: ") + e.what());
+    throw InvalidInput(std::string("the dataset is neither an archive of images nor an image: ") + e.what());
   }
   if (!options.has("tile"))
     throw InvalidInput("the input is a single " + std::to_string(image.width) + "x" + std::to_string(image.height) +
-                       " image: give --tile WxH to cut it into a dataset, or a tar archive of images");
+                       " image: give --tile WxH to cut it into a dataset, or a folder or an archive of images");
   const ImageSize tile = parse_image_size(options.text("tile"));
   return image_tiles(image, tile.width, tile.height);
 }

@@ -1,7 +1,8 @@
 #pragma once
-// A dataset of images for learning a prior (image-prior): read from one upload, either a tar archive of
-// image files (PNG, JPEG, ...; plain ustar/pax/GNU tar, not compressed) or a single image cut into tiles
-// of a given size (a grid of digits, a sprite sheet). No LibTorch here.
+// A dataset of images for learning a prior (image-prior): read from one upload, either an archive of
+// image files (PNG, JPEG, ...; tar, compressed or not, zip, 7z: whatever libarchive reads; a folder the
+// CLI or the Python client sends is a tar) or a single image cut into tiles of a given size (a grid of
+// digits, a sprite sheet). No LibTorch here.
 #include <string>
 #include <vector>
 
@@ -9,12 +10,9 @@
 
 namespace siren {
 
-// True when `bytes` look like a tar archive (the "ustar" magic at offset 257).
-bool is_tar_archive(const std::string& bytes);
-
-// The image members of a tar archive, in archive order. Members whose names end in an image extension
-// must decode (else InvalidInput naming the member); other members (directories, text) are skipped.
-std::vector<Image> images_from_tar(const std::string& bytes);
+// The image members of an archive (io/archive.h), in archive order. Members whose names end in an image
+// extension must decode (else InvalidInput naming the member); other members (text, ...) are skipped.
+std::vector<Image> images_from_archive(const std::string& bytes);
 
 // `image` cut into tiles of tile_width x tile_height, row by row; a partial tile at the right or bottom
 // edge is dropped. Throws InvalidInput when not even one tile fits.

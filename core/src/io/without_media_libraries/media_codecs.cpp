@@ -6,6 +6,7 @@
 #include <string>
 
 #include "siren/errors.h"
+#include "siren/io/archive.h"
 #include "siren/io/audio.h"
 #include "siren/io/image.h"
 #include "siren/io/matlab.h"
@@ -22,6 +23,10 @@ namespace {
 }  // namespace
 
 ReceiverData read_receiver_data_mat(const std::string&) { refuse("reading a MATLAB .mat file", "libmatio"); }
+
+bool is_archive(const std::string&) { return false; }
+std::vector<ArchiveMember> read_archive(const std::string&) { refuse("reading an archive", "libarchive"); }
+std::string write_tar(const std::vector<ArchiveMember>&) { refuse("writing a tar archive", "libarchive"); }
 
 Image decode_image(const std::string&) { refuse("decoding an image", "OpenCV"); }
 Image read_image_file(const std::string&) { refuse("reading an image", "OpenCV"); }

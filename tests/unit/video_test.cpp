@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <functional>
 #include <iostream>
+#include <map>
 #include <set>
 #include <tuple>
 
@@ -227,9 +228,11 @@ TEST(VideoFit, PsnrIsOnWholeFramesEverySummaryAndAtTheEnd) {
   c.train.steps = 12;
   c.train.learning_rate = 1e-3;
   c.task.options["summary_every"] = "5";
-  std::vector<std::pair<double, double>> figures;  // (psnr, batch_psnr) per step
+  std::map<int64_t, std::pair<double, double>> figures;  // step -> (psnr, batch_psnr) of the steps' reports
   FitCallbacks callbacks;
-  callbacks.on_progress = [&](const Progress& p) { figures.emplace_back(p.metrics.at("psnr"), p.metrics.at("batch_psnr")); };
+  callbacks.on_progress = [&](const Progress& p) {
+    if (p.step < 12) figures.emplace(p.step, std::make_pair(p.metrics.at("psnr"), p.metrics.at("batch_psnr")));
+  };
   const Video clip = moving_gradient(64, 8, 6);
   const FitResult r = run_fit(c, encode_video(clip, VideoCodec::Ffv1), {"", path}, callbacks);
   ASSERT_EQ(figures.size(), 12u);

@@ -6,18 +6,10 @@
 
 #include "siren/device_transfer.h"
 #include "siren/errors.h"
+#include "siren/exact_text.h"
 #include "siren/positional_encoding.h"
 
 namespace siren {
-namespace {
-
-std::string exact(double value) {  // round-trips through std::stod
-  char buffer[40];
-  std::snprintf(buffer, sizeof buffer, "%.17g", value);
-  return buffer;
-}
-
-}  // namespace
 
 std::vector<float> audio_time_coordinates(int64_t n, double time_scale) {
   std::vector<float> t(static_cast<size_t>(std::max<int64_t>(n, 0)));
@@ -83,8 +75,8 @@ std::map<std::string, double> AudioTask::metrics(const torch::Tensor& output, co
 std::map<std::string, std::string> AudioTask::metadata() const {
   return {{"sample_rate", std::to_string(sample_rate_)},
           {"samples", std::to_string(num_points())},
-          {"scale", exact(scale_)},
-          {"time_scale", exact(time_scale_)}};
+          {"scale", exact_text(scale_)},
+          {"time_scale", exact_text(time_scale_)}};
 }
 
 }  // namespace siren

@@ -5,21 +5,17 @@
 
 #include "siren/device_transfer.h"
 #include "siren/errors.h"
+#include "siren/exact_text.h"
 #include "siren/positional_encoding.h"
 #include "siren/task_options.h"
 
 namespace siren {
+
 namespace {
 
 constexpr int64_t kMetricPoints = 4096;        // analytic comparisons per step: a few ms on one core
 constexpr int64_t kMetricCandidateRows = 20'000;  // ~20 % of uniform points qualify: enough for 4096
 constexpr double kMetricSourceClearance = 0.1;  // away from the source's Gaussian and H0's log singularity
-
-std::string exact(double v) {
-  char buffer[40];
-  std::snprintf(buffer, sizeof buffer, "%.17g", v);
-  return buffer;
-}
 
 }  // namespace
 
@@ -91,9 +87,9 @@ std::map<std::string, double> HelmholtzTask::metrics(const torch::Tensor& output
 
 std::map<std::string, std::string> HelmholtzTask::metadata() const {
   return {{"velocity", velocity_name(setup_.velocity)},
-          {"source_x", exact(setup_.source[0])},
-          {"source_y", exact(setup_.source[1])},
-          {"wavenumber", exact(setup_.wavenumber)},
+          {"source_x", exact_text(setup_.source[0])},
+          {"source_y", exact_text(setup_.source[1])},
+          {"wavenumber", exact_text(setup_.wavenumber)},
           {"sidelength", std::to_string(setup_.sidelength)}};
 }
 

@@ -5,21 +5,17 @@
 
 #include "siren/device_transfer.h"
 #include "siren/errors.h"
+#include "siren/exact_text.h"
 #include "siren/positional_encoding.h"
 
 namespace siren {
-namespace {
 
-std::string exact(double v) {
-  char buffer[40];
-  std::snprintf(buffer, sizeof buffer, "%.17g", v);
-  return buffer;
-}
+namespace {
 
 // "x,y;x,y;...": the points for the model file (exports mark them).
 std::string points_text(const std::vector<std::array<double, 2>>& points) {
   std::string text;
-  for (const auto& p : points) text += (text.empty() ? "" : ";") + exact(p[0]) + "," + exact(p[1]);
+  for (const auto& p : points) text += (text.empty() ? "" : ";") + exact_text(p[0]) + "," + exact_text(p[1]);
   return text;
 }
 
@@ -133,7 +129,7 @@ std::map<std::string, double> InverseHelmholtzTask::metrics(const torch::Tensor&
 std::map<std::string, std::string> InverseHelmholtzTask::metadata() const {
   return {{"sources", points_text(setup_.data.sources)},
           {"receivers", points_text(setup_.data.receivers)},
-          {"wavenumber", exact(setup_.wavenumber)},
+          {"wavenumber", exact_text(setup_.wavenumber)},
           {"sidelength", std::to_string(setup_.sidelength)},
           {"pretrain_steps", std::to_string(setup_.pretrain_steps)},
           {"pretrain_velocity", velocity_name(setup_.pretrain_velocity)}};

@@ -7,20 +7,11 @@
 
 #include "siren/device_transfer.h"
 #include "siren/errors.h"
+#include "siren/exact_text.h"
 #include "siren/operators.h"
 #include "siren/positional_encoding.h"
 
 namespace siren {
-namespace {
-
-std::string exact(double v) {
-  char buffer[40];
-  std::snprintf(buffer, sizeof buffer, "%.17g", v);
-  return buffer;
-}
-
-
-}  // namespace
 
 namespace {
 
@@ -159,10 +150,10 @@ std::map<std::string, double> SdfTask::metrics(const torch::Tensor& output, cons
 std::map<std::string, std::string> SdfTask::metadata() const {
   return {{"points", std::to_string(num_points())},
           {"on_surface_points", std::to_string(on_surface_points_)},
-          {"center_x", exact(normalization_.center[0])},
-          {"center_y", exact(normalization_.center[1])},
-          {"center_z", exact(normalization_.center[2])},
-          {"scale", exact(normalization_.scale)}};
+          {"center_x", exact_text(normalization_.center[0])},
+          {"center_y", exact_text(normalization_.center[1])},
+          {"center_z", exact_text(normalization_.center[2])},
+          {"scale", exact_text(normalization_.scale)}};
 }
 
 }  // namespace siren

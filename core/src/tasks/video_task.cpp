@@ -7,6 +7,7 @@
 
 #include "siren/device_transfer.h"
 #include "siren/errors.h"
+#include "siren/exact_text.h"
 #include "siren/field_model.h"
 #include "siren/grid.h"
 #include "siren/image_size.h"
@@ -14,15 +15,6 @@
 #include "siren/positional_encoding.h"
 
 namespace siren {
-namespace {
-
-std::string exact(double value) {  // round-trips through std::stod
-  char buffer[40];
-  std::snprintf(buffer, sizeof buffer, "%.17g", value);
-  return buffer;
-}
-
-}  // namespace
 
 float grid_axis_coordinate(double i, int64_t n) {
   if (n <= 1) return 0.0f;
@@ -131,8 +123,8 @@ std::map<std::string, std::string> VideoTask::metadata() const {
           {"width", std::to_string(width_)},
           {"height", std::to_string(height_)},
           {"channels", "3"},
-          {"fps", exact(fps_)},
-          {"sample_fraction", exact(sample_fraction_)}};
+          {"fps", exact_text(fps_)},
+          {"sample_fraction", exact_text(sample_fraction_)}};
 }
 
 }  // namespace siren

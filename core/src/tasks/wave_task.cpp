@@ -5,21 +5,12 @@
 
 #include "siren/device_transfer.h"
 #include "siren/errors.h"
+#include "siren/exact_text.h"
 #include "siren/operators.h"
 #include "siren/positional_encoding.h"
 #include "siren/task_options.h"
 
 namespace siren {
-namespace {
-
-
-std::string exact(double v) {
-  char buffer[40];
-  std::snprintf(buffer, sizeof buffer, "%.17g", v);
-  return buffer;
-}
-
-}  // namespace
 
 double wave_time_window(int64_t step, int64_t pretrain_steps) {
   if (step <= pretrain_steps) return 0.0;
@@ -110,8 +101,8 @@ std::map<std::string, double> WaveTask::metrics(const torch::Tensor& output, con
 
 std::map<std::string, std::string> WaveTask::metadata() const {
   return {{"velocity", velocity_name(setup_.velocity)},
-          {"source_x", exact(setup_.source[0])},
-          {"source_y", exact(setup_.source[1])},
+          {"source_x", exact_text(setup_.source[0])},
+          {"source_y", exact_text(setup_.source[1])},
           {"sidelength", std::to_string(setup_.sidelength)},
           {"pretrain_steps", std::to_string(setup_.pretrain_steps)}};
 }

@@ -13,13 +13,12 @@ namespace {
 using ReadArchive = std::unique_ptr<archive, decltype(&archive_read_free)>;
 
 // A reader over the bytes accepting every format and compression libarchive knows, except "raw"
-// (which would take any bytes as a one-file archive).
-ReadArchive open_reader(const std::string& bytes) {
+// (which would take any bytes as a one-file archive); null when libarchive cannot open them.
+ReadArchive try_open_reader(const std::string& bytes) {
   ReadArchive reader(archive_read_new(), archive_read_free);
   archive_read_support_filter_all(reader.get());
   archive_read_support_format_all(reader.get());
-  if (archive_read_open_memory(reader.get(), bytes.data(), bytes.size()) != ARCHIVE_OK)
-    throw InvalidInput(std::string("not a readable archive: ") + archive_error_string(reader.get()));
+  if (archive_read_open_memory(reader.get(), bytes.data(), bytes.size()) != ARCHIVE_OK) reader.reset();
   return reader;
 }
 
@@ -27,17 +26,16 @@ ReadArchive open_reader(const std::string& bytes) {
 
 bool is_archive(const std::string& bytes) {
   if (bytes.empty()) return false;
-  ReadArchive reader(archive_read_new(), archive_read_free);
-  archive_read_support_filter_all(reader.get());
-  archive_read_support_format_all(reader.get());
-  if (archive_read_open_memory(reader.get(), bytes.data(), bytes.size()) != ARCHIVE_OK) return false;
+  ReadArchive reader = try_open_reader(bytes);
+  if (!reader) return false;
   archive_entry* entry = nullptr;
   const int status = archive_read_next_header(reader.get(), &entry);
   return status == ARCHIVE_OK || status == ARCHIVE_WARN || status == ARCHIVE_EOF;
 }
 
 std::vector<ArchiveMember> read_archive(const std::string& bytes) {
-  ReadArchive reader = open_reader(bytes);
+  ReadArchive reader = try_open_reader(bytes);
+  if (!reader) throw InvalidInput("not a readable archive (tar, tar.gz, zip, 7z, ...)");
   std::vector<ArchiveMember> members;
   archive_entry* entry = nullptr;
   while (true) {

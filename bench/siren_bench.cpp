@@ -41,8 +41,9 @@ same device. Prints figures; asserts nothing.
 
   siren-bench [--device cpu|cuda|cuda:N] [--precision tf32|fp32|bf16] [--workloads W,W,...]
               [--repeats N] [--steps-per-repeat N] [--eager on|off] [--fused-sine on|off]
-              [--cuda-graphs on|off]
+              [--cuda-graphs on|off] [--closed-form on|off]
               [--size N] [--sdf-points N] [--poisson-size N] [--query-points N] [--mesh-resolutions N,N]
+              [--pde-points N]
 
 Where it runs
   --device D            cpu (default), cuda or cuda:N. Fits, queries and meshing run there, and so
@@ -65,6 +66,9 @@ Workloads (default: all but gemm-peak, which is asked for by name)
   mesh                  a PLY export at each of --mesh-resolutions (default 256,512): the grid evaluated
                         on the device, marching tetrahedra on the host; prints the host's peak resident
                         memory (VmHWM) and the PLY's size. At most 2 samples each
+  inverse-helmholtz     one inverse Helmholtz step: 5 sources (a 2 -> 11 network), --pde-points points
+                        (default 13225, the reference's 115^2); the PML residual takes every wavefield's
+                        Jacobian and Hessian diagonal (--closed-form). No eager figure
   gemm-peak             GPU only, by name: TFLOP/s of the dense matrix products of one hidden layer
                         over --size^2 points (the forward's, the backward's two) and of an 8192^3 one,
                         in fp32, tf32 and bf16, each as a fraction of the H100/H200 SXM dense peak of
@@ -84,6 +88,8 @@ How it times
                         a GPU: as installed (PyTorch's default IEEE fp32 products, the paper's way), and
                         at siren's --precision when that is not fp32.
   --fused-sine on|off   each sine layer as one fused node (TrainOptions::fused_sine_layers, default on)
+  --closed-form on|off  the derivatives PDE losses use, in closed form through the sine layers (default
+                        on) or by autograd (TrainOptions::closed_form_derivatives)
   --cuda-graphs on|off  on a GPU, training steps replayed from a CUDA graph once captured after the
                         warm-up (TrainOptions::cuda_graphs, default on); each step row says how its
                         steps ran
@@ -102,12 +108,14 @@ struct Args {
   bool eager = true;
   bool fused = true;
   bool cuda_graphs = true;
+  bool closed_form = true;
   std::string device = "cpu";
   std::string precision = "tf32";
   int size = 512;
   int64_t sdf_points = 250000;
   int poisson_size = 256;
   int64_t query_points = int64_t{1} << 20;
+  int64_t pde_points = 13225;  // the reference's inverse Helmholtz batch (115^2)
   std::vector<int> mesh_resolutions = {256, 512};
 
   bool on_gpu() const { return device != "cpu"; }
@@ -146,6 +154,8 @@ Args parse(int argc, char** argv) {
     else if (k == "--steps-per-repeat") a.steps_per_repeat = std::atoi(v.c_str());
     else if (k == "--eager") a.eager = on(v);
     else if (k == "--fused-sine") a.fused = on(v);
+    else if (k == "--closed-form") a.closed_form = on(v);
+    else if (k == "--pde-points") a.pde_points = std::atoll(v.c_str());
     else if (k == "--cuda-graphs") a.cuda_graphs = on(v);
     else if (k == "--size") a.size = std::atoi(v.c_str());
     else if (k == "--sdf-points") a.sdf_points = std::atoll(v.c_str());
@@ -160,7 +170,8 @@ Args parse(int argc, char** argv) {
   }
   a.repeats = std::max(a.repeats, 1);
   if (a.steps_per_repeat < 1) a.steps_per_repeat = a.on_gpu() ? 10 : 1;
-  const std::vector<std::string> known = {"gemm-peak", "image", "image-rgb", "sdf", "poisson-lapl", "query", "mesh"};
+  const std::vector<std::string> known = {"gemm-peak", "image", "image-rgb", "sdf", "poisson-lapl", "query", "mesh",
+                                          "inverse-helmholtz"};
   for (const std::string& w : a.workloads)  // before anything runs, not after an hour of it
     if (std::find(known.begin(), known.end(), w) == known.end()) fail("unknown workload " + w);
   // Default: the workloads; gemm-peak (first in `known`) measures the GPU, not siren: by name only.
@@ -315,6 +326,14 @@ void poisson_workload(const Args& args, const StepOptions& step) {
   report_eager(args, t, 0, "poisson-lapl", "--size " + s + eager_step_timing(args), args.repeats);
 }
 
+void inverse_helmholtz_workload(const Args& args, const StepOptions& step) {
+  const std::string p = std::to_string(args.pde_points);
+  const Timing t = inverse_helmholtz_step(5, args.pde_points, step);
+  report_ours(std::string("inverse Helmholtz step, 5 sources (11 outputs), ") + p + " points, derivatives by " +
+                  (step.closed_form_derivatives ? "closed form" : "autograd"),
+              t, 0);
+}
+
 void query_workload(const Args& args, const Placement& placement) {
   const double flop = 2.0 * multiply_adds_per_point(2, 1) * static_cast<double>(args.query_points);
   const Timing t = query(args.query_points, args.repeats, placement);
@@ -351,7 +370,7 @@ int main(int argc, char** argv) {
   std::printf("\n");
   const Placement placement{args.device, args.precision};
   const StepOptions step{args.warmup_steps(), args.repeats, args.steps_per_repeat, args.fused, args.cuda_graphs,
-                         placement};
+                         args.closed_form, placement};
   // A workload that fails (out of device memory, say) is reported and the others still run: on a borrowed
   // GPU the figures of the rest are worth having. The exit status still says something failed.
   int status = 0;
@@ -363,6 +382,7 @@ int main(int argc, char** argv) {
       else if (w == "query") query_workload(args, placement);
       else if (w == "mesh") mesh_workload(args, placement);
       else if (w == "gemm-peak") gemm_workload(args);
+      else if (w == "inverse-helmholtz") inverse_helmholtz_workload(args, step);
     } catch (const std::exception& e) {
       std::printf("%s failed: %s\n", w.c_str(), e.what());
       status = 1;

@@ -21,6 +21,7 @@
 #include "siren/io/image.h"
 #include "siren/task_registry.h"
 #include "siren/tasks/image_task.h"
+#include "siren/tasks/inverse_helmholtz_task.h"
 #include "siren/tasks/poisson_ground_truth.h"
 #include "siren/tasks/poisson_task.h"
 
@@ -73,6 +74,7 @@ Timing time_steps(FitConfig config, std::unique_ptr<Task> task, const StepOption
   config.train.checkpoint_every = 0;
   config.train.fused_sine_layers = options.fused_sine_layers;
   config.train.cuda_graphs = options.cuda_graphs;
+  config.train.closed_form_derivatives = options.closed_form_derivatives;
   config.train.device = options.placement.device;
   config.train.precision = options.placement.precision;
   std::vector<Clock::time_point> edges;
@@ -137,6 +139,18 @@ Timing sdf_step(int64_t on_surface_points, const StepOptions& options) {
 Timing poisson_laplacian_step(int size, const StepOptions& options) {
   auto task = std::make_unique<PoissonTask>("poisson-lapl", laplacian_ground_truth(synthetic_image(size, 1)));
   return time_steps(preset_fit_config("poisson-lapl"), std::move(task), options);
+}
+
+Timing inverse_helmholtz_step(int sources, int64_t points, const StepOptions& options) {
+  InverseHelmholtzSetup setup;
+  constexpr int kReceivers = 30;
+  for (int s = 0; s < sources; ++s) setup.data.sources.push_back({-0.4 + 0.8 * s / std::max(1, sources - 1), 0.4});
+  for (int r = 0; r < kReceivers; ++r) setup.data.receivers.push_back({-0.45 + 0.9 * r / (kReceivers - 1), -0.45});
+  for (int r = 0; r < kReceivers; ++r)
+    for (int s = 0; s < sources; ++s) setup.data.values.emplace_back(std::sin(0.3 * r + s), std::cos(0.2 * r - s));
+  FitConfig config = preset_fit_config("inverse-helmholtz");
+  config.train.batch_size = points;
+  return time_steps(config, std::make_unique<InverseHelmholtzTask>(std::move(setup)), options);
 }
 
 Timing query(int64_t points, int repeats, const Placement& placement) {

@@ -28,12 +28,16 @@ struct StepOptions {
   int steps_per_repeat = 1;
   bool fused_sine_layers = true;
   bool cuda_graphs = true;    // TrainOptions::cuda_graphs
+  bool closed_form_derivatives = true;  // TrainOptions::closed_form_derivatives
   Placement placement;
 };
 
 Timing image_step(int size, int channels, const StepOptions& options);
 Timing sdf_step(int64_t on_surface_points, const StepOptions& options);  // as many off-surface points
 Timing poisson_laplacian_step(int size, const StepOptions& options);
+// The Helmholtz inversion's step (PML residual of every source's wavefield, second derivatives of
+// 2 S + 1 outputs) on `points` points per step, S sources around a synthetic survey of 30 receivers.
+Timing inverse_helmholtz_step(int sources, int64_t points, const StepOptions& options);
 // Each sample one FieldModel::query call over all points: host coordinates in, host values out.
 Timing query(int64_t points, int repeats, const Placement& placement);
 

@@ -34,6 +34,7 @@ v1::FitSpec build_fit_spec(const FitRequest& request) {
   if (s.checkpoint_every) train.set_checkpoint_every(*s.checkpoint_every);
   if (s.clip_grad_norm) train.set_clip_grad_norm(*s.clip_grad_norm);
   if (s.fused_sine_layers) train.set_fused_sine_layers(*s.fused_sine_layers);
+  if (s.closed_form_derivatives) train.set_closed_form_derivatives(*s.closed_form_derivatives);
   if (s.device) train.set_device(*s.device);
   if (s.precision) train.set_precision(*s.precision);
   if (s.cuda_graphs) train.set_cuda_graphs(*s.cuda_graphs);

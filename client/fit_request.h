@@ -32,6 +32,7 @@ struct FitSettings {
   std::optional<int64_t> checkpoint_every;
   std::optional<double> clip_grad_norm;
   std::optional<bool> fused_sine_layers;
+  std::optional<bool> closed_form_derivatives;
   std::optional<std::string> device;
   std::optional<std::string> precision;
   std::optional<bool> cuda_graphs;

@@ -101,6 +101,7 @@ void apply_train_settings(const v1::TrainSettings& t, TrainOptions& train) {
   if (t.has_checkpoint_every()) train.checkpoint_every = t.checkpoint_every();
   if (t.has_clip_grad_norm()) train.clip_grad_norm = t.clip_grad_norm();
   if (t.has_fused_sine_layers()) train.fused_sine_layers = t.fused_sine_layers();
+  if (t.has_closed_form_derivatives()) train.closed_form_derivatives = t.closed_form_derivatives();
   if (t.has_device()) train.device = t.device();
   if (t.has_precision()) train.precision = t.precision();
   if (t.has_cuda_graphs()) train.cuda_graphs = t.cuda_graphs();
@@ -172,6 +173,7 @@ v1::FitSpec fit_spec_to_proto(const FitConfig& config) {
   t->set_checkpoint_every(config.train.checkpoint_every);
   t->set_clip_grad_norm(config.train.clip_grad_norm);
   t->set_fused_sine_layers(config.train.fused_sine_layers);
+  t->set_closed_form_derivatives(config.train.closed_form_derivatives);
   t->set_device(config.train.device);
   t->set_precision(config.train.precision);
   t->set_cuda_graphs(config.train.cuda_graphs);

@@ -28,6 +28,7 @@ std::string FitConfig::to_json() const {
                 {"checkpoint_every", train.checkpoint_every},
                 {"clip_grad_norm", train.clip_grad_norm},
                 {"fused_sine_layers", train.fused_sine_layers},
+                {"closed_form_derivatives", train.closed_form_derivatives},
                 {"device", train.device},
                 {"precision", train.precision},
                 {"cuda_graphs", train.cuda_graphs}};
@@ -59,6 +60,7 @@ FitConfig FitConfig::from_json(const std::string& text) {
     c.train.checkpoint_every = t.at("checkpoint_every").get<int64_t>();
     c.train.clip_grad_norm = t.at("clip_grad_norm").get<double>();
     c.train.fused_sine_layers = t.value("fused_sine_layers", true);  // absent in checkpoints before it existed
+    c.train.closed_form_derivatives = t.value("closed_form_derivatives", true);  // likewise
     c.train.device = t.at("device").get<std::string>();
     c.train.precision = t.value("precision", std::string("tf32"));  // absent in checkpoints before it existed
     c.train.cuda_graphs = t.value("cuda_graphs", true);              // likewise

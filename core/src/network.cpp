@@ -3,6 +3,7 @@
 #include "siren/init.h"
 #include "siren/linear.h"
 #include "siren/sine.h"
+#include "siren/sine_derivatives.h"
 #include "siren/sine_layer.h"
 
 namespace siren {
@@ -79,6 +80,15 @@ torch::Tensor FieldNetworkImpl::forward(const torch::Tensor& coords) {
     }
   }
   return affine(h, layers_[last]->weight, layers_[last]->bias);
+}
+
+FieldDerivatives FieldNetworkImpl::forward_with_derivatives(const torch::Tensor& coords, DerivativeOrder order,
+                                                           bool closed_form) {
+  if (closed_form && has_closed_form_derivatives())
+    return sine_network_derivatives(layers_, spec_.first_omega0, spec_.hidden_omega0, coords, order);
+  const torch::AutoGradMode differentiable(true);  // autograd derivatives even for an evaluation under no_grad
+  const torch::Tensor x = coords.requires_grad() ? coords : coords.detach().requires_grad_(true);
+  return derivatives_by_autograd(forward(x), x, order);
 }
 
 std::vector<torch::Tensor> FieldNetworkImpl::forward_with_activations(const torch::Tensor& coords) {

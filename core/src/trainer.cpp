@@ -67,9 +67,18 @@ Trainer::Forward Trainer::forward(const Batch& batch) {
   const AutocastScope autocast(device_, options_.precision);
   torch::Tensor coords = batch.coords;
   if (task_.needs_coordinate_gradients()) coords = coords.detach().requires_grad_(true);
-  const torch::Tensor output = network_->forward(coords);
+  torch::Tensor output;
+  LossTerms terms;
+  if (const DerivativeOrder order = task_.coordinate_derivatives(); order != DerivativeOrder::None) {
+    FieldDerivatives field = network_->forward_with_derivatives(coords, order, options_.closed_form_derivatives);
+    output = field.value;
+    terms = task_.losses_on_field(coords, field, batch);
+  } else {
+    output = network_->forward(coords);
+    terms = task_.losses(coords, output, batch);
+  }
   torch::Tensor loss;
-  for (auto& [name, term] : task_.losses(coords, output, batch)) {
+  for (auto& [name, term] : terms) {
     const torch::Tensor mean = term.mean();
     loss = loss.defined() ? loss + mean : mean;
   }

@@ -12,12 +12,15 @@
 #include "siren/fit.h"
 #include "siren/io/image.h"
 #include "siren/tasks/helmholtz_task.h"
+#include "helmholtz_support.h"
 #include "test_support.h"
 
 namespace siren {
 namespace {
 
 using testing::invalid_input_message;
+using testing::plane_wave;
+using testing::pml_residual_of;
 
 TEST(Helmholtz, PmlDampingIsZeroInsideAndQuadraticBeyondHalf) {
   const torch::Tensor x = torch::tensor({-1.0f, -0.75f, -0.5f, -0.2f, 0.0f, 0.3f, 0.5f, 0.6f, 1.0f});
@@ -28,24 +31,19 @@ TEST(Helmholtz, PmlDampingIsZeroInsideAndQuadraticBeyondHalf) {
   EXPECT_NEAR(pml_damping(torch::tensor({0.9f}), 10).item<float>(), 10 * 5 * 0.64, 1e-4);
 }
 
-// A plane wave exp(-i k' . x) as (re, im), evaluated through autograd from `coords`.
-torch::Tensor plane_wave(const torch::Tensor& coords, double kx, double ky) {
-  const torch::Tensor phase = kx * coords.select(1, 0) + ky * coords.select(1, 1);
-  return torch::stack({torch::cos(phase), -torch::sin(phase)}, 1);
-}
 
 TEST(Helmholtz, PlaneWavesSolveTheEquationOutsideThePml) {
   torch::manual_seed(0);
   const double k = 20;
   const torch::Tensor coords = ((torch::rand({500, 2}) - 0.5) * 0.98).requires_grad_(true);  // |x|, |y| < 0.49
   const torch::Tensor m1 = torch::ones({500, 1});
-  const torch::Tensor along_x = helmholtz_pml_residual(coords, plane_wave(coords, k, 0), m1, k);
+  const torch::Tensor along_x = pml_residual_of(coords, plane_wave(coords, k, 0), m1, k);
   EXPECT_LT(along_x.abs().max().item<double>(), 1e-2 * k * k) << "|R| should be ~0 against terms of size k^2";
   // m = 1/4 halves the local wavenumber: exp(-i k/2 (x + y)/sqrt(2)) solves it; the k wave does not.
   const torch::Tensor quarter = torch::full({500, 1}, 0.25);
   const double kd = k / 2 / std::sqrt(2.0);
-  EXPECT_LT(helmholtz_pml_residual(coords, plane_wave(coords, kd, kd), quarter, k).abs().max().item<double>(), 1e-2 * k * k);
-  EXPECT_GT(helmholtz_pml_residual(coords, plane_wave(coords, k, 0), quarter, k).abs().max().item<double>(), 0.5 * k * k);
+  EXPECT_LT(pml_residual_of(coords, plane_wave(coords, kd, kd), quarter, k).abs().max().item<double>(), 1e-2 * k * k);
+  EXPECT_GT(pml_residual_of(coords, plane_wave(coords, k, 0), quarter, k).abs().max().item<double>(), 0.5 * k * k);
   // The operator is differentiable (the loss trains through it).
   EXPECT_TRUE(along_x.requires_grad());
 }
@@ -61,10 +59,10 @@ TEST(Helmholtz, OutgoingWaveDecaysThroughThePmlAndSolvesTheStretchedEquation) {
   const torch::Tensor d = torch::clamp(x - 0.5, 0);
   const torch::Tensor decay = torch::exp(-k * a0 * d * d * d / (3 * L * L));
   const torch::Tensor u = torch::stack({decay * torch::cos(k * x), -decay * torch::sin(k * x)}, 1);
-  const torch::Tensor residual = helmholtz_pml_residual(coords, u, torch::ones({400, 1}), k);
+  const torch::Tensor residual = pml_residual_of(coords, u, torch::ones({400, 1}), k);
   EXPECT_LT(residual.abs().max().item<double>(), 2e-2 * k * k);
   // Without the damping the same wave violates the equation inside the layer.
-  const torch::Tensor undamped = helmholtz_pml_residual(coords, plane_wave(coords, k, 0), torch::ones({400, 1}), k);
+  const torch::Tensor undamped = pml_residual_of(coords, plane_wave(coords, k, 0), torch::ones({400, 1}), k);
   EXPECT_GT(undamped.abs().max().item<double>(), 10.0);
 }
 

@@ -20,12 +20,15 @@
 #include "siren/io/matlab.h"
 #include "siren/tasks/helmholtz_task.h"
 #include "siren/tasks/inverse_helmholtz_task.h"
+#include "helmholtz_support.h"
 #include "test_support.h"
 
 namespace siren {
 namespace {
 
 using testing::invalid_input_message;
+using testing::plane_wave;
+using testing::pml_residual_of;
 
 const std::string kReferenceData = std::string(SIREN_SOURCE_DIR) + "/../shared/data/data_cylinder_5.mat";
 
@@ -124,11 +127,6 @@ TEST(ReceiverDataMat, BadFilesAreInvalidInputNamingTheProblem) {
             std::string::npos);
 }
 
-// A plane wave exp(-i k' . x) as (re, im), evaluated through autograd from `coords`.
-torch::Tensor plane_wave(const torch::Tensor& coords, double kx, double ky) {
-  const torch::Tensor phase = kx * coords.select(1, 0) + ky * coords.select(1, 1);
-  return torch::stack({torch::cos(phase), -torch::sin(phase)}, 1);
-}
 
 TEST(InverseHelmholtz, ResidualOfSeveralSourcesIsEachSourcesResidual) {
   torch::manual_seed(2);
@@ -137,10 +135,10 @@ TEST(InverseHelmholtz, ResidualOfSeveralSourcesIsEachSourcesResidual) {
   const torch::Tensor m = 0.5 + torch::rand({300, 1});
   const torch::Tensor u1 = plane_wave(coords, 7, 3) * (1 + coords.select(1, 0).unsqueeze(1));
   const torch::Tensor u2 = plane_wave(coords, -2, 11);
-  const torch::Tensor both = helmholtz_pml_residual(coords, torch::cat({u1, u2}, 1), m, k);
+  const torch::Tensor both = pml_residual_of(coords, torch::cat({u1, u2}, 1), m, k);
   ASSERT_EQ(both.sizes(), (std::vector<int64_t>{300, 4}));
-  EXPECT_TRUE(torch::allclose(both.narrow(1, 0, 2), helmholtz_pml_residual(coords, u1, m, k), 1e-4, 1e-3));
-  EXPECT_TRUE(torch::allclose(both.narrow(1, 2, 2), helmholtz_pml_residual(coords, u2, m, k), 1e-4, 1e-3));
+  EXPECT_TRUE(torch::allclose(both.narrow(1, 0, 2), pml_residual_of(coords, u1, m, k), 1e-4, 1e-3));
+  EXPECT_TRUE(torch::allclose(both.narrow(1, 2, 2), pml_residual_of(coords, u2, m, k), 1e-4, 1e-3));
 }
 
 TEST(InverseHelmholtz, InvertedSlownessIsClampedAndKnownBeyondTheFrame) {

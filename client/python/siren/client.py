@@ -101,6 +101,7 @@ class Client:
         checkpoint_every: Optional[int] = None,
         clip_grad_norm: Optional[float] = None,
         fused_sine_layers: Optional[bool] = None,
+        closed_form_derivatives: Optional[bool] = None,
         device: Optional[str] = None,
         precision: Optional[str] = None,
         cuda_graphs: Optional[bool] = None,
@@ -148,6 +149,7 @@ class Client:
             first_w0=first_w0, hidden_w0=hidden_w0,
             activation=activation, pe_frequencies=pe_frequencies, seed=seed, batch_size=batch_size,
             checkpoint_every=checkpoint_every, clip_grad_norm=clip_grad_norm, fused_sine_layers=fused_sine_layers,
+            closed_form_derivatives=closed_form_derivatives,
             device=device, precision=precision, cuda_graphs=cuda_graphs,
         )
         filename = encoded_inputs[0].filename if encoded_inputs else ""

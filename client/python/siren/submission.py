@@ -48,6 +48,7 @@ class FitSettings:
     checkpoint_every: Optional[int] = None
     clip_grad_norm: Optional[float] = None
     fused_sine_layers: Optional[bool] = None
+    closed_form_derivatives: Optional[bool] = None
     device: Optional[str] = None
     precision: Optional[str] = None
     cuda_graphs: Optional[bool] = None
@@ -92,7 +93,7 @@ def build_fit_spec(
         train.learning_rate = float(settings.lr)
     if settings.clip_grad_norm is not None:
         train.clip_grad_norm = float(settings.clip_grad_norm)
-    for key in ("fused_sine_layers", "cuda_graphs"):
+    for key in ("fused_sine_layers", "closed_form_derivatives", "cuda_graphs"):
         value = getattr(settings, key)
         if value is not None:
             setattr(train, key, bool(value))

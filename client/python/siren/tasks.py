@@ -193,6 +193,7 @@ def _fit_spec_settings(spec: "fit_pb2.FitSpec") -> Dict[str, Any]:
         ("checkpoint_every", "checkpoint_every"),
         ("clip_grad_norm", "clip_grad_norm"),
         ("fused_sine_layers", "fused_sine_layers"),
+        ("closed_form_derivatives", "closed_form_derivatives"),
         ("device", "device"),
         ("precision", "precision"),
         ("cuda_graphs", "cuda_graphs"),

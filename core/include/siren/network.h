@@ -7,6 +7,7 @@
 #include <optional>
 #include <vector>
 
+#include "siren/field_derivatives.h"
 #include "siren/model_spec.h"
 #include "siren/positional_encoding.h"
 #include "siren/rbf_layer.h"
@@ -25,6 +26,12 @@ class FieldNetworkImpl : public torch::nn::Module {
   // Every intermediate tensor in order: input (after encoding), then per layer its pre-activation and
   // activation, then the output. For the activation-statistics tests and plots.
   std::vector<torch::Tensor> forward_with_activations(const torch::Tensor& coords);
+
+  // The output with its derivatives w.r.t. coords (field_derivatives.h): carried forward in closed form
+  // through a SIREN's layers when `closed_form` and the network is a plain SIREN (sine_derivatives.h),
+  // else by autograd on forward(). Both are differentiable for training.
+  FieldDerivatives forward_with_derivatives(const torch::Tensor& coords, DerivativeOrder order, bool closed_form = true);
+  bool has_closed_form_derivatives() const { return spec_.activation == Activation::Sine; }
 
   const ModelSpec& spec() const { return spec_; }
   // Sine layers as one fused autograd node each (sine_layer.h) whenever the coordinates do not require

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "siren/field_derivatives.h"
 #include "siren/model_spec.h"
 
 namespace siren {
@@ -53,8 +54,17 @@ class Task {
   // True when losses differentiate the output w.r.t. the coordinates (Poisson, SDF, PDEs).
   virtual bool needs_coordinate_gradients() const { return false; }
 
-  // Named scalar terms; the training loss is their sum (as the reference's Σ loss.mean()).
-  virtual LossTerms losses(const torch::Tensor& coords, const torch::Tensor& output, const Batch& batch) const = 0;
+  // Which derivatives of the field w.r.t. the coordinates the losses use. A task that names some
+  // implements losses_on_field, and the trainer hands it those derivatives: carried forward in closed form
+  // through a SIREN (sine_derivatives.h), by autograd for other networks or when TrainOptions says so.
+  virtual DerivativeOrder coordinate_derivatives() const { return DerivativeOrder::None; }
+
+  // Named scalar terms; the training loss is their sum (as the reference's Σ loss.mean()). Every task
+  // without coordinate_derivatives() implements this; for the others it computes the derivatives of
+  // `output` by autograd (coords must require grad) and calls losses_on_field.
+  virtual LossTerms losses(const torch::Tensor& coords, const torch::Tensor& output, const Batch& batch) const;
+  virtual LossTerms losses_on_field(const torch::Tensor& coords, const FieldDerivatives& field,
+                                    const Batch& batch) const;
   // Quality figures for progress reports, e.g. {"psnr", "mse"}; output is detached.
   virtual std::map<std::string, double> metrics(const torch::Tensor& output, const Batch& batch) const {
     return {};

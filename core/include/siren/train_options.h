@@ -23,6 +23,10 @@ struct TrainOptions {
   // Speed, not semantics: each sine layer as one fused node (sine_layer.h) where no loss differentiates
   // w.r.t. the coordinates. Same results up to float rounding; bench/RESULTS.md has its figures.
   bool fused_sine_layers = true;
+  // Speed, not semantics: the derivatives PDE, Poisson and SDF losses take of the field, carried forward
+  // in closed form through a SIREN's layers (sine_derivatives.h) instead of autograd's per-channel double
+  // backward. Equal up to float rounding (field_derivatives_test.cpp); other networks always use autograd.
+  bool closed_form_derivatives = true;
   std::string device = "auto";    // auto | cpu | cuda | cuda:N
   // GEMM precision on a GPU (device_precision.h): tf32 (default: float32 tensors, TF32 tensor-core
   // products), fp32 (IEEE products throughout) or bf16 (autocast: products and activations in bfloat16,

@@ -1,6 +1,5 @@
 #include "siren/tasks/helmholtz_pml.h"
 
-#include "siren/operators.h"
 #include "siren/tasks/pde_media.h"
 
 namespace siren {
@@ -34,18 +33,40 @@ torch::Tensor pml_damping(const torch::Tensor& coord, double wavenumber) {
   return wavenumber * kPmlA0 * (below * below + above * above);
 }
 
-torch::Tensor helmholtz_pml_residual(const torch::Tensor& coords, const torch::Tensor& output,
+torch::Tensor pml_damping_derivative(const torch::Tensor& coord, double wavenumber) {
+  const double inner = 1.0 - kPmlWidth;
+  const torch::Tensor below = torch::clamp(-(coord + inner), 0) / kPmlWidth;
+  const torch::Tensor above = torch::clamp(coord - inner, 0) / kPmlWidth;
+  return (2 * wavenumber * kPmlA0 / kPmlWidth) * (above - below);
+}
+
+namespace {
+
+// The stretch factor e = 1 - i s/k along one axis and its derivative -i s'/k, as (N, 2) (re, im) pairs.
+std::pair<torch::Tensor, torch::Tensor> stretch_factor(const torch::Tensor& coord, double wavenumber) {
+  const torch::Tensor s = pml_damping(coord, wavenumber).unsqueeze(1);
+  const torch::Tensor ds = pml_damping_derivative(coord, wavenumber).unsqueeze(1);
+  return {torch::cat({torch::ones_like(s), -s / wavenumber}, 1), torch::cat({torch::zeros_like(ds), -ds / wavenumber}, 1)};
+}
+
+// d/dt (A du/dt) = A' du/dt + A d²u/dt² for A = other/e along the axis t of e (other does not depend on t):
+// A' = -other e' / e².
+torch::Tensor stretched_second_derivative(const torch::Tensor& other, const torch::Tensor& e, const torch::Tensor& de,
+                                          const torch::Tensor& du, const torch::Tensor& d2u) {
+  const torch::Tensor factor = complex_div(other, e);
+  const torch::Tensor factor_derivative = -complex_div(complex_mul(other, de), complex_mul(e, e));
+  return complex_mul(factor_derivative, du) + complex_mul(factor, d2u);
+}
+
+}  // namespace
+
+torch::Tensor helmholtz_pml_residual(const torch::Tensor& coords, const FieldDerivatives& u,
                                      const torch::Tensor& squared_slowness, double wavenumber) {
-  const torch::Tensor du = jacobian(output, coords);  // (N, 2 S, x/y)
-  const torch::Tensor dudx1 = du.select(2, 0), dudx2 = du.select(2, 1);
-  // The stretch factors depend on the coordinates: the derivatives below differentiate them too.
-  const torch::Tensor sx = pml_damping(coords.select(1, 0), wavenumber).unsqueeze(1);
-  const torch::Tensor sy = pml_damping(coords.select(1, 1), wavenumber).unsqueeze(1);
-  const torch::Tensor ex = torch::cat({torch::ones_like(sx), -sx / wavenumber}, 1);
-  const torch::Tensor ey = torch::cat({torch::ones_like(sy), -sy / wavenumber}, 1);
-  const torch::Tensor a = jacobian(complex_mul(complex_div(ey, ex), dudx1), coords).select(2, 0);
-  const torch::Tensor b = jacobian(complex_mul(complex_div(ex, ey), dudx2), coords).select(2, 1);
-  const torch::Tensor c = complex_mul(complex_mul(ex, ey), squared_slowness * (wavenumber * wavenumber) * output);
+  const auto [ex, dex] = stretch_factor(coords.select(1, 0), wavenumber);
+  const auto [ey, dey] = stretch_factor(coords.select(1, 1), wavenumber);
+  const torch::Tensor a = stretched_second_derivative(ey, ex, dex, u.jacobian.select(2, 0), u.second.select(2, 0));
+  const torch::Tensor b = stretched_second_derivative(ex, ey, dey, u.jacobian.select(2, 1), u.second.select(2, 1));
+  const torch::Tensor c = complex_mul(complex_mul(ex, ey), squared_slowness * (wavenumber * wavenumber) * u.value);
   return a + b + c;
 }
 

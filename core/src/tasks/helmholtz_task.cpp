@@ -47,9 +47,10 @@ Batch HelmholtzTask::sample(int64_t batch_size, at::Generator& gen) const {
   return batch;
 }
 
-LossTerms HelmholtzTask::losses(const torch::Tensor& coords, const torch::Tensor& output, const Batch& batch) const {
+LossTerms HelmholtzTask::losses_on_field(const torch::Tensor& coords, const FieldDerivatives& field,
+                                         const Batch& batch) const {
   const torch::Tensor residual =
-      helmholtz_pml_residual(coords, output, batch.field("squared_slowness"), setup_.wavenumber);
+      helmholtz_pml_residual(coords, field, batch.field("squared_slowness"), setup_.wavenumber);
   return helmholtz_loss_terms(residual, batch.field("source"));
 }
 

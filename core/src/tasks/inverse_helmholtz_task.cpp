@@ -98,17 +98,18 @@ Batch InverseHelmholtzTask::sample_at_step(int64_t step, int64_t batch_size, at:
   return batch;
 }
 
-LossTerms InverseHelmholtzTask::losses(const torch::Tensor& coords, const torch::Tensor& output,
-                                       const Batch& batch) const {
+LossTerms InverseHelmholtzTask::losses_on_field(const torch::Tensor& coords, const FieldDerivatives& field,
+                                                const Batch& batch) const {
   const auto n = static_cast<double>(coords.size(0));
-  const int64_t pairs = output.size(1) - 1;
-  const torch::Tensor u = output.narrow(1, 0, pairs);
-  const torch::Tensor q = output.narrow(1, pairs, 1);
+  const int64_t pairs = field.value.size(1) - 1;
+  const FieldDerivatives wavefields = field.channels(0, pairs);
+  const torch::Tensor& u = wavefields.value;
+  const torch::Tensor q = field.value.narrow(1, pairs, 1);
   const torch::Tensor& pretraining = batch.field("pretraining");
   const torch::Tensor& known = batch.field("squared_slowness");
   // Both stages are computed and one is kept on the device: no host round trip decides the stage.
   const torch::Tensor m = torch::where(pretraining, known, inverted_squared_slowness(coords, q));
-  LossTerms terms = helmholtz_loss_terms(helmholtz_pml_residual(coords, u, m, setup_.wavenumber), batch.field("source"));
+  LossTerms terms = helmholtz_loss_terms(helmholtz_pml_residual(coords, wavefields, m, setup_.wavenumber), batch.field("source"));
   const torch::Tensor& data = batch.field("receivers");
   const torch::Tensor misfit = u.narrow(0, 0, data.size(0)) - data;
   // As the reference: only nonzero measurements count (a 0 marks "no measurement" in its layout).

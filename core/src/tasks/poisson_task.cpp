@@ -7,7 +7,6 @@
 #include "siren/grid.h"
 #include "siren/image_size.h"
 #include "siren/metrics.h"
-#include "siren/operators.h"
 #include "siren/positional_encoding.h"
 
 namespace siren {
@@ -53,11 +52,16 @@ Batch PoissonTask::sample(int64_t batch_size, at::Generator& gen) const {
                {{"target", target_.index_select(0, index)}, {"image", image_.index_select(0, index)}}};
 }
 
-LossTerms PoissonTask::losses(const torch::Tensor& coords, const torch::Tensor& output, const Batch& batch) const {
+DerivativeOrder PoissonTask::coordinate_derivatives() const {
+  return target_kind_ == PoissonTarget::Gradients ? DerivativeOrder::First : DerivativeOrder::Second;
+}
+
+LossTerms PoissonTask::losses_on_field(const torch::Tensor& /*coords*/, const FieldDerivatives& field,
+                                       const Batch& batch) const {
   const torch::Tensor& target = batch.field("target");
   if (target_kind_ == PoissonTarget::Gradients)
-    return {{"gradients_loss", (gradient(output, coords) - target).pow(2).sum(-1).mean()}};
-  return {{"laplace_loss", (laplacian(output, coords) - target).pow(2).mean()}};
+    return {{"gradients_loss", (field.jacobian.squeeze(1) - target).pow(2).sum(-1).mean()}};
+  return {{"laplace_loss", (field.laplacian() - target).pow(2).mean()}};
 }
 
 std::map<std::string, double> PoissonTask::metrics(const torch::Tensor& output, const Batch& batch) const {

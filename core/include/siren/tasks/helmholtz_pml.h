@@ -27,13 +27,17 @@ constexpr double kHelmholtzWavenumber = 20;
 // The PML's damping along one axis, k a0 ((d_lo / L)^2 + (d_hi / L)^2) with d_lo, d_hi the distances
 // below -0.5 and above 0.5: zero inside. Same shape as `coord`.
 torch::Tensor pml_damping(const torch::Tensor& coord, double wavenumber);
+// Its derivative along the axis: 2 k a0 (d_hi - d_lo) / L^2.
+torch::Tensor pml_damping_derivative(const torch::Tensor& coord, double wavenumber);
 
-// The PML Helmholtz operator applied to the wavefields `output` (N, 2 S) of the network evaluated at
-// coords (N, 2) (requires grad): d/dx (A du/dx) + d/dy (B du/dy) + C m k^2 u with A = ey/ex, B = ex/ey,
-// C = ex ey, for each of the S (re, im) pairs. squared_slowness: (N, 1), real, shared by all sources
-// (it may itself be a network output: the inverse task trains it through this operator).
-// (N, 2 S), differentiable (create_graph), as the reference's helmholtz_pml.
-torch::Tensor helmholtz_pml_residual(const torch::Tensor& coords, const torch::Tensor& output,
+// The PML Helmholtz operator applied to the wavefields u (N, 2 S) at coords (N, 2):
+// d/dx (A du/dx) + d/dy (B du/dy) + C m k^2 u with A = ey/ex, B = ex/ey, C = ex ey, for each of the S
+// (re, im) pairs; u carries its Jacobian and Hessian diagonal (DerivativeOrder::Second), the stretch
+// factors' derivatives are taken in closed form (A depends on x alone, B on y alone). squared_slowness:
+// (N, 1), real, shared by all sources (it may itself be a network output: the inverse task trains it
+// through this operator). (N, 2 S), differentiable, the reference's helmholtz_pml (which lets autograd
+// differentiate the products A du/dx themselves: the same values, field_derivatives_test.cpp).
+torch::Tensor helmholtz_pml_residual(const torch::Tensor& coords, const FieldDerivatives& u,
                                      const torch::Tensor& squared_slowness, double wavenumber);
 
 // The reference's PDE loss terms, sums rather than means (N = points): diff_constraint_on =

@@ -48,7 +48,8 @@ class HelmholtzTask : public Task {
   // Fields: "source" (N, 2) = f as (re, im), "squared_slowness" (N, 1).
   Batch sample(int64_t batch_size, at::Generator& gen) const override;
   bool needs_coordinate_gradients() const override { return true; }
-  LossTerms losses(const torch::Tensor& coords, const torch::Tensor& output, const Batch& batch) const override;
+  DerivativeOrder coordinate_derivatives() const override { return DerivativeOrder::Second; }
+  LossTerms losses_on_field(const torch::Tensor& coords, const FieldDerivatives& field, const Batch& batch) const override;
   // With uniform velocity: "rel_error" = |u - u_exact| / |u_exact| (L2 over up to 4096 of the batch's
   // points inside the PML-free square, farther than 0.1 from the source), u_exact the free-space solution.
   std::map<std::string, double> metrics(const torch::Tensor& output, const Batch& batch) const override;

@@ -56,7 +56,8 @@ class InverseHelmholtzTask : public Task {
   // Every step has the same fields, so the stage is chosen on the device.
   Batch sample_at_step(int64_t step, int64_t batch_size, at::Generator& gen) const override;
   bool needs_coordinate_gradients() const override { return true; }
-  LossTerms losses(const torch::Tensor& coords, const torch::Tensor& output, const Batch& batch) const override;
+  DerivativeOrder coordinate_derivatives() const override { return DerivativeOrder::Second; }
+  LossTerms losses_on_field(const torch::Tensor& coords, const FieldDerivatives& field, const Batch& batch) const override;
   // "receiver_misfit": |u(receivers) - data| / |data| (L2 over all receivers and sources); "pretraining":
   // 1 in the pretraining stage, else 0.
   std::map<std::string, double> metrics(const torch::Tensor& output, const Batch& batch) const override;

@@ -1,0 +1,135 @@
+// The closed-form derivatives carried through a SIREN (sine_derivatives.h) against autograd's, and the
+// Helmholtz residual built on them against the reference's formulation (autograd through the products).
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "helmholtz_support.h"
+#include "siren/fit.h"
+#include "siren/network.h"
+#include "siren/operators.h"
+#include "siren/tasks/helmholtz_pml.h"
+
+namespace siren {
+namespace {
+
+FieldNetwork siren_network(int in, int out, int hidden, int layers, uint64_t seed) {
+  ModelSpec spec;
+  spec.in_features = in;
+  spec.out_features = out;
+  spec.hidden_features = hidden;
+  spec.hidden_layers = layers;
+  torch::manual_seed(seed);
+  return FieldNetwork(spec);
+}
+
+// max |a - b| / max |b|: relative to the tensor's scale (derivatives of a SIREN reach ω per layer).
+double relative_difference(const torch::Tensor& a, const torch::Tensor& b) {
+  return (a - b).abs().max().item<double>() / b.abs().max().item<double>();
+}
+
+struct Shape {
+  int in, out, hidden, layers;
+};
+
+TEST(FieldDerivatives, ClosedFormEqualsAutogradForEveryChannelAndCoordinate) {
+  for (const Shape& s : {Shape{1, 1, 64, 3}, Shape{2, 11, 64, 3}, Shape{3, 1, 32, 2}, Shape{2, 3, 48, 0}}) {
+    FieldNetwork net = siren_network(s.in, s.out, s.hidden, s.layers, 7);
+    const torch::Tensor coords = (torch::rand({200, s.in}) * 2 - 1).requires_grad_(true);
+    const FieldDerivatives closed = net->forward_with_derivatives(coords, DerivativeOrder::Second, true);
+    const FieldDerivatives autograd = derivatives_by_autograd(net->forward(coords), coords, DerivativeOrder::Second);
+    ASSERT_EQ(closed.jacobian.sizes(), autograd.jacobian.sizes());
+    ASSERT_EQ(closed.second.sizes(), autograd.second.sizes());
+    EXPECT_LT(relative_difference(closed.value, autograd.value), 1e-6) << s.in << "->" << s.out;
+    EXPECT_LT(relative_difference(closed.jacobian, autograd.jacobian), 1e-5) << s.in << "->" << s.out;
+    EXPECT_LT(relative_difference(closed.second, autograd.second), 1e-5) << s.in << "->" << s.out;
+    // Not trivially equal: the derivatives are large and vary (a SIREN's second derivatives reach ~ω²).
+    EXPECT_GT(autograd.second.abs().max().item<double>(), 10.0);
+  }
+}
+
+TEST(FieldDerivatives, FirstOrderAloneLeavesTheSecondUndefined) {
+  FieldNetwork net = siren_network(3, 1, 32, 1, 3);
+  const torch::Tensor coords = torch::rand({50, 3}).requires_grad_(true);
+  const FieldDerivatives closed = net->forward_with_derivatives(coords, DerivativeOrder::First, true);
+  EXPECT_FALSE(closed.second.defined());
+  EXPECT_LT(relative_difference(closed.jacobian.squeeze(1), gradient(net->forward(coords), coords)), 1e-5);
+}
+
+TEST(FieldDerivatives, ParameterGradientsOfALossOnThemAgree) {
+  // Training differentiates the derivatives w.r.t. the weights: both routes give the same update.
+  FieldNetwork net = siren_network(2, 4, 32, 2, 11);
+  const torch::Tensor coords = (torch::rand({100, 2}) * 2 - 1).requires_grad_(true);
+  auto weight_gradient = [&](bool closed_form) {
+    net->zero_grad();
+    const FieldDerivatives f = net->forward_with_derivatives(coords, DerivativeOrder::Second, closed_form);
+    (f.laplacian().pow(2).mean() + f.jacobian.abs().mean() + f.value.pow(2).mean()).backward();
+    std::vector<torch::Tensor> grads;
+    for (const auto& p : net->parameters()) grads.push_back(p.grad().clone().flatten());
+    return torch::cat(grads);
+  };
+  const torch::Tensor closed = weight_gradient(true), autograd = weight_gradient(false);
+  EXPECT_LT(relative_difference(closed, autograd), 1e-4);
+  EXPECT_GT(autograd.abs().max().item<double>(), 0.0);
+}
+
+TEST(FieldDerivatives, OtherNetworksUseAutograd) {
+  ModelSpec spec;
+  spec.in_features = 2;
+  spec.out_features = 2;
+  spec.hidden_features = 16;
+  spec.activation = Activation::Tanh;
+  torch::manual_seed(2);
+  FieldNetwork net(spec);
+  EXPECT_FALSE(net->has_closed_form_derivatives());
+  const torch::Tensor coords = torch::rand({30, 2});  // need not require grad
+  const FieldDerivatives f = net->forward_with_derivatives(coords, DerivativeOrder::Second, true);
+  const torch::Tensor x = coords.clone().requires_grad_(true);
+  const FieldDerivatives expected = derivatives_by_autograd(net->forward(x), x, DerivativeOrder::Second);
+  EXPECT_TRUE(torch::allclose(f.second, expected.second, 1e-5, 1e-6));
+}
+
+// The reference's helmholtz_pml: autograd differentiates (ey/ex) du/dx and (ex/ey) du/dy as products.
+torch::Tensor reference_pml_residual(const torch::Tensor& coords, const torch::Tensor& u, const torch::Tensor& m,
+                                     double k) {
+  auto pair = [](const torch::Tensor& re, const torch::Tensor& im) { return torch::stack({re, im}, 2).reshape({re.size(0), -1}); };
+  auto re = [](const torch::Tensor& z) { return z.slice(1, 0, z.size(1), 2); };
+  auto im = [](const torch::Tensor& z) { return z.slice(1, 1, z.size(1), 2); };
+  auto mul = [&](const torch::Tensor& a, const torch::Tensor& b) {
+    return pair(re(a) * re(b) - im(a) * im(b), re(a) * im(b) + im(a) * re(b));
+  };
+  auto div = [&](const torch::Tensor& a, const torch::Tensor& b) {
+    const torch::Tensor d = re(b) * re(b) + im(b) * im(b);
+    return pair((re(a) * re(b) + im(a) * im(b)) / d, (im(a) * re(b) - re(a) * im(b)) / d);
+  };
+  const torch::Tensor du = jacobian(u, coords);
+  const torch::Tensor sx = pml_damping(coords.select(1, 0), k).unsqueeze(1);
+  const torch::Tensor sy = pml_damping(coords.select(1, 1), k).unsqueeze(1);
+  const torch::Tensor ex = torch::cat({torch::ones_like(sx), -sx / k}, 1);
+  const torch::Tensor ey = torch::cat({torch::ones_like(sy), -sy / k}, 1);
+  const torch::Tensor a = jacobian(mul(div(ey, ex), du.select(2, 0)), coords).select(2, 0);
+  const torch::Tensor b = jacobian(mul(div(ex, ey), du.select(2, 1)), coords).select(2, 1);
+  return a + b + mul(mul(ex, ey), m * (k * k) * u);
+}
+
+TEST(FieldDerivatives, HelmholtzResidualEqualsTheReferencesIncludingThePml) {
+  const double k = 20;
+  FieldNetwork net = siren_network(2, 6, 64, 3, 5);  // three sources' wavefields
+  const torch::Tensor coords = (torch::rand({400, 2}) * 2 - 1).requires_grad_(true);  // a third in the PML
+  const torch::Tensor m = 0.5 + torch::rand({400, 1});
+  const torch::Tensor reference = reference_pml_residual(coords, net->forward(coords), m, k);
+  const torch::Tensor closed = helmholtz_pml_residual(
+      coords, net->forward_with_derivatives(coords, DerivativeOrder::Second, true), m, k);
+  EXPECT_LT(relative_difference(closed, reference), 1e-5);
+  EXPECT_LT(relative_difference(testing::pml_residual_of(coords, net->forward(coords), m, k), reference), 1e-5);
+}
+
+TEST(FieldDerivatives, PmlDampingDerivativeIsTheSlopeOfTheDamping) {
+  const torch::Tensor x = torch::tensor({-0.9, -0.6, -0.2, 0.0, 0.4, 0.55, 0.8}, torch::kFloat64).requires_grad_(true);
+  const torch::Tensor slope = gradient(pml_damping(x, 20).sum(), x);
+  EXPECT_TRUE(torch::allclose(pml_damping_derivative(x.detach(), 20), slope, 1e-9, 1e-9));
+  EXPECT_GT(slope.abs().max().item<double>(), 100.0);
+}
+
+}  // namespace
+}  // namespace siren

@@ -15,7 +15,7 @@ import siren
 from siren._stubs import fit_pb2, jobs_pb2, tasks_pb2
 from siren.errors import error_for_status
 from siren.inputs import encode_input, encode_png, encode_wav, encode_xyz
-from siren.submission import Submission, build_job_options, deadline_seconds
+from siren.submission import FitSettings, Submission, build_fit_spec, build_job_options, deadline_seconds
 from siren.tasks import TaskOption, kind_to_name, name_to_kind
 
 
@@ -115,6 +115,13 @@ def test_task_names_map_to_the_enum() -> None:
     assert name_to_kind("poisson_grad") == fit_pb2.TASK_KIND_POISSON_GRAD
     assert kind_to_name(fit_pb2.TASK_KIND_POISSON_COMPOSITE) == "poisson-composite"
     assert name_to_kind("no-such-task") is None
+
+
+def test_speed_switches_are_sent_only_when_set() -> None:
+    unset = build_fit_spec(fit_pb2.TASK_KIND_HELMHOLTZ, {}, FitSettings(), None, "")
+    assert not unset.train.HasField("closed_form_derivatives") and not unset.train.HasField("fused_sine_layers")
+    spec = build_fit_spec(fit_pb2.TASK_KIND_HELMHOLTZ, {}, FitSettings(closed_form_derivatives=False), None, "")
+    assert spec.train.HasField("closed_form_derivatives") and spec.train.closed_form_derivatives is False
 
 
 def test_job_options_always_carry_a_request_id() -> None:

@@ -43,7 +43,7 @@ same device. Prints figures; asserts nothing.
               [--repeats N] [--steps-per-repeat N] [--eager on|off] [--fused-sine on|off]
               [--cuda-graphs on|off] [--closed-form on|off]
               [--size N] [--sdf-points N] [--poisson-size N] [--query-points N] [--mesh-resolutions N,N]
-              [--pde-points N]
+              [--pde-points N] [--pack-fits N] [--pack-size N] [--pack-steps N]
 
 Where it runs
   --device D            cpu (default), cuda or cuda:N. Fits, queries and meshing run there, and so
@@ -69,6 +69,11 @@ Workloads (default: all but gemm-peak, which is asked for by name)
   inverse-helmholtz     one inverse Helmholtz step: 5 sources (a 2 -> 11 network), --pde-points points
                         (default 13225, the reference's 115^2); the PML residual takes every wavefield's
                         Jacobian and Hessian diagonal (--closed-form). No eager figure
+  packed                --pack-fits small image fits (default 64) of --pack-size^2 gray pixels (default
+                        32), a 3x64 SIREN, --pack-steps steps each (default 200): one after another
+                        through run_fit, then as one pack (packed_fit.h: one batched step for all);
+                        each sample is all the fits end to end. Prints fits/s of each, and the mean
+                        final PSNR of each (equal: packing changes no result). No eager figure
   gemm-peak             GPU only, by name: TFLOP/s of the dense matrix products of one hidden layer
                         over --size^2 points (the forward's, the backward's two) and of an 8192^3 one,
                         in fp32, tf32 and bf16, each as a fraction of the H100/H200 SXM dense peak of
@@ -115,6 +120,9 @@ struct Args {
   int64_t sdf_points = 250000;
   int poisson_size = 256;
   int64_t query_points = int64_t{1} << 20;
+  int pack_fits = 64;
+  int pack_size = 32;
+  int pack_steps = 200;
   int64_t pde_points = 13225;  // the reference's inverse Helmholtz batch (115^2)
   std::vector<int> mesh_resolutions = {256, 512};
 
@@ -156,6 +164,9 @@ Args parse(int argc, char** argv) {
     else if (k == "--fused-sine") a.fused = on(v);
     else if (k == "--closed-form") a.closed_form = on(v);
     else if (k == "--pde-points") a.pde_points = std::atoll(v.c_str());
+    else if (k == "--pack-fits") a.pack_fits = std::max(1, std::atoi(v.c_str()));
+    else if (k == "--pack-size") a.pack_size = std::max(1, std::atoi(v.c_str()));
+    else if (k == "--pack-steps") a.pack_steps = std::max(1, std::atoi(v.c_str()));
     else if (k == "--cuda-graphs") a.cuda_graphs = on(v);
     else if (k == "--size") a.size = std::atoi(v.c_str());
     else if (k == "--sdf-points") a.sdf_points = std::atoll(v.c_str());
@@ -171,7 +182,7 @@ Args parse(int argc, char** argv) {
   a.repeats = std::max(a.repeats, 1);
   if (a.steps_per_repeat < 1) a.steps_per_repeat = a.on_gpu() ? 10 : 1;
   const std::vector<std::string> known = {"gemm-peak", "image", "image-rgb", "sdf", "poisson-lapl", "query", "mesh",
-                                          "inverse-helmholtz"};
+                                          "inverse-helmholtz", "packed"};
   for (const std::string& w : a.workloads)  // before anything runs, not after an hour of it
     if (std::find(known.begin(), known.end(), w) == known.end()) fail("unknown workload " + w);
   // Default: the workloads; gemm-peak (first in `known`) measures the GPU, not siren: by name only.
@@ -334,6 +345,19 @@ void inverse_helmholtz_workload(const Args& args, const StepOptions& step) {
               t, 0);
 }
 
+void packed_workload(const Args& args, const Placement& placement) {
+  const int repeats = std::min(args.repeats, 3);  // each sample is every fit, start to end
+  const PackedFitFigures f = packed_fits(args.pack_fits, args.pack_size, args.pack_steps, repeats, placement);
+  const std::string s = std::to_string(args.pack_size);
+  std::printf("%d fits of a %sx%s gray image, 3x64 sine, %d steps each (all fits per sample)\n", args.pack_fits,
+              s.c_str(), s.c_str(), args.pack_steps);
+  print_timing("one at a time (run_fit)", f.lone, 0);
+  print_timing("packed (run_packed_fits)", f.packed, 0);
+  std::printf("  fits/s: one at a time %.2f, packed %.2f: %.2fx; mean final PSNR %.2f dB and %.2f dB\n",
+              args.pack_fits / (f.lone.median_ms * 1e-3), args.pack_fits / (f.packed.median_ms * 1e-3),
+              f.lone.median_ms / f.packed.median_ms, f.lone_psnr, f.packed_psnr);
+}
+
 void query_workload(const Args& args, const Placement& placement) {
   const double flop = 2.0 * multiply_adds_per_point(2, 1) * static_cast<double>(args.query_points);
   const Timing t = query(args.query_points, args.repeats, placement);
@@ -383,6 +407,7 @@ int main(int argc, char** argv) {
       else if (w == "mesh") mesh_workload(args, placement);
       else if (w == "gemm-peak") gemm_workload(args);
       else if (w == "inverse-helmholtz") inverse_helmholtz_workload(args, step);
+      else if (w == "packed") packed_workload(args, placement);
     } catch (const std::exception& e) {
       std::printf("%s failed: %s\n", w.c_str(), e.what());
       status = 1;

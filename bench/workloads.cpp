@@ -19,6 +19,8 @@
 #include "siren/field_model.h"
 #include "siren/fit.h"
 #include "siren/io/image.h"
+#include "siren/packed_fit.h"
+#include "siren/prepared_fit.h"
 #include "siren/task_registry.h"
 #include "siren/tasks/image_task.h"
 #include "siren/tasks/inverse_helmholtz_task.h"
@@ -43,6 +45,15 @@ Image synthetic_image(int size, int channels) {
       for (int ch = 0; ch < channels; ++ch)
         img.pixels[(static_cast<size_t>(r) * size + c) * channels + ch] =
             0.5f + 0.4f * std::sin(0.1f * r * c / size + ch);
+  return img;
+}
+
+// Fit `index`'s own image for the packed-fit workload: the synthetic one with its pattern shifted.
+Image varied_image(int size, int index) {
+  Image img = synthetic_image(size, 1);
+  for (int r = 0; r < size; ++r)
+    for (int c = 0; c < size; ++c)
+      img.pixels[static_cast<size_t>(r) * size + c] += 0.1f * std::sin(0.3f * (r + 2 * c) + index);
   return img;
 }
 
@@ -284,6 +295,47 @@ std::vector<GemmFigures> gemm_peak(int64_t points, int repeats, const std::strin
 void wait_for_device(const std::string& device) {
   if (device == "cpu") return;
   torch::cuda::synchronize(at::Device(device).index());  // index -1 ("cuda"): the current device, cuda:0
+}
+
+PackedFitFigures packed_fits(int fits, int side, int steps, int repeats, const Placement& placement) {
+  const auto config_of = [&](int index) {
+    FitConfig config = preset_fit_config("image");
+    config.model.hidden_features = 64;
+    config.train.steps = steps;
+    config.train.seed = static_cast<uint64_t>(index);
+    config.train.checkpoint_every = 0;
+    config.train.device = placement.device;
+    config.train.precision = placement.precision;
+    return config;
+  };
+  PackedFitFigures figures;
+  std::vector<double> lone_ms, packed_ms;
+  for (int r = 0; r < repeats; ++r) {
+    double psnr = 0;
+    wait_for_device(placement.device);
+    auto start = Clock::now();
+    for (int i = 0; i < fits; ++i)
+      psnr += run_fit(config_of(i), std::make_unique<ImageTask>(varied_image(side, i)), {}, {}).final.metrics.at("psnr");
+    wait_for_device(placement.device);
+    lone_ms.push_back(ms_between(start, Clock::now()));
+    figures.lone_psnr = psnr / fits;
+
+    start = Clock::now();
+    std::vector<PackedFitMember> members;
+    for (int i = 0; i < fits; ++i)
+      members.push_back({prepare_fit(config_of(i), std::make_unique<ImageTask>(varied_image(side, i))), {}, {}, nullptr});
+    psnr = 0;
+    for (const PackedFitResult& result : run_packed_fits(std::move(members))) {
+      if (!result.result) throw std::runtime_error("a packed fit failed: " + result.error);
+      psnr += result.result->final.metrics.at("psnr");
+    }
+    wait_for_device(placement.device);
+    packed_ms.push_back(ms_between(start, Clock::now()));
+    figures.packed_psnr = psnr / fits;
+  }
+  figures.lone = summarize(lone_ms);
+  figures.packed = summarize(packed_ms);
+  return figures;
 }
 
 }  // namespace siren::bench

@@ -63,6 +63,16 @@ struct GemmFigures {
 // and bf16. Needs a CUDA device.
 std::vector<GemmFigures> gemm_peak(int64_t points, int repeats, const std::string& device);
 
+// K small image fits (side^2 gray, a 3x64 SIREN, `steps` steps each, no checkpoints), all of them per
+// sample, end to end: one after another through run_fit (a server running its queue one job at a time), and
+// as one pack (packed_fit.h). Both through the core's entry points, task building and final figures included.
+struct PackedFitFigures {
+  Timing lone;
+  Timing packed;
+  double lone_psnr = 0, packed_psnr = 0;  // mean final PSNR of the fits (equal: packing changes nothing)
+};
+PackedFitFigures packed_fits(int fits, int side, int steps, int repeats, const Placement& placement);
+
 // Multiply-adds per point of the 3x256 sine network (in -> 256, 3 x 256 -> 256, 256 -> out).
 double multiply_adds_per_point(int in_features, int out_features);
 

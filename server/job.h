@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "siren/fit.h"
 #include "siren/fit_config.h"
 #include "job_watcher.h"
 #include "siren/v1/jobs.pb.h"
@@ -23,6 +24,9 @@ struct Job {
   FitConfig config;
   std::string dir;                         // <data-dir>/jobs/<job_id>
   std::optional<std::string> resume_path;  // a checkpoint to continue from
+  // Which queued jobs a worker may train together with this one (packed_fit.h), found when it was
+  // submitted; none for a job recovered after a restart, nor one that resumes from a checkpoint.
+  PackingPlan packing;
   std::atomic<bool> cancel_requested{false};
   std::atomic<bool> pause_requested{false};
   std::atomic<StopReason> stop_reason{StopReason::None};  // why the running fit stopped early

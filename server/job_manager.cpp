@@ -126,7 +126,7 @@ v1::Job JobManager::submit(const v1::FitSpec& client_spec, const FitConfig& conf
     // Decodes the input, builds the task and checks the resume checkpoint against the requested network
     // now, so bad input fails this RPC instead of the job.
     // The steps the fit will run (a fit counted in epochs has them only now that the task knows its points).
-    const FitConfig prepared = validate_fit(config, input, job->resume_path);
+    const FitConfig prepared = validate_fit(config, input, job->resume_path, &job->packing);
     if (check_prepared) check_prepared(prepared);
     record.mutable_progress()->set_total_steps(prepared.train.steps);
     if (prepared.train.epochs > 0) record.mutable_progress()->set_total_epochs(prepared.train.epochs);

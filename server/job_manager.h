@@ -26,11 +26,13 @@
 #include "siren/progress.h"
 
 namespace siren {
+struct FitCallbacks;
 struct FitResult;
 }
 
 namespace siren::server {
 
+class FitTelemetry;
 class Metrics;
 class ModelStore;
 
@@ -115,6 +117,12 @@ class JobManager {
   static bool deadline_passed(const Job& job);
   void worker_loop(const std::string& device);
   void run(const std::shared_ptr<Job>& job, const std::string& device);  // job_worker.cpp
+  // Several queued jobs of one packing key trained as one pack (packed_fit.h); each ends on its own.
+  void run_pack(const std::vector<std::shared_ptr<Job>>& jobs, const std::string& device);  // job_worker.cpp
+  // The jobs a worker on `device` takes next: one, or a pack; each marked RUNNING. Empty once draining.
+  std::vector<std::shared_ptr<Job>> take_work(const std::string& device);
+  // The fit's callbacks into this job: progress, checkpoints, stop requests, previews.
+  FitCallbacks fit_callbacks(const std::shared_ptr<Job>& job, FitTelemetry& telemetry);
   void finish(const std::shared_ptr<Job>& job, const FitResult& result, const std::string& model_id);
   // A stopped fit's saved state becomes the job's newest checkpoint, to continue from; the path, or
   // nullopt when the fit saved none.

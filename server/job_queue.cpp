@@ -36,6 +36,20 @@ std::shared_ptr<Job> JobQueue::take_next(const std::string& device) {
   return job;
 }
 
+std::vector<std::shared_ptr<Job>> JobQueue::take_pack_mates(const Job& first, const std::string& device) {
+  std::vector<std::shared_ptr<Job>> mates;
+  if (first.packing.key.empty() || first.resume_path) return mates;
+  for (const auto& job : jobs_)
+    if (job->packing.key == first.packing.key && !job->resume_path && worker_accepts(device, job->config.train.device))
+      mates.push_back(job);
+  std::stable_sort(mates.begin(), mates.end(), [](const auto& a, const auto& b) {
+    return a->record.options().priority() > b->record.options().priority();
+  });
+  if (static_cast<int64_t>(mates.size()) >= first.packing.max_members) mates.resize(first.packing.max_members - 1);
+  for (const auto& mate : mates) erase(mate->record.job_id());
+  return mates;
+}
+
 void JobQueue::erase(const std::string& job_id) {
   jobs_.erase(std::remove_if(jobs_.begin(), jobs_.end(),
                              [&](const std::shared_ptr<Job>& job) { return job->record.job_id() == job_id; }),

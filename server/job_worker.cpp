@@ -26,34 +26,64 @@ constexpr auto kProgressEventInterval = std::chrono::milliseconds(100);
 
 }  // namespace
 
+std::vector<std::shared_ptr<Job>> JobManager::take_work(const std::string& device) {
+  std::unique_lock<std::mutex> lock(mu_);
+  std::shared_ptr<Job> job;
+  for (;;) {
+    if (draining_) return {};  // queued jobs stay QUEUED on disk for the next start
+    if ((job = queue_.take_next(device))) break;
+    changed_.wait(lock);  // woken by a submission, a resume, a drain or stop
+  }
+  // Small fits queued with it that can share its steps run as one pack: the server packs them, the
+  // clients ask for nothing.
+  std::vector<std::shared_ptr<Job>> work{job};
+  for (auto& mate : queue_.take_pack_mates(*job, device)) work.push_back(std::move(mate));
+  metrics_.queue_length(queue_.size());
+  const std::string how =
+      work.size() == 1 ? "started" : fmt::format("started, packed with {} other fits into one training step", work.size() - 1);
+  for (const auto& started : work) {
+    started->stop_reason = StopReason::None;  // a resumed job may have stopped before
+    ++running_;
+    started->record.set_started_unix_ms(now_unix_ms());
+    metrics_.job_started(Metrics::task_label(started->record.spec().task()),
+                         (started->record.started_unix_ms() - started->record.created_unix_ms()) / 1000.0);
+    started->record.set_device(placed_device(device, started->config.train.device));
+    transition_locked(*started, v1::JOB_STATE_RUNNING, v1::JobEvent::TYPE_STARTED, how);
+  }
+  return work;
+}
+
 void JobManager::worker_loop(const std::string& device) {
   // This worker's share of the cores, for every fit it runs: its fits' thread pools are sized to the
   // share, not to the machine, so that the workers' fits together never ask for more threads than
   // there are cores (runtime.h: set_this_thread_threads says why that matters so much).
   if (threads_per_worker_ > 0) set_this_thread_threads(threads_per_worker_);
   for (;;) {
-    std::shared_ptr<Job> job;
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      for (;;) {
-        if (draining_) return;  // queued jobs stay QUEUED on disk for the next start
-        if ((job = queue_.take_next(device))) break;
-        changed_.wait(lock);  // woken by a submission, a resume, a drain or stop
-      }
-      metrics_.queue_length(queue_.size());
-      job->stop_reason = StopReason::None;  // a resumed job may have stopped before
-      ++running_;
-      job->record.set_started_unix_ms(now_unix_ms());
-      metrics_.job_started(Metrics::task_label(job->record.spec().task()),
-                           (job->record.started_unix_ms() - job->record.created_unix_ms()) / 1000.0);
-      job->record.set_device(placed_device(device, job->config.train.device));
-      transition_locked(*job, v1::JOB_STATE_RUNNING, v1::JobEvent::TYPE_STARTED, "started");
-    }
-    run(job, placed_device(device, job->config.train.device));
+    const std::vector<std::shared_ptr<Job>> work = take_work(device);
+    if (work.empty()) return;
+    const std::string placed = placed_device(device, work.front()->config.train.device);
+    if (work.size() == 1) run(work.front(), placed);
+    else run_pack(work, placed);
     std::lock_guard<std::mutex> lock(mu_);
-    --running_;
+    running_ -= static_cast<int>(work.size());
     changed_.notify_all();
   }
+}
+
+FitCallbacks JobManager::fit_callbacks(const std::shared_ptr<Job>& job, FitTelemetry& telemetry) {
+  FitCallbacks callbacks;
+  callbacks.on_progress = [this, job, &telemetry](const Progress& p) {
+    telemetry.progress(p);
+    on_progress(*job, p);
+  };
+  callbacks.on_checkpoint = [this, job](int64_t step, const std::string&) { on_checkpoint(*job, step); };
+  callbacks.on_checkpoint_written = [&telemetry](double seconds, int64_t bytes) {
+    telemetry.checkpoint_written(seconds, bytes);
+  };
+  callbacks.should_stop = [this, job] { return should_stop(*job) != StopReason::None; };
+  callbacks.preview_side = [this, job] { return preview_side_due(*job); };
+  callbacks.on_preview = [this, job](int64_t step, const std::string& png) { publish_preview(*job, step, png); };
+  return callbacks;
 }
 
 void JobManager::run(const std::shared_ptr<Job>& job, const std::string& device) {
@@ -63,18 +93,7 @@ void JobManager::run(const std::shared_ptr<Job>& job, const std::string& device)
     model_id = models_.allocate();
     // Metrics and <job dir>/progress.jsonl (loss and figures per step, for plotting).
     FitTelemetry telemetry(metrics_, Metrics::task_label(job->record.spec().task()), job->dir + "/progress.jsonl");
-    FitCallbacks callbacks;
-    callbacks.on_progress = [this, job, &telemetry](const Progress& p) {
-      telemetry.progress(p);
-      on_progress(*job, p);
-    };
-    callbacks.on_checkpoint = [this, job](int64_t step, const std::string&) { on_checkpoint(*job, step); };
-    callbacks.on_checkpoint_written = [&telemetry](double seconds, int64_t bytes) {
-      telemetry.checkpoint_written(seconds, bytes);
-    };
-    callbacks.should_stop = [this, job] { return should_stop(*job) != StopReason::None; };
-    callbacks.preview_side = [this, job] { return preview_side_due(*job); };
-    callbacks.on_preview = [this, job](int64_t step, const std::string& png) { publish_preview(*job, step, png); };
+    const FitCallbacks callbacks = fit_callbacks(job, telemetry);
     const FitPaths paths{store_.checkpoint_dir(job_id), models_.checkpoint_path(model_id)};
     const std::string input = read_file(store_.input_path(job_id));
     // The fit runs on this worker's device (one that asked for the CPU stays there); the job's own
@@ -87,6 +106,52 @@ void JobManager::run(const std::shared_ptr<Job>& job, const std::string& device)
     fail(job, e.what(), model_id);
   } catch (...) {
     fail(job, "unknown error", model_id);
+  }
+}
+
+void JobManager::run_pack(const std::vector<std::shared_ptr<Job>>& jobs, const std::string& device) {
+  struct Running {
+    std::shared_ptr<Job> job;
+    std::string model_id;
+    std::unique_ptr<FitTelemetry> telemetry;
+    bool ended = false;
+  };
+  std::vector<Running> running;
+  running.reserve(jobs.size());  // the members' callbacks point into it
+  std::vector<PackedFitRequest> fits;
+  for (const auto& job : jobs) {
+    Running r{job, "", nullptr};
+    try {  // as run(): a job whose disk fails here fails alone
+      r.model_id = models_.allocate();
+      r.telemetry = std::make_unique<FitTelemetry>(metrics_, Metrics::task_label(job->record.spec().task()),
+                                                   job->dir + "/progress.jsonl");
+      FitConfig config = job->config;
+      config.train.device = device;
+      fits.push_back({config, read_file(store_.input_path(job->record.job_id())),
+                      {store_.checkpoint_dir(job->record.job_id()), models_.checkpoint_path(r.model_id)},
+                      fit_callbacks(job, *r.telemetry), nullptr});
+      running.push_back(std::move(r));
+    } catch (const std::exception& e) {
+      fail(job, e.what(), r.model_id);
+    }
+  }
+  for (size_t i = 0; i < fits.size(); ++i) {
+    fits[i].on_finished = [this, &running, i](const PackedFitResult& outcome) {
+      Running& r = running[i];
+      r.ended = true;
+      try {
+        if (outcome.result) finish(r.job, *outcome.result, r.model_id);
+        else fail(r.job, outcome.error, r.model_id);
+      } catch (const std::exception& e) {
+        fail(r.job, e.what(), r.model_id);
+      }
+    };
+  }
+  try {
+    run_packed_fits(std::move(fits));
+  } catch (const std::exception& e) {  // the pack itself failed (out of memory, say): whoever had not ended
+    for (Running& r : running)
+      if (!r.ended) fail(r.job, e.what(), r.model_id);
   }
 }
 

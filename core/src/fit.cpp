@@ -8,6 +8,8 @@
 #include "siren/field_model.h"
 #include "siren/network.h"
 #include "siren/network_preparing_task.h"
+#include "siren/packed_fit.h"
+#include "siren/prepared_fit.h"
 #include "siren/runtime.h"
 #include "siren/task.h"
 #include "siren/task_registry.h"
@@ -15,11 +17,6 @@
 
 namespace siren {
 namespace {
-
-struct PreparedFit {
-  std::unique_ptr<Task> task;
-  ModelInfo info;  // resolved config
-};
 
 // Epochs become steps once the task knows its points: steps 0 = epochs x its steps_per_epoch. Steps
 // given keep the epochs only where they agree (a resolved config read back), else the fit counts steps.
@@ -41,7 +38,9 @@ void resolve_epochs(const Task& task, TrainOptions& train) {
   train.steps = train.epochs * per_epoch;
 }
 
-PreparedFit prepare_task(const FitConfig& config, std::unique_ptr<Task> task) {
+}  // namespace
+
+PreparedFit prepare_fit(const FitConfig& config, std::unique_ptr<Task> task) {
   config.train.validate();
   PreparedFit prepared;
   prepared.task = std::move(task);
@@ -54,10 +53,12 @@ PreparedFit prepare_task(const FitConfig& config, std::unique_ptr<Task> task) {
   return prepared;
 }
 
-PreparedFit prepare(const FitConfig& config, const TaskInputs& inputs) {
+PreparedFit prepare_fit(const FitConfig& config, const TaskInputs& inputs) {
   config.train.validate();
-  return prepare_task(config, make_task(config.task, inputs));
+  return prepare_fit(config, make_task(config.task, inputs));
 }
+
+namespace {
 
 FitResult run_prepared(PreparedFit prepared, const FitPaths& paths, const FitCallbacks& callbacks,
                        const std::optional<std::string>& resume_checkpoint_path) {
@@ -100,24 +101,25 @@ FitResult run_prepared(PreparedFit prepared, const FitPaths& paths, const FitCal
 }  // namespace
 
 FitConfig validate_fit(const FitConfig& config, const TaskInputs& inputs,
-                       const std::optional<std::string>& resume_checkpoint_path) {
-  const PreparedFit prepared = prepare(config, inputs);
+                       const std::optional<std::string>& resume_checkpoint_path, PackingPlan* packing) {
+  const PreparedFit prepared = prepare_fit(config, inputs);
   resolve_device(config.train.device);
   if (resume_checkpoint_path)
     check_resumable(FieldModel::read_info(*resume_checkpoint_path), prepared.info, prepared.info.config.train.steps);
+  if (packing) *packing = resume_checkpoint_path ? PackingPlan{} : packing_plan(prepared);
   return prepared.info.config;
 }
 
 FitResult run_fit(const FitConfig& config, const TaskInputs& inputs, const FitPaths& paths,
                   const FitCallbacks& callbacks, const std::optional<std::string>& resume_checkpoint_path) {
   configure_threads();
-  return run_prepared(prepare(config, inputs), paths, callbacks, resume_checkpoint_path);
+  return run_prepared(prepare_fit(config, inputs), paths, callbacks, resume_checkpoint_path);
 }
 
 FitResult run_fit(const FitConfig& config, std::unique_ptr<Task> task, const FitPaths& paths,
                   const FitCallbacks& callbacks, const std::optional<std::string>& resume_checkpoint_path) {
   configure_threads();
-  return run_prepared(prepare_task(config, std::move(task)), paths, callbacks, resume_checkpoint_path);
+  return run_prepared(prepare_fit(config, std::move(task)), paths, callbacks, resume_checkpoint_path);
 }
 
 std::string periodic_checkpoint_path(const std::string& checkpoint_dir, int64_t step) {

@@ -68,7 +68,38 @@ struct FusedSineLinear : public torch::autograd::Function<FusedSineLinear> {
   }
 };
 
+// The same layer for K networks at once: batched GEMMs (bmm), the same elementwise pass.
+struct PackedFusedSineLinear : public torch::autograd::Function<PackedFusedSineLinear> {
+  static torch::Tensor forward(AutogradContext* ctx, const torch::Tensor& x, const torch::Tensor& weight,
+                               const torch::Tensor& bias, double omega0) {
+    torch::Tensor z = batched_addmm_no_grad(bias, x, weight, /*beta=*/omega0, /*alpha=*/omega0);
+    torch::Tensor scaled_cosine = sine_and_scaled_cosine_(z, omega0);
+    ctx->save_for_backward({x, weight, scaled_cosine});
+    return z;
+  }
+
+  static tensor_list backward(AutogradContext* ctx, tensor_list grad_outputs) {
+    TORCH_CHECK(!torch::GradMode::is_enabled(), "the packed sine layer has no second derivative");
+    const auto saved = ctx->get_saved_variables();
+    const torch::Tensor grad_pre = grad_outputs[0] * saved[2];
+    torch::Tensor grad_x, grad_weight, grad_bias;
+    if (ctx->needs_input_grad(0)) grad_x = batched_matrix_product(grad_pre, saved[1]);
+    if (ctx->needs_input_grad(1)) grad_weight = batched_matrix_product(grad_pre.transpose(1, 2), saved[0]);
+    if (ctx->needs_input_grad(2)) grad_bias = grad_pre.sum(1);
+    return {grad_x, grad_weight, grad_bias, torch::Tensor()};
+  }
+};
+
 }  // namespace
+
+torch::Tensor packed_fused_sine_linear(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias,
+                                       double omega0) {
+  if (!torch::GradMode::is_enabled() || !(x.requires_grad() || weight.requires_grad() || bias.requires_grad())) {
+    torch::Tensor z = batched_addmm_no_grad(bias, x, weight, omega0, omega0);
+    return z.sin_();
+  }
+  return PackedFusedSineLinear::apply(x.contiguous(), weight, bias, omega0);
+}
 
 torch::Tensor fused_sine_linear(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias,
                                 double omega0) {

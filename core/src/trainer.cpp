@@ -63,6 +63,15 @@ void Trainer::restore(const std::string& checkpoint_path) {
   step_ = saved.steps;
 }
 
+void Trainer::adopt(int64_t step, const at::Generator& generator,
+                    const std::function<void(torch::optim::Adam&)>& fill_adam) {
+  if (!optimizer_) throw std::logic_error("Trainer::adopt: only an Adam fit can be taken over");
+  fill_adam(*optimizer_);
+  generator_.set_state(generator.get_state());
+  step_ = step;
+  run_first_step_ = step;
+}
+
 Trainer::Forward Trainer::forward(const Batch& batch) {
   const AutocastScope autocast(device_, options_.precision);
   torch::Tensor coords = batch.coords;

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "siren/fit_config.h"
 #include "siren/progress.h"
@@ -55,6 +56,24 @@ FitResult run_fit(const FitConfig& config, std::unique_ptr<Task> task, const Fit
                   const FitCallbacks& callbacks,
                   const std::optional<std::string>& resume_checkpoint_path = std::nullopt);
 
+// Many small fits trained as one batched step (packed_fit.h says how, and which fits may share one).
+struct PackedFitResult {
+  std::optional<FitResult> result;  // how the fit ended, as run_fit would return it
+  std::string error;                // or why it failed (its own input, a full disk, divergence)
+};
+struct PackedFitRequest {
+  FitConfig config;
+  TaskInputs inputs;
+  FitPaths paths;
+  FitCallbacks callbacks;
+  // Called as soon as this fit ends (completed, stopped or failed), while the others go on. Must not throw.
+  std::function<void(const PackedFitResult&)> on_finished;
+};
+// Decodes each fit's input and trains them as one pack; a fit whose input or settings are refused fails
+// alone (its error, its on_finished). Throws InvalidInput when their packing keys (validate_fit) differ.
+// results[k] belongs to fits[k].
+std::vector<PackedFitResult> run_packed_fits(std::vector<PackedFitRequest> fits);
+
 // Where run_fit writes the periodic checkpoint of `step`: <checkpoint_dir>/step_<step>.ckpt.
 std::string periodic_checkpoint_path(const std::string& checkpoint_dir, int64_t step);
 // The newest periodic checkpoint run_fit left in `checkpoint_dir` (highest N of step_<N>.ckpt), if any:
@@ -65,7 +84,14 @@ std::optional<std::string> latest_periodic_checkpoint(const std::string& checkpo
 // and checks the checkpoint fits the requested network and has fewer steps. Throws InvalidInput.
 // Returns the config the fit will run: the task's model features, and steps = epochs x the task's
 // steps per epoch when train.epochs > 0.
+// `packing`, when given, receives whether and with which fits this one may be trained as a pack
+// (packed_fit.h): never when it resumes from a checkpoint.
+struct PackingPlan {
+  std::string key;          // fits with equal keys may share a pack; "" = this one runs alone
+  int64_t max_members = 1;  // the most fits of its size one pack holds
+};
 FitConfig validate_fit(const FitConfig& config, const TaskInputs& inputs,
-                       const std::optional<std::string>& resume_checkpoint_path = std::nullopt);
+                       const std::optional<std::string>& resume_checkpoint_path = std::nullopt,
+                       PackingPlan* packing = nullptr);
 
 }  // namespace siren

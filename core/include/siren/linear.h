@@ -15,4 +15,15 @@ torch::Tensor affine(const torch::Tensor& x, const torch::Tensor& weight, const 
 torch::Tensor addmm_no_grad(const torch::Tensor& bias, const torch::Tensor& x, const torch::Tensor& weight,
                             double beta, double alpha);
 
+// The same for K independent products at once (packed fits, packed_sirens.h), on BLIS the K products
+// split between threads with each on one thread (small products gain nothing from more), elsewhere
+// torch::bmm. First-order differentiable only.
+// a (K, m, k) · b (K, k, n).
+torch::Tensor batched_matrix_product(const torch::Tensor& a, const torch::Tensor& b);
+// x (K, N, in) · weight[k]ᵀ + bias[k], weight (K, out, in), bias (K, out).
+torch::Tensor batched_affine(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias);
+// beta·bias[k] + alpha·(x[k] · weight[k]ᵀ), outside autograd.
+torch::Tensor batched_addmm_no_grad(const torch::Tensor& bias, const torch::Tensor& x, const torch::Tensor& weight,
+                                    double beta, double alpha);
+
 }  // namespace siren

@@ -16,4 +16,10 @@ namespace siren {
 torch::Tensor fused_sine_linear(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias,
                                 double omega0);
 
+// K independent layers in one call (packed fits, packed_sirens.h): x (K, N, in), weight (K, out, in),
+// bias (K, out) -> (K, N, out), item k being fused_sine_linear(x[k], weight[k], bias[k], omega0). Batched
+// GEMMs, one elementwise pass over all K.
+torch::Tensor packed_fused_sine_linear(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias,
+                                       double omega0);
+
 }  // namespace siren

@@ -26,6 +26,10 @@ class Trainer {
 
   // Continues from a checkpoint written by save(): weights, Adam moments, step and RNG.
   void restore(const std::string& checkpoint_path);
+  // Continues a fit trained elsewhere (a member of a packed fit, packed_fit.h): the network already holds its
+  // weights; `fill_adam` gives Adam its moments; the step and the sampling generator continue from these.
+  void adopt(int64_t step, const at::Generator& generator,
+             const std::function<void(torch::optim::Adam&)>& fill_adam);
 
   // Trains until options.steps updates are done or callbacks.should_stop() says so. Periodic checkpoints
   // go to checkpoint_dir (empty = none). Returns whether it completed.
@@ -35,6 +39,8 @@ class Trainer {
   Progress evaluate();
   // Reports the write's time and size to callbacks.on_checkpoint_written.
   void save(const std::string& path, const Progress& figures, const FitCallbacks& callbacks);
+  // The periodic checkpoint of this step in checkpoint_dir (keeping the newest few), then on_checkpoint.
+  void save_periodic(const std::string& checkpoint_dir, const FitCallbacks& callbacks, const Progress& latest);
 
   int64_t step() const { return step_; }
   FieldNetwork& network() { return network_; }
@@ -65,7 +71,6 @@ class Trainer {
   void make_optimizer();
   void consider_capture(const Batch& batch);
   std::string graphs_unavailable_reason() const;
-  void save_periodic(const std::string& checkpoint_dir, const FitCallbacks& callbacks, const Progress& latest);
   void send_preview_if_asked(const FitCallbacks& callbacks);
   // Progress.epoch / total_epochs of a fit counted in epochs (left 0 otherwise).
   void set_epochs(Progress& p) const;

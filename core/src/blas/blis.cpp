@@ -178,4 +178,26 @@ void sgemm(int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t
                b_col_stride, &beta, c, c_row_stride, c_col_stride);
 }
 
+void sgemm_on_this_thread(int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t a_row_stride,
+                          int64_t a_col_stride, const float* b, int64_t b_row_stride, int64_t b_col_stride, float beta,
+                          float* c, int64_t c_row_stride, int64_t c_col_stride) {
+  if (!blis().sgemm) throw std::logic_error("siren::blas::sgemm_on_this_thread called without BLIS");
+  if (!blis().sgemm_ex) {  // a BLIS whose runtime object siren does not know: its own thread count
+    blis().sgemm(kNoTranspose, kNoTranspose, m, n, k, &alpha, a, a_row_stride, a_col_stride, b, b_row_stride,
+                 b_col_stride, &beta, c, c_row_stride, c_col_stride);
+    return;
+  }
+  thread_local const Rntm one_thread = [] {
+    Rntm rntm;
+    blis().rntm_init_from_global(&rntm);
+    rntm.l3_sup = true;  // as set_this_thread_blis_threads: the small-matrix kernels, as bli_sgemm
+    rntm.num_threads = 1;
+    for (auto& ways : rntm.ways) ways = 1;
+    return rntm;
+  }();
+  Rntm rntm = one_thread;
+  blis().sgemm_ex(kNoTranspose, kNoTranspose, m, n, k, &alpha, a, a_row_stride, a_col_stride, b, b_row_stride,
+                  b_col_stride, &beta, c, c_row_stride, c_col_stride, /*cntx=*/nullptr, &rntm);
+}
+
 }  // namespace siren::blas

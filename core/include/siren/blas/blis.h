@@ -28,4 +28,10 @@ void sgemm(int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t
            int64_t a_col_stride, const float* b, int64_t b_row_stride, int64_t b_col_stride, float beta, float* c,
            int64_t c_row_stride, int64_t c_col_stride);
 
+// The same on the calling thread alone, whatever the thread's or the process's count: for callers that
+// split their own work between threads (many small products at once, linear.h's batched ones).
+void sgemm_on_this_thread(int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t a_row_stride,
+                          int64_t a_col_stride, const float* b, int64_t b_row_stride, int64_t b_col_stride, float beta,
+                          float* c, int64_t c_row_stride, int64_t c_col_stride);
+
 }  // namespace siren::blas

@@ -1,0 +1,59 @@
+#include "siren/packed_sirens.h"
+
+#include "siren/linear.h"
+#include "siren/sine_layer.h"
+
+namespace siren {
+
+PackedSirens::PackedSirens(const std::vector<FieldNetwork>& given) {
+  std::vector<FieldNetwork> networks = given;  // holders of the same modules: layers() is not const
+  if (networks.empty()) throw std::invalid_argument("PackedSirens: no networks");
+  spec_ = networks.front()->spec();
+  if (spec_.activation != Activation::Sine) throw std::invalid_argument("PackedSirens: plain SIRENs only");
+  const size_t depth = networks.front()->layers().size();
+  torch::NoGradGuard no_grad;
+  for (size_t i = 0; i < depth; ++i) {
+    std::vector<torch::Tensor> w, b;
+    for (FieldNetwork& network : networks) {
+      auto& layers = network->layers();
+      w.push_back(layers[i]->weight);
+      b.push_back(layers[i]->bias);
+    }
+    weights_.push_back(torch::stack(w).requires_grad_(true));
+    biases_.push_back(torch::stack(b).requires_grad_(true));
+  }
+}
+
+torch::Tensor PackedSirens::forward(const torch::Tensor& coords) const {
+  torch::Tensor h = coords;
+  const size_t last = weights_.size() - 1;
+  for (size_t i = 0; i < last; ++i)
+    h = packed_fused_sine_linear(h, weights_[i], biases_[i], i == 0 ? spec_.first_omega0 : spec_.hidden_omega0);
+  return batched_affine(h, weights_[last], biases_[last]);
+}
+
+std::vector<torch::Tensor> PackedSirens::parameters() const {
+  std::vector<torch::Tensor> out;
+  for (size_t i = 0; i < weights_.size(); ++i) {
+    out.push_back(weights_[i]);
+    out.push_back(biases_[i]);
+  }
+  return out;
+}
+
+void PackedSirens::copy_member_to(int64_t k, FieldNetwork& network) const {
+  torch::NoGradGuard no_grad;
+  auto& layers = network->layers();
+  for (size_t i = 0; i < weights_.size(); ++i) {
+    layers[i]->weight.copy_(weights_[i][k]);
+    layers[i]->bias.copy_(biases_[i][k]);
+  }
+}
+
+void PackedSirens::keep(const torch::Tensor& indices) {
+  torch::NoGradGuard no_grad;
+  for (auto* tensors : {&weights_, &biases_})
+    for (torch::Tensor& t : *tensors) t = t.index_select(0, indices).requires_grad_(true);
+}
+
+}  // namespace siren

@@ -1,0 +1,66 @@
+// The server packs small compatible fits queued together into one training step (packed_fit.h) without
+// the client asking, and each job still ends on its own with the result it gets alone.
+#include <algorithm>
+
+#include "test_server.h"
+
+namespace siren::testing {
+namespace {
+
+v1::FitSpec small_fit(uint64_t seed, int hidden = 16) {
+  v1::FitSpec spec = tiny_image_spec(40, "packed-" + std::to_string(seed));
+  spec.mutable_model()->set_hidden_features(hidden);
+  spec.mutable_train()->set_seed(seed);
+  return spec;
+}
+
+TEST(ServicePackedFits, QueuedSmallFitsTrainTogetherAndEachEndsAsAlone) {
+  TestServer server;  // one worker
+  auto& stub = server.stub();
+  const std::string png = gradient_png(12, 12);
+  // A long fit holds the only worker while the small ones queue behind it; cancelling it frees the worker.
+  const SubmitResult blocker = submit_fit(stub, tiny_image_spec(1000000, "blocker"), gradient_png(32, 32));
+  ASSERT_TRUE(blocker.status.ok()) << blocker.status.error_message();
+  wait_for_state(stub, blocker.job.job_id(), v1::JOB_STATE_RUNNING, std::chrono::seconds(30));
+
+  std::vector<std::string> packable;
+  for (uint64_t seed = 1; seed <= 4; ++seed) {
+    const SubmitResult r = submit_fit(stub, small_fit(seed), png);
+    ASSERT_TRUE(r.status.ok()) << r.status.error_message();
+    packable.push_back(r.job.job_id());
+  }
+  const SubmitResult other = submit_fit(stub, small_fit(5, /*hidden=*/24), png);  // another network: alone
+  ASSERT_TRUE(other.status.ok());
+  cancel_job(stub, blocker.job.job_id());
+
+  std::vector<v1::Job> packed;
+  for (const std::string& id : packable) {
+    packed.push_back(wait_for_job(stub, id));
+    ASSERT_EQ(packed.back().state(), v1::JOB_STATE_SUCCEEDED) << packed.back().error();
+    EXPECT_EQ(packed.back().progress().step(), 40);
+    EXPECT_FALSE(packed.back().model_id().empty());
+  }
+  const v1::Job alone = wait_for_job(stub, other.job.job_id());
+  ASSERT_EQ(alone.state(), v1::JOB_STATE_SUCCEEDED) << alone.error();
+
+  // One worker: jobs whose runs overlap trained in the same steps.
+  int64_t last_start = 0, first_end = INT64_MAX;
+  for (const v1::Job& job : packed) {
+    last_start = std::max(last_start, job.started_unix_ms());
+    first_end = std::min(first_end, job.finished_unix_ms());
+  }
+  EXPECT_LE(last_start, first_end) << "the four compatible fits did not run together";
+  EXPECT_TRUE(alone.started_unix_ms() >= first_end || alone.finished_unix_ms() <= last_start)
+      << "a fit of another width was packed with them";
+
+  // The same fit alone (an empty queue: nothing to pack with) ends with the same loss.
+  const SubmitResult again = submit_fit(stub, small_fit(3), png);
+  ASSERT_TRUE(again.status.ok());
+  const v1::Job lone = wait_for_job(stub, again.job.job_id());
+  ASSERT_EQ(lone.state(), v1::JOB_STATE_SUCCEEDED) << lone.error();
+  EXPECT_NEAR(lone.progress().loss(), packed[2].progress().loss(), 1e-6 * lone.progress().loss());
+  expect_server_alive(stub);
+}
+
+}  // namespace
+}  // namespace siren::testing

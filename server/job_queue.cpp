@@ -39,12 +39,13 @@ std::shared_ptr<Job> JobQueue::take_next(const std::string& device) {
 std::vector<std::shared_ptr<Job>> JobQueue::take_pack_mates(const Job& first, const std::string& device) {
   std::vector<std::shared_ptr<Job>> mates;
   if (first.packing.key.empty() || first.resume_path) return mates;
+  // Of the same priority only: a pack's step costs each member the others' work, which a higher-priority job
+  // must not pay for lower ones (they run after it, as without packing).
+  const int priority = first.record.options().priority();
   for (const auto& job : jobs_)
-    if (job->packing.key == first.packing.key && !job->resume_path && worker_accepts(device, job->config.train.device))
-      mates.push_back(job);
-  std::stable_sort(mates.begin(), mates.end(), [](const auto& a, const auto& b) {
-    return a->record.options().priority() > b->record.options().priority();
-  });
+    if (job->packing.key == first.packing.key && !job->resume_path && job->record.options().priority() == priority &&
+        worker_accepts(device, job->config.train.device))
+      mates.push_back(job);  // oldest first
   if (static_cast<int64_t>(mates.size()) >= first.packing.max_members) mates.resize(first.packing.max_members - 1);
   for (const auto& mate : mates) erase(mate->record.job_id());
   return mates;

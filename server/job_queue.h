@@ -20,8 +20,8 @@ class JobQueue {
   // The job the worker on `device` should run next: highest priority, then oldest, among the jobs whose
   // requested device that worker serves; removed from the queue. nullptr if none.
   std::shared_ptr<Job> take_next(const std::string& device);
-  // Queued jobs `first` may be trained with as one pack (equal Job::packing keys, none resuming), highest
-  // priority then oldest, at most first.packing.max_members - 1 of them; removed from the queue.
+  // Queued jobs `first` may be trained with as one pack (equal Job::packing keys and priorities, none
+  // resuming), oldest first, at most first.packing.max_members - 1 of them; removed from the queue.
   std::vector<std::shared_ptr<Job>> take_pack_mates(const Job& first, const std::string& device);
   void erase(const std::string& job_id);  // no-op when absent
   size_t size() const { return jobs_.size(); }

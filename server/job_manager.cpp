@@ -37,14 +37,14 @@ v1::FitSpec resolved_spec(const v1::FitSpec& client_spec, const FitConfig& confi
 }  // namespace
 
 JobManager::JobManager(std::string jobs_dir, std::vector<std::string> worker_devices, int max_queued,
-                       ModelStore& models, Metrics& metrics, int threads_per_worker)
+                       ModelStore& models, Metrics& metrics, int threads_per_worker, int max_pack)
     : store_(std::move(jobs_dir)),
       records_([this](const v1::Job& job) { store_.save(job); }),
       worker_devices_(worker_devices.empty() ? std::vector<std::string>{"cpu"} : std::move(worker_devices)),
       threads_per_worker_(threads_per_worker),
       models_(models),
       metrics_(metrics),
-      queue_(max_queued),
+      queue_(max_queued, max_pack),
       deadline_sweeper_(mu_, [this] { return next_deadline_locked(); }, [this] { expire_overdue_locked(); }) {}
 
 JobManager::~JobManager() {

@@ -41,9 +41,9 @@ class JobManager {
   // One worker thread per entry of `worker_devices` ("cpu", "cuda:N"; a device may appear more than
   // once). `max_queued`: submissions beyond this many QUEUED jobs are refused (RESOURCE_EXHAUSTED).
   // `threads_per_worker`: the CPU threads each worker's fits use (siren::set_this_thread_threads); 0 =
-  // the process's count.
+  // the process's count. `max_pack`: how many queued small fits a worker may train together (1 = none).
   JobManager(std::string jobs_dir, std::vector<std::string> worker_devices, int max_queued, ModelStore& models,
-             Metrics& metrics, int threads_per_worker = 0);
+             Metrics& metrics, int threads_per_worker = 0, int max_pack = 1);
   ~JobManager();  // stop() then join the workers
 
   // Loads saved jobs into memory only (QUEUED ones go back in the queue, RUNNING ones too, to continue

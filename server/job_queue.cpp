@@ -7,7 +7,7 @@
 
 namespace siren::server {
 
-JobQueue::JobQueue(int max_queued) : max_queued_(std::max(max_queued, 1)) {}
+JobQueue::JobQueue(int max_queued, int max_pack) : max_queued_(std::max(max_queued, 1)), max_pack_(std::max(max_pack, 1)) {}
 
 void JobQueue::check_space() const {
   if (static_cast<int>(jobs_.size()) >= max_queued_) {
@@ -46,7 +46,8 @@ std::vector<std::shared_ptr<Job>> JobQueue::take_pack_mates(const Job& first, co
     if (job->packing.key == first.packing.key && !job->resume_path && job->record.options().priority() == priority &&
         worker_accepts(device, job->config.train.device))
       mates.push_back(job);  // oldest first
-  if (static_cast<int64_t>(mates.size()) >= first.packing.max_members) mates.resize(first.packing.max_members - 1);
+  const int64_t pack = std::min<int64_t>(first.packing.max_members, max_pack_);
+  if (static_cast<int64_t>(mates.size()) >= pack) mates.resize(pack - 1);
   for (const auto& mate : mates) erase(mate->record.job_id());
   return mates;
 }

@@ -12,7 +12,8 @@ namespace siren::server {
 
 class JobQueue {
  public:
-  explicit JobQueue(int max_queued);
+  // `max_pack`: the most jobs take_pack_mates makes a pack of, the first included.
+  JobQueue(int max_queued, int max_pack);
 
   // Throws RpcError(RESOURCE_EXHAUSTED) when `max_queued` jobs are already waiting.
   void check_space() const;
@@ -28,6 +29,7 @@ class JobQueue {
 
  private:
   int max_queued_;
+  int max_pack_;
   std::deque<std::shared_ptr<Job>> jobs_;  // in submission order
 };
 

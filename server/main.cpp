@@ -60,6 +60,11 @@ void add_flags(CLI::App& app, ServerOptions& o) {
   app.add_option("--max-queued", o.max_queued,
                  "Jobs that may wait in the queue; a submission beyond that is refused with RESOURCE_EXHAUSTED")
       ->check(CLI::PositiveNumber)->capture_default_str();
+  app.add_option("--max-pack", o.max_pack,
+                 "Small compatible fits queued together (same task kind, network, learning rate, batch shape and "
+                 "priority) that one worker trains as one batched step, each ending as it would alone; 1 = every "
+                 "fit alone")
+      ->check(CLI::PositiveNumber)->capture_default_str();
   app.add_option("--threads", o.threads,
                  "CPU threads of the process (LibTorch, BLIS), split evenly between the workers' fits (at least one "
                  "each); 0 = $SIREN_THREADS, else all cores")

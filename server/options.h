@@ -22,6 +22,7 @@ struct ServerOptions {
   int workers = 1;                      // fits that run at the same time on each device
   std::string devices = "all";          // where fits run: all (every GPU, else the CPU), cpu, cuda:0,cuda:1,...
   int max_queued = 1000;                // QUEUED jobs beyond which SubmitFit is RESOURCE_EXHAUSTED
+  int max_pack = 64;                    // queued small fits one worker may train together (packed_fit.h); 1 = none
   int threads = 0;                      // LibTorch intra-op threads; 0 = $SIREN_THREADS or all cores
   int drain_timeout_s = 30;             // on SIGTERM: how long running fits get to checkpoint
   std::string log_level = "info";

@@ -94,7 +94,7 @@ void Server::Start() {
   threads_per_worker_ = threads_per_worker(configure_threads(options_.threads),
                                            static_cast<int>(workers.size()));
   jobs_ = std::make_unique<JobManager>((data_dir / "jobs").string(), workers, options_.max_queued, *models_,
-                                       *metrics_, threads_per_worker_);
+                                       *metrics_, threads_per_worker_, options_.max_pack);
   jobs_->recover();
   auth_ = std::make_unique<TokenAuth>(options_.token);
   guard_ = std::make_unique<RpcGuard>(*auth_, *metrics_);

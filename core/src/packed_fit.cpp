@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <iomanip>
 #include <sstream>
 
@@ -18,6 +19,8 @@ namespace siren {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+// How often the members of a pack report progress (lone fits on a CPU report every step).
+constexpr std::chrono::milliseconds kProgressInterval{100};
 
 std::string sizes_of(const torch::Tensor& t) {
   std::string out;
@@ -32,6 +35,17 @@ std::string batch_layout(const Batch& batch) {
   std::string out = "coords " + sizes_of(batch.coords);
   for (const auto& [name, layout] : fields) out += ", " + name + " " + layout;
   return out;
+}
+
+// How many members one forward and backward pass takes: a group's activations (points x width per layer,
+// a few copies) should stay in the caches from the forward pass to the backward; the batched products
+// split a group's members between the threads. SIREN_PACK_GROUP_POINTS overrides the points per group.
+int64_t members_per_group(int64_t points) {
+  static const int64_t group_points = [] {
+    const char* given = std::getenv("SIREN_PACK_GROUP_POINTS");
+    return given ? std::max<int64_t>(1, std::atoll(given)) : int64_t{4096};
+  }();
+  return std::max<int64_t>(1, group_points / std::max<int64_t>(points, 1));
 }
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
@@ -55,9 +69,12 @@ class PackedTrainer {
 
  private:
   void step();
-  // Progress of the member at pack position `pos` for the step just taken; false when its loss diverged.
-  bool report(size_t pos, double loss, const torch::Tensor& output, const Batch& batch);
-  void after_update(size_t pos);
+  // Whether the member's loss is finite; fails it otherwise.
+  bool check_finite(size_t pos, double loss);
+  // Progress of the member at pack position `pos` for the step just taken.
+  void report(size_t pos, double loss, const torch::Tensor& output, const Batch& batch);
+  // Previews (when `reported`), the periodic checkpoint, completion.
+  void after_update(size_t pos, bool reported);
   // A lone Trainer holding the member's state now: weights, Adam moments, step and generator.
   Trainer lone_trainer(size_t pos);
   void finish(size_t pos, FitOutcome outcome);
@@ -74,6 +91,7 @@ class PackedTrainer {
   torch::Device device_;
   int64_t step_ = 0;
   Clock::time_point start_ = Clock::now();
+  Clock::time_point last_report_;
 };
 
 PackedTrainer::PackedTrainer(std::vector<PackedFitMember> requests, torch::Device device) : device_(device) {
@@ -121,13 +139,15 @@ Trainer PackedTrainer::lone_trainer(size_t pos) {
   return trainer;
 }
 
-bool PackedTrainer::report(size_t pos, double loss, const torch::Tensor& output, const Batch& batch) {
+bool PackedTrainer::check_finite(size_t pos, double loss) {
+  if (std::isfinite(loss)) return true;
+  fail(pos, "training diverged: the loss is " + std::to_string(loss) + " at step " + std::to_string(step_) +
+                "; try a lower learning rate");
+  return false;
+}
+
+void PackedTrainer::report(size_t pos, double loss, const torch::Tensor& output, const Batch& batch) {
   Member& m = members_[active_[pos]];
-  if (!std::isfinite(loss)) {
-    fail(pos, "training diverged: the loss is " + std::to_string(loss) + " at step " + std::to_string(step_) +
-                  "; try a lower learning rate");
-    return false;
-  }
   Progress& p = m.latest;
   p.step = step_;
   p.total_steps = m.train().steps;
@@ -142,14 +162,13 @@ bool PackedTrainer::report(size_t pos, double loss, const torch::Tensor& output,
   p.steps_per_second = step_ > 0 && p.elapsed_seconds > 0 ? step_ / p.elapsed_seconds : 0.0;
   p.eta_seconds = p.steps_per_second > 0 ? (p.total_steps - step_) / p.steps_per_second : 0.0;
   if (m.request.callbacks.on_progress) m.request.callbacks.on_progress(p);
-  return true;
 }
 
 // After the update, as the lone trainer: a preview when asked, the periodic checkpoint, completion.
-void PackedTrainer::after_update(size_t pos) {
+void PackedTrainer::after_update(size_t pos, bool reported) {
   Member& m = members_[active_[pos]];
   const FitCallbacks& callbacks = m.request.callbacks;
-  if (callbacks.preview_side && callbacks.on_preview) {
+  if (reported && callbacks.preview_side && callbacks.on_preview) {
     if (const int side = callbacks.preview_side(); side > 0) {
       pack_->copy_member_to(static_cast<int64_t>(pos), m.network);
       if (const std::string png = render_preview(m.request.fit.info, m.network, side); !png.empty())
@@ -251,38 +270,65 @@ void PackedTrainer::step() {
     coords.push_back(batches.back().coords);
   }
   const TrainOptions& train = members_[active_.front()].train();
-  std::vector<torch::Tensor> losses;
-  torch::Tensor output;
-  {
-    const AutocastScope autocast(device_, train.precision);
-    output = pack_->forward(torch::stack(coords));
-    const std::vector<torch::Tensor> outputs = output.unbind(0);  // one backward node for all members' slices
-    for (size_t pos = 0; pos < active_.size(); ++pos) {
-      // Summed in the lone trainer's order, so that each member's loss is the very number it would be alone.
-      torch::Tensor loss;
-      for (auto& [name, term] : members_[active_[pos]].task().losses(coords[pos], outputs[pos], batches[pos])) {
-        const torch::Tensor mean = term.mean();
-        loss = loss.defined() ? loss + mean : mean;
+  const int64_t members = static_cast<int64_t>(active_.size());
+  const int64_t group = members_per_group(batches.front().coords.size(0));
+  std::vector<torch::Tensor> losses(active_.size());
+  std::vector<torch::Tensor> outputs(active_.size());
+  const std::vector<torch::Tensor> params = pack_->parameters();
+  std::vector<torch::Tensor> grads;
+  for (const torch::Tensor& p : params) grads.push_back(torch::empty_like(p));
+  // Forward and backward a group of members at a time, so that a group's activations stay in the caches
+  // between the two passes; each group's gradients land in their rows of the pack's.
+  for (int64_t first = 0; first < members; first += group) {
+    const int64_t count = std::min(group, members - first);
+    std::vector<torch::Tensor> views;
+    torch::Tensor group_loss;
+    {
+      const AutocastScope autocast(device_, train.precision);
+      const torch::Tensor output =
+          pack_->forward(torch::stack(torch::TensorList(coords).slice(first, count)), first, count, views);
+      const std::vector<torch::Tensor> own = output.unbind(0);  // one backward node for all members' slices
+      for (int64_t k = 0; k < count; ++k) {
+        const size_t pos = static_cast<size_t>(first + k);
+        // Summed in the lone trainer's order, so that each member's loss is the very number it would be alone.
+        torch::Tensor loss;
+        for (auto& [name, term] : members_[active_[pos]].task().losses(coords[pos], own[k], batches[pos])) {
+          const torch::Tensor mean = term.mean();
+          loss = loss.defined() ? loss + mean : mean;
+        }
+        losses[pos] = loss.detach();
+        outputs[pos] = own[k].detach();
+        group_loss = group_loss.defined() ? group_loss + loss : loss;
       }
-      losses.push_back(loss);
+    }
+    const std::vector<torch::Tensor> group_grads = torch::autograd::grad({group_loss}, views);
+    for (size_t j = 0; j < params.size(); ++j) grads[j].narrow(0, first, count).copy_(group_grads[j]);
+  }
+  for (size_t j = 0; j < params.size(); ++j) params[j].mutable_grad() = grads[j];
+  adam_->step();
+  const torch::Tensor member_losses = torch::stack(losses);
+
+  // Every member's loss is checked every step, one read for all. Progress (a loss, the task's metrics, a
+  // callback per member) comes at a cadence in time, plus each member's first and last step: per member and
+  // step it would cost as much as a small fit's whole step.
+  const torch::Tensor values = member_losses.detach().to(torch::kCPU, torch::kDouble).contiguous();
+  const double* loss_of = values.data_ptr<double>();
+  const bool due = step_ == 0 || Clock::now() - last_report_ >= kProgressInterval;
+  if (due) last_report_ = Clock::now();
+  std::vector<int> state(active_.size());  // 0 diverged, 1 trained, 2 trained and reported
+  for (size_t pos = 0; pos < active_.size(); ++pos) {
+    if (!check_finite(pos, loss_of[pos])) continue;
+    state[pos] = 1;
+    if (due || step_ + 1 == members_[active_[pos]].train().steps) {
+      report(pos, loss_of[pos], outputs[pos], batches[pos]);
+      state[pos] = 2;
     }
   }
-  const torch::Tensor member_losses = torch::stack(losses);
-  adam_->zero_grad();
-  member_losses.sum().backward();
-  adam_->step();
-
-  const torch::Tensor values = member_losses.detach().to(torch::kCPU, torch::kDouble);
-  const torch::Tensor outputs = output.detach();
-  std::vector<bool> reported(active_.size());
-  for (size_t pos = 0; pos < active_.size(); ++pos)
-    reported[pos] = report(pos, values[static_cast<int64_t>(pos)].item<double>(), outputs[static_cast<int64_t>(pos)],
-                           batches[pos]);
   ++step_;
   for (size_t pos = 0; pos < active_.size(); ++pos) {
-    if (!reported[pos]) continue;
+    if (state[pos] == 0) continue;
     try {
-      after_update(pos);
+      after_update(pos, state[pos] == 2);
     } catch (const std::exception& e) {  // its own disk, its own preview: this member fails, the pack goes on
       fail(pos, e.what());
     }

@@ -24,12 +24,27 @@ PackedSirens::PackedSirens(const std::vector<FieldNetwork>& given) {
   }
 }
 
-torch::Tensor PackedSirens::forward(const torch::Tensor& coords) const {
+namespace {
+
+torch::Tensor packed_forward(const ModelSpec& spec, const torch::Tensor& coords, const std::vector<torch::Tensor>& params) {
   torch::Tensor h = coords;
-  const size_t last = weights_.size() - 1;
+  const size_t last = params.size() / 2 - 1;
   for (size_t i = 0; i < last; ++i)
-    h = packed_fused_sine_linear(h, weights_[i], biases_[i], i == 0 ? spec_.first_omega0 : spec_.hidden_omega0);
-  return batched_affine(h, weights_[last], biases_[last]);
+    h = packed_fused_sine_linear(h, params[2 * i], params[2 * i + 1], i == 0 ? spec.first_omega0 : spec.hidden_omega0);
+  return batched_affine(h, params[2 * last], params[2 * last + 1]);
+}
+
+}  // namespace
+
+torch::Tensor PackedSirens::forward(const torch::Tensor& coords) const {
+  return packed_forward(spec_, coords, parameters());
+}
+
+torch::Tensor PackedSirens::forward(const torch::Tensor& coords, int64_t first, int64_t count,
+                                    std::vector<torch::Tensor>& views) const {
+  views.clear();
+  for (const torch::Tensor& p : parameters()) views.push_back(p.narrow(0, first, count));
+  return packed_forward(spec_, coords, views);
 }
 
 std::vector<torch::Tensor> PackedSirens::parameters() const {

@@ -62,5 +62,25 @@ TEST(ServicePackedFits, QueuedSmallFitsTrainTogetherAndEachEndsAsAlone) {
   expect_server_alive(stub);
 }
 
+TEST(ServicePackedFits, MaxPackOneRunsEveryFitAlone) {
+  server::ServerOptions options;
+  options.max_pack = 1;  // siren-server --max-pack 1
+  TestServer server(options);
+  auto& stub = server.stub();
+  const SubmitResult blocker = submit_fit(stub, tiny_image_spec(1000000, "blocker"), gradient_png(32, 32));
+  ASSERT_TRUE(blocker.status.ok());
+  wait_for_state(stub, blocker.job.job_id(), v1::JOB_STATE_RUNNING, std::chrono::seconds(30));
+  std::vector<std::string> ids;
+  for (uint64_t seed = 1; seed <= 3; ++seed) ids.push_back(submit_fit(stub, small_fit(seed), gradient_png(12, 12)).job.job_id());
+  cancel_job(stub, blocker.job.job_id());
+  int64_t previous_end = 0;
+  for (const std::string& id : ids) {  // one worker, one at a time: each starts once the one before ended
+    const v1::Job job = wait_for_job(stub, id);
+    ASSERT_EQ(job.state(), v1::JOB_STATE_SUCCEEDED) << job.error();
+    EXPECT_GE(job.started_unix_ms(), previous_end);
+    previous_end = job.finished_unix_ms();
+  }
+}
+
 }  // namespace
 }  // namespace siren::testing

@@ -99,7 +99,13 @@ TEST_F(PackedFitTest, EveryMemberEndsAsItsLoneFit) {
     const FitResult lone = run_fit(small_config(11 + i, steps[i]), image_png(i), {"", path("lone.ckpt")}, {});
     EXPECT_EQ(p.outcome, FitOutcome::Completed);
     EXPECT_EQ(p.final.step, steps[i]);
-    EXPECT_EQ(counted[i].progress.size(), static_cast<size_t>(steps[i] + 1));  // each step, then the final figures
+    // Reports at a cadence in time: the first step, the last, then the final figures, in order.
+    const std::vector<Progress>& reports = counted[i].progress;
+    ASSERT_GE(reports.size(), 3u);
+    EXPECT_EQ(reports.front().step, 0);
+    EXPECT_EQ(reports[reports.size() - 2].step, steps[i] - 1);
+    EXPECT_EQ(reports.back().step, steps[i]);
+    for (size_t r = 1; r < reports.size(); ++r) EXPECT_GT(reports[r].step, reports[r - 1].step);
     EXPECT_NEAR(p.final.loss, lone.final.loss, 1e-4 * lone.final.loss);
     EXPECT_NEAR(p.final.metrics.at("psnr"), lone.final.metrics.at("psnr"), 0.01);
     EXPECT_GT(p.final.metrics.at("psnr"), counted[i].progress.front().metrics.at("psnr") + 3.0);  // it did learn
@@ -129,9 +135,9 @@ TEST_F(PackedFitTest, APackedCheckpointResumesAsALoneFit) {
 }
 
 TEST_F(PackedFitTest, AStopRequestStopsItsMemberOnly) {
-  Counted stopped;
-  FitCallbacks stop_after_five = stopped.callbacks();
-  stop_after_five.should_stop = [&stopped] { return stopped.progress.size() >= 5; };
+  int polls = 0;  // polled before every step, as by the lone trainer
+  FitCallbacks stop_after_five;
+  stop_after_five.should_stop = [&polls] { return ++polls > 5; };
   std::vector<PackedFitMember> members;
   members.push_back(member(small_config(1, 20), image_png(0), "a"));
   members.push_back(member(small_config(2, 20), image_png(1), "b", stop_after_five));

@@ -6,7 +6,8 @@
 // requests, final model and result, and ends as it would alone: the pack's loss is the sum of the fits'
 // own losses and Adam is elementwise, so fit k's weights take exactly its lone fit's updates (up to the
 // batched GEMMs' float rounding; packed_fit_test.cpp). A member leaves the pack when it completes, stops
-// or fails; the others go on.
+// or fails; the others go on. Progress comes every 100 ms and at each fit's first and last steps (a lone
+// fit on a CPU reports every step: per member and step, a report costs as much as a small fit's step).
 #include <functional>
 #include <optional>
 #include <string>

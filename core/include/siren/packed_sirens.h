@@ -18,6 +18,10 @@ class PackedSirens {
 
   // coords (K, N, in) -> (K, N, out): member k's network on coords[k].
   torch::Tensor forward(const torch::Tensor& coords) const;
+  // Members [first, first + count) only: coords (count, N, in). `views` receives the slices of the stacked
+  // parameters it used (parameters() order), to differentiate with respect to.
+  torch::Tensor forward(const torch::Tensor& coords, int64_t first, int64_t count,
+                        std::vector<torch::Tensor>& views) const;
 
   int64_t size() const { return weights_.front().size(0); }
   const ModelSpec& spec() const { return spec_; }

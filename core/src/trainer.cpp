@@ -75,14 +75,16 @@ void Trainer::adopt(int64_t step, const at::Generator& generator,
 Trainer::Forward Trainer::forward(const Batch& batch) {
   const AutocastScope autocast(device_, options_.precision);
   torch::Tensor coords = batch.coords;
-  if (task_.needs_coordinate_gradients()) coords = coords.detach().requires_grad_(true);
   torch::Tensor output;
   LossTerms terms;
   if (const DerivativeOrder order = task_.coordinate_derivatives(); order != DerivativeOrder::None) {
+    // The network supplies the derivatives (in closed form, or by autograd on coordinates it makes
+    // differentiable itself): coordinates that required grad would only add a backward pass to them.
     FieldDerivatives field = network_->forward_with_derivatives(coords, order, options_.closed_form_derivatives);
     output = field.value;
     terms = task_.losses_on_field(coords, field, batch);
   } else {
+    if (task_.needs_coordinate_gradients()) coords = coords.detach().requires_grad_(true);
     output = network_->forward(coords);
     terms = task_.losses(coords, output, batch);
   }

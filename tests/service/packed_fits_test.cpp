@@ -62,6 +62,41 @@ TEST(ServicePackedFits, QueuedSmallFitsTrainTogetherAndEachEndsAsAlone) {
   expect_server_alive(stub);
 }
 
+TEST(ServicePackedFits, APackedFitPausedAndResumedEndsAsAnUninterruptedOne) {
+  TestServer server;
+  auto& stub = server.stub();
+  const std::string png = gradient_png(12, 12);
+  const SubmitResult blocker = submit_fit(stub, tiny_image_spec(1000000, "blocker"), gradient_png(32, 32));
+  ASSERT_TRUE(blocker.status.ok());
+  wait_for_state(stub, blocker.job.job_id(), v1::JOB_STATE_RUNNING, std::chrono::seconds(30));
+  v1::FitSpec long_fit = small_fit(7);
+  long_fit.mutable_train()->set_steps(4000);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) {
+    v1::FitSpec spec = long_fit;
+    spec.mutable_train()->set_seed(7 + i);
+    ids.push_back(submit_fit(stub, spec, png).job.job_id());
+  }
+  cancel_job(stub, blocker.job.job_id());
+  wait_for_state(stub, ids[1], v1::JOB_STATE_RUNNING, std::chrono::seconds(30));
+  const auto [status, paused_now] = job_rpc(stub, &v1::Siren::Stub::PauseJob, ids[1]);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  const v1::Job paused = wait_for_state(stub, ids[1], v1::JOB_STATE_PAUSED, std::chrono::seconds(60));
+  ASSERT_EQ(paused.state(), v1::JOB_STATE_PAUSED) << "the pack ended before the pause: " << paused.progress().step();
+  EXPECT_LT(paused.progress().step(), 4000);
+  for (const size_t i : {0, 2}) EXPECT_EQ(wait_for_job(stub, ids[i]).state(), v1::JOB_STATE_SUCCEEDED);
+
+  // Resumed, it runs alone from its checkpoint (nothing else is queued) and ends as if never stopped.
+  ASSERT_TRUE(job_rpc(stub, &v1::Siren::Stub::ResumeJob, ids[1]).first.ok());
+  const v1::Job resumed = wait_for_job(stub, ids[1]);
+  ASSERT_EQ(resumed.state(), v1::JOB_STATE_SUCCEEDED) << resumed.error();
+  v1::FitSpec same = long_fit;
+  same.mutable_train()->set_seed(8);
+  const v1::Job lone = wait_for_job(stub, submit_fit(stub, same, png).job.job_id());
+  ASSERT_EQ(lone.state(), v1::JOB_STATE_SUCCEEDED) << lone.error();
+  EXPECT_NEAR(resumed.progress().loss(), lone.progress().loss(), 1e-6 * lone.progress().loss());
+}
+
 TEST(ServicePackedFits, MaxPackOneRunsEveryFitAlone) {
   server::ServerOptions options;
   options.max_pack = 1;  // siren-server --max-pack 1

@@ -7,6 +7,7 @@ records' own times), so it covers what the server does per job: queueing, record
 fits/s of each. A figure, never pass/fail (bench/RESULTS.md).
 
   python3 bench/server_packed_fits.py [--build build] [--fits 64] [--side 32] [--steps 200]
+  (SIREN_BENCH_DIR: where the servers' data dirs go, e.g. /dev/shm to leave the disk's fsyncs out)
 """
 import argparse
 import json
@@ -71,7 +72,7 @@ def main():
     parser.add_argument("--side", type=int, default=32)
     parser.add_argument("--steps", type=int, default=200)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as work:
+    with tempfile.TemporaryDirectory(dir=os.environ.get("SIREN_BENCH_DIR")) as work:
         write_png(os.path.join(work, "image.png"), args.side)
         alone = seconds_for(args, work, 1)
         packed = seconds_for(args, work, 64)

@@ -357,6 +357,8 @@ PackingPlan packing_plan(const PreparedFit& fit) {
   if (task.coordinate_derivatives() != DerivativeOrder::None || task.needs_coordinate_gradients()) return {};
   if (task.summary_every() > 0 || dynamic_cast<const NetworkPreparingTask*>(&task) != nullptr) return {};
   if (train.optimizer != "adam" || train.clip_grad_norm > 0) return {};
+  // Before drawing a batch to read its layout: a large signal's full batch is costly to draw.
+  if (train.batch_size <= 0 ? task.num_points() > kMaxPackedPoints : train.batch_size > kMaxPackedPoints) return {};
   at::Generator scratch = at::make_generator<at::CPUGeneratorImpl>(0);
   const Batch batch = task.sample_at_step(0, train.batch_size, scratch);
   if (!batch.coords.defined() || batch.coords.dim() != 2) return {};

@@ -21,4 +21,10 @@ std::string default_export_path(const v1::Model& model, const std::string& forma
 int64_t export_model_to_file(Connection& connection, const std::string& model_id, const std::string& format,
                              const std::map<std::string, std::string>& options, const std::string& path);
 
+// The same without a server (`siren export FILE --local`): the model file read and exported in this
+// process by the core's exporters. The default path is ./<file name without .ckpt><extension>.
+std::string default_local_export_path(const std::string& model_path, const std::string& format);
+int64_t export_local_model_to_file(const std::string& model_path, const std::string& format,
+                                   const std::map<std::string, std::string>& options, const std::string& path);
+
 }  // namespace siren::cli

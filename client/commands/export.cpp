@@ -24,6 +24,7 @@ struct ExportOptions {
   std::string format;                // empty = the task's default
   std::vector<std::string> options;  // KEY=VALUE
   std::string output;
+  bool local = false;  // model_id is a model file, exported here without a server
 };
 
 // --option KEY=VALUE, repeatable.
@@ -39,13 +40,24 @@ std::map<std::string, std::string> parse_format_options(const std::vector<std::s
   return options;
 }
 
-int run_export(const ExportOptions& options, const GlobalOptions& global) {
-  const Output output(global.json);
+// Where and how many bytes the export wrote: through the server, or (--local) in this process.
+std::pair<std::string, int64_t> export_to_file(const ExportOptions& options, const GlobalOptions& global,
+                                               const std::map<std::string, std::string>& format_options) {
+  if (options.local) {
+    const std::string path =
+        options.output.empty() ? default_local_export_path(options.model_id, options.format) : options.output;
+    return {path, export_local_model_to_file(options.model_id, options.format, format_options, path)};
+  }
   Connection connection(global);
-  const std::map<std::string, std::string> format_options = parse_format_options(options.options);
   const v1::Model model = fetch_model(connection, options.model_id);
   const std::string path = options.output.empty() ? default_export_path(model, options.format) : options.output;
-  const int64_t bytes = export_model_to_file(connection, options.model_id, options.format, format_options, path);
+  return {path, export_model_to_file(connection, options.model_id, options.format, format_options, path)};
+}
+
+int run_export(const ExportOptions& options, const GlobalOptions& global) {
+  const Output output(global.json);
+  const std::map<std::string, std::string> format_options = parse_format_options(options.options);
+  const auto [path, bytes] = export_to_file(options, global, format_options);
 
   if (output.json()) {
     output.json_line(Json{{"model_id", options.model_id}, {"format", options.format},
@@ -64,7 +76,7 @@ void register_export_command(CLI::App& root, CommandContext& context) {
       root, "export",
       "export a model in one of its task's formats (image: png, audio: wav, sdf: ply mesh, ...)",
       context);
-  command->add_option("model_id", options->model_id, "the model")
+  command->add_option("model_id", options->model_id, "the model (with --local: its file)")
       ->required()->type_name("MODEL_ID");
   command->add_option("--format", options->format,
                       "the format (default: the task's first; `siren model ID` lists them)")
@@ -72,6 +84,9 @@ void register_export_command(CLI::App& root, CommandContext& context) {
   command->add_option("--option", options->options,
                       "a format option, repeatable, e.g. --option scale=2 (see `siren model ID`)")
       ->type_name("KEY=VALUE");
+  command->add_flag("--local", options->local,
+                    "MODEL_ID is a model file (written by `siren fit --local`, or `siren download`), exported in "
+                    "this process: no server");
   command->add_option("-o,--output", options->output,
                       "the file to write (default: ./MODEL_ID + the format's extension)")
       ->type_name("PATH");

@@ -2,6 +2,7 @@
 #include <filesystem>
 
 #include "e2e_fixture.h"
+#include "siren/io/files.h"
 
 namespace siren::e2e {
 namespace {
@@ -44,6 +45,20 @@ TEST_F(E2ETest, LocalFitWritesModelAndPrintsTheSameResultLine) {
                                           model, "--model-out", resumed, "--json"});
   ASSERT_EQ(more.exit_code, 0) << more.err;
   EXPECT_EQ(last_json_line(more)["step"], 25);
+
+  // A local model exports locally too: no server.
+  const ProcessResult exported = run_process({SIREN_CLI_BIN, "export", model, "--local", "--option", "width=40",
+                                              "--option", "height=24", "-o", path("local.png"), "--json"});
+  ASSERT_EQ(exported.exit_code, 0) << describe({SIREN_CLI_BIN, "export", model, "--local"}, exported);
+  EXPECT_EQ(last_json_line(exported)["output"], path("local.png"));
+  const std::string png = read_file(path("local.png"));
+  ASSERT_GT(png.size(), 24u);
+  EXPECT_EQ(png.substr(1, 3), "PNG");
+  EXPECT_EQ(png[19], 40);  // IHDR: width 40, height 24 (big-endian)
+  EXPECT_EQ(png[23], 24);
+  const ProcessResult unknown = run_process({SIREN_CLI_BIN, "export", model, "--local", "--format", "ply"});
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_NE(unknown.err.find("INVALID_ARGUMENT"), std::string::npos) << unknown.err;
 
   // Bad input is reported as the server would.
   const std::string junk = write_file("junk.png", "junk");

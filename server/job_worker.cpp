@@ -46,7 +46,8 @@ std::vector<std::shared_ptr<Job>> JobManager::take_work(const std::string& devic
     ++running_;
     started->record.set_started_unix_ms(now_unix_ms());
     metrics_.job_started(Metrics::task_label(started->record.spec().task()),
-                         (started->record.started_unix_ms() - started->record.created_unix_ms()) / 1000.0);
+                         (started->record.started_unix_ms() - started->record.created_unix_ms()) / 1000.0,
+                         /*packed=*/work.size() > 1);
     started->record.set_device(placed_device(device, started->config.train.device));
     transition_locked(*started, v1::JOB_STATE_RUNNING, v1::JobEvent::TYPE_STARTED, how);
   }

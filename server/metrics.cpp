@@ -121,6 +121,10 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
   // Jobs and the queue.
   jobs_submitted_ =
       &BuildCounter().Name("siren_jobs_submitted_total").Help("Fit jobs accepted, by task kind").Register(r);
+  jobs_packed_ = &BuildCounter()
+                      .Name("siren_jobs_packed_total")
+                      .Help("Fit jobs a worker started in a pack with other small fits (one batched step), by task kind")
+                      .Register(r);
   jobs_ = &BuildGauge().Name("siren_jobs").Help("Jobs known to the server, by state and task kind").Register(r);
   queue_length_ = &BuildGauge()
                        .Name("siren_job_queue_length")
@@ -306,8 +310,9 @@ void Metrics::job_state_changed(const std::string& task, v1::JobState from, v1::
 
 void Metrics::queue_length(size_t jobs) { queue_length_->Set(static_cast<double>(jobs)); }
 
-void Metrics::job_started(const std::string& task, double seconds_in_queue) {
+void Metrics::job_started(const std::string& task, double seconds_in_queue, bool packed) {
   queue_wait_->Add({{"task", task}}, kQueueBuckets).Observe(std::max(seconds_in_queue, 0.0));
+  if (packed) jobs_packed_->Add({{"task", task}}).Increment();
 }
 
 void Metrics::job_finished(const std::string& task, v1::JobState state, double run_seconds) {

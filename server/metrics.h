@@ -41,7 +41,8 @@ class Metrics {
   // Moves one job between the siren_jobs{state,task} gauges; from = UNSPECIFIED for a new job.
   void job_state_changed(const std::string& task, v1::JobState from, v1::JobState to);
   void queue_length(size_t jobs);
-  void job_started(const std::string& task, double seconds_in_queue);
+  // `packed`: it started in a pack with other fits (packed_fit.h).
+  void job_started(const std::string& task, double seconds_in_queue, bool packed = false);
   // A job reached a terminal state; run_seconds < 0 when it never ran.
   void job_finished(const std::string& task, v1::JobState state, double run_seconds);
 
@@ -72,6 +73,7 @@ class Metrics {
   prometheus::Gauge* queue_length_;
   prometheus::Family<prometheus::Histogram>* queue_wait_;
   prometheus::Family<prometheus::Counter>* jobs_finished_;
+  prometheus::Family<prometheus::Counter>* jobs_packed_;
   prometheus::Family<prometheus::Histogram>* job_run_;
 
   prometheus::Family<prometheus::Counter>* fit_steps_;

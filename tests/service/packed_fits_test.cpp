@@ -2,6 +2,7 @@
 // the client asking, and each job still ends on its own with the result it gets alone.
 #include <algorithm>
 
+#include "metrics.h"
 #include "test_server.h"
 
 namespace siren::testing {
@@ -52,6 +53,7 @@ TEST(ServicePackedFits, QueuedSmallFitsTrainTogetherAndEachEndsAsAlone) {
   EXPECT_LE(last_start, first_end) << "the four compatible fits did not run together";
   EXPECT_TRUE(alone.started_unix_ms() >= first_end || alone.finished_unix_ms() <= last_start)
       << "a fit of another width was packed with them";
+  EXPECT_NE(server.server().metrics().text().find("siren_jobs_packed_total{task=\"image\"} 4"), std::string::npos);
 
   // The same fit alone (an empty queue: nothing to pack with) ends with the same loss.
   const SubmitResult again = submit_fit(stub, small_fit(3), png);

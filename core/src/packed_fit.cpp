@@ -100,13 +100,13 @@ PackedTrainer::PackedTrainer(std::vector<PackedFitMember> requests, torch::Devic
     const FitConfig& config = request.fit.info.config;
     // As run_fit: the initialisation from one generator made from the seed, batches from another.
     at::Generator init_generator = at::make_generator<at::CPUGeneratorImpl>(config.train.seed);
+    at::Generator batch_generator = at::make_generator<at::CPUGeneratorImpl>(config.train.seed);
     FieldNetwork network(config.model, init_generator);
     network->set_fused_sine_layers(config.train.fused_sine_layers);
     network->to(device_);
     request.fit.task->to(device_);
     networks.push_back(network);
-    members_.push_back(Member{std::move(request), at::make_generator<at::CPUGeneratorImpl>(config.train.seed),
-                              network, {}, {}});
+    members_.push_back(Member{std::move(request), batch_generator, network, {}, {}});
     active_.push_back(members_.size() - 1);
   }
   pack_ = std::make_unique<PackedSirens>(networks);

@@ -58,6 +58,16 @@ PreparedFit prepare_fit(const FitConfig& config, const TaskInputs& inputs) {
   return prepare_fit(config, make_task(config.task, inputs));
 }
 
+void finish_fit(Trainer& trainer, FitResult& result, const FitPaths& paths, const FitCallbacks& callbacks) {
+  result.final = trainer.evaluate();
+  if (result.outcome == FitOutcome::Completed && callbacks.on_progress) callbacks.on_progress(result.final);
+  if (!paths.final_model_path.empty()) {
+    trainer.save(paths.final_model_path, result.final, callbacks);
+    result.model_path = paths.final_model_path;
+    if (callbacks.on_checkpoint) callbacks.on_checkpoint(trainer.step(), paths.final_model_path);
+  }
+}
+
 namespace {
 
 FitResult run_prepared(PreparedFit prepared, const FitPaths& paths, const FitCallbacks& callbacks,
@@ -88,13 +98,7 @@ FitResult run_prepared(PreparedFit prepared, const FitPaths& paths, const FitCal
   result.device = device_name;
   result.outcome = trainer.train(callbacks, paths.checkpoint_dir);
   result.cuda_graphs = trainer.cuda_graph_summary();
-  result.final = trainer.evaluate();
-  if (result.outcome == FitOutcome::Completed && callbacks.on_progress) callbacks.on_progress(result.final);
-  if (!paths.final_model_path.empty()) {
-    trainer.save(paths.final_model_path, result.final, callbacks);
-    result.model_path = paths.final_model_path;
-    if (callbacks.on_checkpoint) callbacks.on_checkpoint(trainer.step(), paths.final_model_path);
-  }
+  finish_fit(trainer, result, paths, callbacks);
   return result;
 }
 

@@ -135,7 +135,7 @@ Trainer PackedTrainer::lone_trainer(size_t pos) {
       state->exp_avg_sq(moments.exp_avg_sq()[static_cast<int64_t>(pos)].clone());
       adam.state()[lone[j].unsafeGetTensorImpl()] = std::move(state);
     }
-  });
+  }, start_, 0);
   return trainer;
 }
 
@@ -151,10 +151,7 @@ void PackedTrainer::report(size_t pos, double loss, const torch::Tensor& output,
   Progress& p = m.latest;
   p.step = step_;
   p.total_steps = m.train().steps;
-  if (m.train().epochs > 0) {  // as Trainer::set_epochs
-    p.total_epochs = m.train().epochs;
-    p.epoch = p.step / std::max<int64_t>(1, m.train().steps / m.train().epochs);
-  }
+  Trainer::set_epochs(p, m.train());
   p.loss = loss;
   p.metrics = m.task().metrics(output, batch);
   p.elapsed_seconds = seconds_since(start_);
@@ -190,16 +187,7 @@ void PackedTrainer::finish(size_t pos, FitOutcome outcome) {
   result.outcome = outcome;
   result.device = device_.str();
   result.cuda_graphs = "off: packed with other fits";
-  result.final = trainer.evaluate();
-  result.final.elapsed_seconds = seconds_since(start_);
-  result.final.steps_per_second = step_ > 0 ? step_ / result.final.elapsed_seconds : 0.0;
-  const FitCallbacks& callbacks = m.request.callbacks;
-  if (outcome == FitOutcome::Completed && callbacks.on_progress) callbacks.on_progress(result.final);
-  if (const std::string& path = m.request.paths.final_model_path; !path.empty()) {
-    trainer.save(path, result.final, callbacks);
-    result.model_path = path;
-    if (callbacks.on_checkpoint) callbacks.on_checkpoint(trainer.step(), path);
-  }
+  finish_fit(trainer, result, m.request.paths, m.request.callbacks);
   m.outcome.result = std::move(result);
   leaving_.push_back(pos);
   if (m.request.on_finished) m.request.on_finished(m.outcome);

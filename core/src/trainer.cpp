@@ -63,13 +63,14 @@ void Trainer::restore(const std::string& checkpoint_path) {
   step_ = saved.steps;
 }
 
-void Trainer::adopt(int64_t step, const at::Generator& generator,
-                    const std::function<void(torch::optim::Adam&)>& fill_adam) {
+void Trainer::adopt(int64_t step, const at::Generator& generator, const std::function<void(torch::optim::Adam&)>& fill_adam,
+                    std::chrono::steady_clock::time_point run_start, int64_t run_first_step) {
   if (!optimizer_) throw std::logic_error("Trainer::adopt: only an Adam fit can be taken over");
   fill_adam(*optimizer_);
   generator_.set_state(generator.get_state());
   step_ = step;
-  run_first_step_ = step;
+  run_start_ = run_start;
+  run_first_step_ = run_first_step;
 }
 
 Trainer::Forward Trainer::forward(const Batch& batch) {
@@ -194,10 +195,10 @@ Batch Trainer::next_batch() {
   return *held_batch_;
 }
 
-void Trainer::set_epochs(Progress& p) const {
-  if (options_.epochs <= 0) return;
-  p.total_epochs = options_.epochs;
-  p.epoch = p.step / std::max<int64_t>(1, options_.steps / options_.epochs);  // steps = epochs x steps per epoch
+void Trainer::set_epochs(Progress& p, const TrainOptions& options) {
+  if (options.epochs <= 0) return;
+  p.total_epochs = options.epochs;
+  p.epoch = p.step / std::max<int64_t>(1, options.steps / options.epochs);  // steps = epochs x steps per epoch
 }
 
 std::map<std::string, double> Trainer::summary_now() const {
@@ -224,7 +225,7 @@ Progress Trainer::evaluate() {
   Progress p;
   p.step = step_;
   p.total_steps = options_.steps;
-  set_epochs(p);
+  set_epochs(p, options_);
   p.loss = figures.loss.item<double>();
   p.metrics = task_.metrics(figures.output.detach(), batch);
   for (const auto& [name, value] : summary_now()) p.metrics[name] = value;
@@ -286,7 +287,7 @@ FitOutcome Trainer::train(const FitCallbacks& callbacks, const std::string& chec
       const double elapsed = std::chrono::duration<double>(last_report - start).count();
       latest.step = step_;
       latest.total_steps = options_.steps;
-      set_epochs(latest);
+      set_epochs(latest, options_);
       latest.loss = loss;
       latest.metrics = task_.metrics(result.output, *result.batch);
       add_summary(latest.metrics, step_ == first_step);

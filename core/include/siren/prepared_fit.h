@@ -3,6 +3,7 @@
 // features, epochs turned into steps). run_fit and the packed fits (packed_fit.h) both start here.
 #include <memory>
 
+#include "siren/fit.h"
 #include "siren/fit_config.h"
 #include "siren/model_info.h"
 #include "siren/task.h"
@@ -18,5 +19,10 @@ struct PreparedFit {
 // Both throw InvalidInput for bad input or settings.
 PreparedFit prepare_fit(const FitConfig& config, const TaskInputs& inputs);
 PreparedFit prepare_fit(const FitConfig& config, std::unique_ptr<Task> task);
+
+class Trainer;
+// How a fit ends once its trainer has stopped (result.outcome set): the whole signal's figures (reported
+// when it completed) and the final model file, with its callbacks. run_fit and the packed fits share it.
+void finish_fit(Trainer& trainer, FitResult& result, const FitPaths& paths, const FitCallbacks& callbacks);
 
 }  // namespace siren

@@ -28,8 +28,9 @@ class Trainer {
   void restore(const std::string& checkpoint_path);
   // Continues a fit trained elsewhere (a member of a packed fit, packed_fit.h): the network already holds its
   // weights; `fill_adam` gives Adam its moments; the step and the sampling generator continue from these.
-  void adopt(int64_t step, const at::Generator& generator,
-             const std::function<void(torch::optim::Adam&)>& fill_adam);
+  // `run_start`: when that training began at `run_first_step`, for the speed evaluate() reports.
+  void adopt(int64_t step, const at::Generator& generator, const std::function<void(torch::optim::Adam&)>& fill_adam,
+             std::chrono::steady_clock::time_point run_start, int64_t run_first_step);
 
   // Trains until options.steps updates are done or callbacks.should_stop() says so. Periodic checkpoints
   // go to checkpoint_dir (empty = none). Returns whether it completed.
@@ -43,6 +44,8 @@ class Trainer {
   void save_periodic(const std::string& checkpoint_dir, const FitCallbacks& callbacks, const Progress& latest);
 
   int64_t step() const { return step_; }
+  // Progress.epoch / total_epochs of a fit counted in epochs (left 0 otherwise).
+  static void set_epochs(Progress& p, const TrainOptions& options);
   FieldNetwork& network() { return network_; }
   // How the steps of the last train() ran on a GPU: "replayed N of M steps as a CUDA graph", or why
   // they ran eagerly (TrainOptions::cuda_graphs off, a CPU, a step that cannot be captured).
@@ -72,8 +75,7 @@ class Trainer {
   void consider_capture(const Batch& batch);
   std::string graphs_unavailable_reason() const;
   void send_preview_if_asked(const FitCallbacks& callbacks);
-  // Progress.epoch / total_epochs of a fit counted in epochs (left 0 otherwise).
-  void set_epochs(Progress& p) const;
+
   // The task's whole-signal figures (Task::summary_metrics) of the network as it is now.
   std::map<std::string, double> summary_now() const;
   // Recomputes summary_ when due, then lays it over a step's metrics.

@@ -62,7 +62,8 @@ if(SIREN_BUILD_SERVICE AND NOT SIREN_FUZZ)
   find_package(spdlog CONFIG REQUIRED)
   find_package(prometheus-cpp CONFIG REQUIRED)
   find_package(CLI11 CONFIG REQUIRED)
-  find_package(SQLite3 REQUIRED)  # the job store; CMake's own module -> SQLite::SQLite3
+  find_package(SQLite3 REQUIRED)  # the embedded job database; CMake's own module -> SQLite::SQLite3
+  find_package(PostgreSQL REQUIRED)  # libpq: the job database of --database postgresql://… -> PostgreSQL::PostgreSQL
 endif()
 if(SIREN_BUILD_TESTS AND NOT SIREN_FUZZ)
   if(SIREN_LIBTORCH_ONLY)

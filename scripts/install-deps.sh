@@ -47,6 +47,8 @@ packages=(
   libarchive-dev
   # CLI, JSON, storage
   libcli11-dev nlohmann-json3-dev libsqlite3-dev
+  # libpq: the job database on PostgreSQL (siren-server --database postgresql://...)
+  libpq-dev
   # The virtual environment for PyTorch (it sees the system's packages: Open3D, SciPy below)
   python3-venv python3-pip
 )
@@ -59,6 +61,8 @@ test_packages=(
   # Monitoring and deployment checks: a real Prometheus (+ promtool) for the metrics integration test,
   # yamllint for the compose and Kubernetes files
   prometheus yamllint
+  # A real PostgreSQL server, started by the job database tests in a temp dir (tests/support/postgres_instance.h)
+  postgresql
   # The foreign fuzzer (tests/integration/foreign_fuzz.py): Python's gRPC (with protobuf), no stubs of ours
   python3-grpcio
 )

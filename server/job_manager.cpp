@@ -36,9 +36,9 @@ v1::FitSpec resolved_spec(const v1::FitSpec& client_spec, const FitConfig& confi
 
 }  // namespace
 
-JobManager::JobManager(std::string jobs_dir, std::vector<std::string> worker_devices, int max_queued,
-                       ModelStore& models, Metrics& metrics, int threads_per_worker, int max_pack)
-    : store_(std::move(jobs_dir)),
+JobManager::JobManager(std::string jobs_dir, const std::string& database_url, std::vector<std::string> worker_devices,
+                       int max_queued, ModelStore& models, Metrics& metrics, int threads_per_worker, int max_pack)
+    : store_(std::move(jobs_dir), database_url),
       records_([this](const v1::Job& job) { store_.save(job); }),
       worker_devices_(worker_devices.empty() ? std::vector<std::string>{"cpu"} : std::move(worker_devices)),
       threads_per_worker_(threads_per_worker),

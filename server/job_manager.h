@@ -38,12 +38,13 @@ class ModelStore;
 
 class JobManager {
  public:
+  // Job files go in `jobs_dir`, records in the database `database_url` names (JobStore; "" = embedded).
   // One worker thread per entry of `worker_devices` ("cpu", "cuda:N"; a device may appear more than
   // once). `max_queued`: submissions beyond this many QUEUED jobs are refused (RESOURCE_EXHAUSTED).
   // `threads_per_worker`: the CPU threads each worker's fits use (siren::set_this_thread_threads); 0 =
   // the process's count. `max_pack`: how many queued small fits a worker may train together (1 = none).
-  JobManager(std::string jobs_dir, std::vector<std::string> worker_devices, int max_queued, ModelStore& models,
-             Metrics& metrics, int threads_per_worker = 0, int max_pack = 1);
+  JobManager(std::string jobs_dir, const std::string& database_url, std::vector<std::string> worker_devices,
+             int max_queued, ModelStore& models, Metrics& metrics, int threads_per_worker = 0, int max_pack = 1);
   ~JobManager();  // stop() then join the workers
 
   // Loads saved jobs into memory only (QUEUED ones go back in the queue, RUNNING ones too, to continue
@@ -89,6 +90,7 @@ class JobManager {
   // Draining: no new submissions, running fits are asked to stop (they checkpoint and go back to
   // QUEUED, to continue from there after the restart), queued jobs stay QUEUED on disk.
   void begin_drain();
+  std::string database_name() const { return store_.database_name(); }  // where the records are, for logs
   bool draining() const;
   // True once no fit is running, false if `deadline` came first.
   bool wait_until_idle(std::chrono::steady_clock::time_point deadline) const;

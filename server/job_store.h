@@ -1,25 +1,23 @@
 #pragma once
-// Where jobs live on disk. The records (state, settings, options, progress, model id, last checkpoint
-// step) are rows of an SQLite database, <data-dir>/jobs/jobs.db, written in one transaction per change
-// (WAL, synchronous=FULL), so a kill -9 or a power loss never leaves a half-written record. The bulky
-// files stay beside it: <data-dir>/jobs/<job_id>/{input.bin, resume.ckpt, checkpoints/}.
+// Where jobs live. The records (state, settings, options, progress, model id, last checkpoint step) are
+// rows of the job database (job_database.h): by default an SQLite file, <data-dir>/jobs/jobs.db, or the
+// PostgreSQL database of `--database`. The bulky files stay in the data directory:
+// <data-dir>/jobs/<job_id>/{input.bin, resume.ckpt, checkpoints/}.
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "job_database.h"
 #include "siren/v1/jobs.pb.h"
-
-struct sqlite3;
 
 namespace siren::server {
 
 class JobStore {
  public:
-  // Opens (or creates) the database; throws std::runtime_error with SQLite's message if it can't.
-  explicit JobStore(std::string jobs_dir);
-  ~JobStore();
+  // Opens (or creates) the database: `database_url` (open_job_database), or the embedded one in
+  // `jobs_dir` when empty; throws std::runtime_error naming it if it can't.
+  explicit JobStore(std::string jobs_dir, const std::string& database_url = "");
   JobStore(const JobStore&) = delete;
   JobStore& operator=(const JobStore&) = delete;
 
@@ -27,7 +25,8 @@ class JobStore {
   std::string input_path(const std::string& job_id) const;
   std::string resume_path(const std::string& job_id) const;
   std::string checkpoint_dir(const std::string& job_id) const;
-  std::string database_path() const;
+  std::string database_path() const;  // the embedded database's file (used or not)
+  std::string database_name() const { return db_->describe(); }
 
   void create(const std::string& job_id);  // the directory and checkpoints/
   void remove(const std::string& job_id);  // the record and the directory; best effort for the files
@@ -40,11 +39,9 @@ class JobStore {
 
  private:
   void import_legacy_json() const;
-  void exec(const char* sql) const;
 
   std::string jobs_dir_;
-  sqlite3* db_ = nullptr;
-  mutable std::mutex mu_;  // one connection; statements are short
+  std::unique_ptr<JobDatabase> db_;
 };
 
 }  // namespace siren::server

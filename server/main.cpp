@@ -27,6 +27,11 @@ void add_flags(CLI::App& app, ServerOptions& o) {
   app.add_option("--port-file", o.port_file, "Write the port actually bound to this file once listening");
   app.add_option("--data-dir", o.data_dir, "Where jobs (inputs, checkpoints) and trained models are kept")
       ->capture_default_str();
+  app.add_option("--database", o.database,
+                 "Where job records live (default: $SIREN_DATABASE, else an SQLite file in DATA_DIR/jobs, no database "
+                 "server needed): a PostgreSQL URL, postgresql://USER@HOST[:PORT]/DB (libpq's form; keep the "
+                 "password in $PGPASSWORD or ~/.pgpass, not on the command line). Inputs, checkpoints and models "
+                 "stay in --data-dir either way; one server per database");
   app.add_option("--metrics-port", o.metrics_port,
                  "Serve Prometheus metrics on http://METRICS_HOST:PORT/metrics (plain HTTP even with --tls-cert); "
                  "0 = off (README: Monitoring)")
@@ -138,6 +143,7 @@ int main(int argc, char** argv) {
 
   ServerOptions options;
   if (const char* token = std::getenv("SIREN_TOKEN")) options.token = token;
+  if (const char* database = std::getenv("SIREN_DATABASE")) options.database = database;
   CLI::App app{
       "siren-server: fits SIREN neural fields (Sitzmann et al. 2020) and serves queries on them over gRPC\n"
       "(service siren.v1.Siren, plus grpc.health.v1 and server reflection).\n"

@@ -1,5 +1,8 @@
 #include "options.h"
 
+#include "job_database.h"
+#include "postgres_job_database.h"
+
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -24,6 +27,9 @@ void check_options(const ServerOptions& o) {
   if (o.max_render_pixels < 1) fail("--max-render-pixels must be >= 1");
   if (o.max_query_points_per_message < 1) fail("--max-query-points-per-message must be >= 1");
   if (o.data_dir.empty()) fail("--data-dir must not be empty");
+  if (!o.database.empty() && !is_postgres_url(o.database))
+    fail("--database takes a postgresql:// URL (postgresql://USER@HOST:PORT/DB), or nothing for the embedded "
+         "SQLite database in --data-dir; got '" + redact_database_url(o.database) + "'");
   if (o.max_steps < 1) fail("--max-steps must be >= 1");
   if (o.max_parameters < 1) fail("--max-parameters must be >= 1");
   try {

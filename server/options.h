@@ -12,6 +12,7 @@ struct ServerOptions {
   int port = 50051;                     // 0 = let the OS pick a free port
   std::string port_file;                // written with the actual port once listening
   std::string data_dir = "./siren-data";
+  std::string database;                 // job records: "" = SQLite in DATA_DIR/jobs/jobs.db, or a postgresql:// URL
   int metrics_port = 0;                 // 0 = no Prometheus endpoint
   std::string metrics_host = "127.0.0.1";  // where /metrics listens (its own address: loopback by default)
   std::string token;                    // non-empty = every RPC needs "authorization: Bearer <token>"

@@ -93,8 +93,8 @@ void Server::Start() {
   const std::vector<std::string> workers = worker_devices(options_);
   threads_per_worker_ = threads_per_worker(configure_threads(options_.threads),
                                            static_cast<int>(workers.size()));
-  jobs_ = std::make_unique<JobManager>((data_dir / "jobs").string(), workers, options_.max_queued, *models_,
-                                       *metrics_, threads_per_worker_, options_.max_pack);
+  jobs_ = std::make_unique<JobManager>((data_dir / "jobs").string(), options_.database, workers, options_.max_queued,
+                                       *models_, *metrics_, threads_per_worker_, options_.max_pack);
   jobs_->recover();
   auth_ = std::make_unique<TokenAuth>(options_.token);
   guard_ = std::make_unique<RpcGuard>(*auth_, *metrics_);
@@ -136,8 +136,9 @@ void Server::Start() {
   jobs_->start();
   if (auto* health = grpc_server_->GetHealthCheckService()) health->SetServingStatus(true);
   if (!options_.port_file.empty()) write_file_atomically(options_.port_file, std::to_string(port_) + "\n");
-  spdlog::info("siren-server listening on {} ({}, data dir {}, {} worker(s) on {}, {} CPU thread(s) per fit{})",
-               host_port(options_.host, port_), transport_name(options_), options_.data_dir,
+  spdlog::info("siren-server listening on {} ({}, data dir {}, job database {}, {} worker(s) on {}, {} CPU thread(s) "
+               "per fit{})",
+               host_port(options_.host, port_), transport_name(options_), options_.data_dir, jobs_->database_name(),
                worker_devices(options_).size(), fmt::join(expand_devices(options_.devices), ","), threads_per_worker_,
                auth_->enabled() ? ", token required" : "");
 }

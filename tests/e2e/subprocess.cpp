@@ -25,7 +25,9 @@ std::vector<std::string> child_environment() {
   std::vector<std::string> env;
   for (char** e = environ; *e; ++e) {
     const std::string entry = *e;
-    if (entry.rfind("SIREN_SERVER=", 0) == 0 || entry.rfind("SIREN_TOKEN=", 0) == 0) continue;
+    if (entry.rfind("SIREN_SERVER=", 0) == 0 || entry.rfind("SIREN_TOKEN=", 0) == 0 ||
+        entry.rfind("SIREN_DATABASE=", 0) == 0)
+      continue;
     env.push_back(entry);
   }
   return env;

@@ -1,7 +1,7 @@
 #pragma once
 // Runs the real binaries as child processes: posix_spawn with captured stdout/stderr (or a log
 // file), optional stdin, exit codes, signals and timeouts. Children get this process's environment
-// minus SIREN_SERVER / SIREN_TOKEN, so a developer's shell settings cannot leak into a test.
+// minus SIREN_SERVER / SIREN_TOKEN / SIREN_DATABASE, so a developer's shell settings cannot leak into a test.
 #include <sys/types.h>
 
 #include <chrono>

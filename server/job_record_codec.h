@@ -1,0 +1,16 @@
+#pragma once
+// A job record as the job databases store it: siren.v1.Job in protobuf wire format.
+#include <optional>
+#include <string>
+
+#include "siren/v1/jobs.pb.h"
+
+namespace siren::server {
+
+// Throws std::runtime_error when the message cannot be serialized.
+std::string encode_job_record(const v1::Job& job);
+// The record stored under `job_id`; nullopt (and a warning naming `where`) when it does not parse or
+// names another job.
+std::optional<v1::Job> decode_job_record(const std::string& job_id, const std::string& bytes, const std::string& where);
+
+}  // namespace siren::server

@@ -1,0 +1,126 @@
+#include "sqlite_job_database.h"
+
+#include <sqlite3.h>
+
+#include <stdexcept>
+
+#include "job_record_codec.h"
+
+namespace siren::server {
+namespace {
+
+// A prepared statement that finalizes itself.
+class Statement {
+ public:
+  Statement(sqlite3* db, const char* sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) fail("prepare");
+  }
+  ~Statement() { sqlite3_finalize(stmt_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  void bind(int index, const std::string& text) {
+    if (sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT) != SQLITE_OK)
+      fail("bind");
+  }
+  void bind_blob(int index, const std::string& bytes) {
+    if (sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT) != SQLITE_OK)
+      fail("bind");
+  }
+  void bind(int index, int64_t value) {
+    if (sqlite3_bind_int64(stmt_, index, value) != SQLITE_OK) fail("bind");
+  }
+  // True while there is a row to read.
+  bool step() {
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc != SQLITE_DONE) fail("step");
+    return false;
+  }
+  std::string text(int column) const {
+    const auto* data = static_cast<const char*>(sqlite3_column_blob(stmt_, column));
+    return data ? std::string(data, static_cast<size_t>(sqlite3_column_bytes(stmt_, column))) : std::string();
+  }
+
+ private:
+  [[noreturn]] void fail(const char* what) const {
+    throw std::runtime_error(std::string("job database: ") + what + ": " + sqlite3_errmsg(db_));
+  }
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS jobs (
+  job_id          TEXT PRIMARY KEY,
+  state           INTEGER NOT NULL,
+  created_unix_ms INTEGER NOT NULL,
+  record          BLOB NOT NULL     -- siren.v1.Job, protobuf wire format
+);
+CREATE INDEX IF NOT EXISTS jobs_by_created ON jobs (created_unix_ms, job_id);
+)sql";
+
+}  // namespace
+
+SqliteJobDatabase::SqliteJobDatabase(std::string path) : path_(std::move(path)) {
+  if (sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                      nullptr) != SQLITE_OK) {
+    const std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    throw std::runtime_error("cannot open the job database " + path_ + ": " + why);
+  }
+  sqlite3_busy_timeout(db_, 5000);
+  // WAL: a reader never blocks the writer; FULL: a committed change survives a power loss, not only
+  // a crash of this process.
+  exec("PRAGMA journal_mode=WAL");
+  exec("PRAGMA synchronous=FULL");
+  exec(kSchema);
+}
+
+SqliteJobDatabase::~SqliteJobDatabase() { sqlite3_close(db_); }
+
+void SqliteJobDatabase::exec(const char* sql) const {
+  char* error = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &error) != SQLITE_OK) {
+    const std::string message = error ? error : "unknown error";
+    sqlite3_free(error);
+    throw std::runtime_error("job database " + path_ + ": " + message);
+  }
+}
+
+void SqliteJobDatabase::save(const v1::Job& job) {
+  const std::string bytes = encode_job_record(job);
+  std::lock_guard<std::mutex> lock(mu_);
+  Statement put(db_, "INSERT OR REPLACE INTO jobs (job_id, state, created_unix_ms, record) VALUES (?1, ?2, ?3, ?4)");
+  put.bind(1, job.job_id());
+  put.bind(2, static_cast<int64_t>(job.state()));
+  put.bind(3, job.created_unix_ms());
+  put.bind_blob(4, bytes);
+  put.step();
+}
+
+std::vector<v1::Job> SqliteJobDatabase::load_all() const {
+  std::vector<v1::Job> jobs;
+  std::lock_guard<std::mutex> lock(mu_);
+  Statement all(db_, "SELECT job_id, record FROM jobs ORDER BY created_unix_ms, job_id");
+  while (all.step())
+    if (auto job = decode_job_record(all.text(0), all.text(1), path_)) jobs.push_back(std::move(*job));
+  return jobs;
+}
+
+std::optional<v1::Job> SqliteJobDatabase::load(const std::string& job_id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  Statement one(db_, "SELECT record FROM jobs WHERE job_id = ?1");
+  one.bind(1, job_id);
+  if (!one.step()) return std::nullopt;
+  return decode_job_record(job_id, one.text(0), path_);
+}
+
+void SqliteJobDatabase::remove(const std::string& job_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Statement del(db_, "DELETE FROM jobs WHERE job_id = ?1");
+  del.bind(1, job_id);
+  del.step();
+}
+
+}  // namespace siren::server

@@ -1,5 +1,6 @@
 #include "job_database.h"
 
+#include "postgres_connection.h"
 #include "postgres_job_database.h"
 #include "sqlite_job_database.h"
 

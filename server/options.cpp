@@ -1,7 +1,7 @@
 #include "options.h"
 
 #include "job_database.h"
-#include "postgres_job_database.h"
+#include "postgres_connection.h"
 
 #include <cerrno>
 #include <cstring>

@@ -1,0 +1,111 @@
+#include "job_claims.h"
+
+#include <chrono>
+
+#include "job_record_codec.h"
+#include "postgres_schema.h"
+
+namespace siren::server {
+namespace {
+
+// Enough candidates that jobs of tenants at their quota, or for devices this replica lacks, do not hide
+// the claimable ones behind them.
+constexpr int kCandidates = 256;
+
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+JobClaims::JobClaims(const std::string& url, std::string replica_id)
+    : db_(url, [](PostgresConnection::Session& session) { create_job_schema(session); }),
+      replica_id_(std::move(replica_id)) {}
+
+bool JobClaims::under_quota(PostgresConnection::Session& session, const std::string& tenant) {
+  if (tenant.empty()) return true;
+  const PgResult quota = session.run("SELECT quota FROM tenants WHERE tenant = $1 FOR UPDATE", {tenant});
+  if (quota.rows() == 0) return true;
+  // Under the tenant's row lock: a claim of this tenant that committed before we got it is counted (each
+  // statement of a READ COMMITTED transaction sees what committed before it began).
+  const PgResult running = session.run("SELECT count(*) FROM jobs WHERE tenant = $1 AND state = $2",
+                                       {tenant, static_cast<int>(v1::JOB_STATE_RUNNING)});
+  return running.integer(0, 0) < quota.integer(0, 0);
+}
+
+std::optional<v1::Job> JobClaims::claim(const std::function<bool(const v1::Job&)>& accepts) {
+  return db_.transaction([&](PostgresConnection::Session& session) -> std::optional<v1::Job> {
+    const PgResult candidates = session.run(
+        "SELECT job_id, tenant, attempt, record FROM jobs WHERE state = $1 "
+        "ORDER BY priority DESC, created_unix_ms, job_id LIMIT $2 FOR UPDATE SKIP LOCKED",
+        {static_cast<int>(v1::JOB_STATE_QUEUED), kCandidates});
+    for (int row = 0; row < candidates.rows(); ++row) {
+      auto job = decode_job_record(candidates.bytes(row, 0), candidates.bytes(row, 3), db_.where());
+      if (!job || (accepts && !accepts(*job))) continue;
+      if (!under_quota(session, candidates.bytes(row, 1))) continue;
+      const int attempt = static_cast<int>(candidates.integer(row, 2)) + 1;
+      job->set_state(v1::JOB_STATE_RUNNING);
+      job->set_attempt(attempt);
+      job->set_replica(replica_id_);
+      if (job->started_unix_ms() == 0) job->set_started_unix_ms(now_ms());
+      session.run("UPDATE jobs SET state = $2, owner = $3, attempt = $4, stop_request = 0, record = $5 WHERE job_id = $1",
+                  {job->job_id(), static_cast<int>(v1::JOB_STATE_RUNNING), replica_id_, attempt,
+                   PgParam::bytes(encode_job_record(*job))});
+      return job;
+    }
+    return std::nullopt;
+  });
+}
+
+bool JobClaims::save_fenced(const v1::Job& job) {
+  const PgResult saved = db_.run(
+      "UPDATE jobs SET state = $4::integer, priority = $5, record = $6, "
+      "owner = CASE WHEN $4::integer = $7::integer THEN owner ELSE NULL END "
+      "WHERE job_id = $1 AND owner = $2 AND attempt = $3 RETURNING job_id",
+      {job.job_id(), replica_id_, job.attempt(), static_cast<int>(job.state()), static_cast<int>(job.options().priority()),
+       PgParam::bytes(encode_job_record(job)), static_cast<int>(v1::JOB_STATE_RUNNING)});
+  return saved.rows() == 1;
+}
+
+std::optional<v1::Job> JobClaims::modify(const std::string& job_id, const std::function<bool(v1::Job&)>& change) {
+  return db_.transaction([&](PostgresConnection::Session& session) -> std::optional<v1::Job> {
+    const PgResult current = session.run("SELECT record FROM jobs WHERE job_id = $1 FOR UPDATE", {job_id});
+    if (current.rows() == 0) return std::nullopt;
+    auto job = decode_job_record(job_id, current.bytes(0, 0), db_.where());
+    if (!job || !change(*job)) return job;
+    session.run("UPDATE jobs SET state = $2::integer, priority = $3, record = $4, "
+                "owner = CASE WHEN $2::integer = $5::integer THEN owner ELSE NULL END WHERE job_id = $1",
+                {job_id, static_cast<int>(job->state()), static_cast<int>(job->options().priority()),
+                 PgParam::bytes(encode_job_record(*job)), static_cast<int>(v1::JOB_STATE_RUNNING)});
+    return job;
+  });
+}
+
+bool JobClaims::request_stop(const std::string& job_id, StopRequest request) {
+  return db_.run("UPDATE jobs SET stop_request = $2 WHERE job_id = $1 AND state = $3 RETURNING job_id",
+                 {job_id, static_cast<int>(request), static_cast<int>(v1::JOB_STATE_RUNNING)})
+             .rows() == 1;
+}
+
+std::vector<std::pair<std::string, StopRequest>> JobClaims::stop_requests() {
+  const PgResult asked = db_.run("SELECT job_id, stop_request FROM jobs WHERE owner = $1 AND state = $2 AND stop_request <> 0",
+                                 {replica_id_, static_cast<int>(v1::JOB_STATE_RUNNING)});
+  std::vector<std::pair<std::string, StopRequest>> out;
+  for (int row = 0; row < asked.rows(); ++row)
+    out.emplace_back(asked.bytes(row, 0), static_cast<StopRequest>(asked.integer(row, 1)));
+  return out;
+}
+
+void JobClaims::set_quota(const std::string& tenant, int quota) {
+  db_.run("INSERT INTO tenants (tenant, quota) VALUES ($1, $2) ON CONFLICT (tenant) DO UPDATE SET quota = EXCLUDED.quota",
+          {tenant, quota});
+}
+
+int JobClaims::running(const std::string& tenant) {
+  return static_cast<int>(db_.run("SELECT count(*) FROM jobs WHERE tenant = $1 AND state = $2",
+                                  {tenant, static_cast<int>(v1::JOB_STATE_RUNNING)})
+                              .integer(0, 0));
+}
+
+}  // namespace siren::server

@@ -1,0 +1,57 @@
+#pragma once
+// How a fleet's replicas share one queue in PostgreSQL (siren-server --database postgresql://… --fleet):
+// a replica claims the next QUEUED job in one transaction (highest priority, then oldest; rows another
+// replica is claiming are skipped, FOR UPDATE SKIP LOCKED), holding its tenant under quota exactly; the
+// claim makes it the job's owner for one attempt, and every later write of that run is fenced by
+// (owner, attempt): once the job was given to another replica (its lease ran out, replica_leases.h),
+// the old run's writes change nothing.
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "postgres_connection.h"
+#include "siren/v1/jobs.pb.h"
+
+namespace siren::server {
+
+// What another replica asked of a job this one runs.
+enum class StopRequest { None = 0, Cancel = 1, Pause = 2 };
+
+class JobClaims {
+ public:
+  // `replica_id`: this server's name in the fleet, unique among live replicas.
+  JobClaims(const std::string& url, std::string replica_id);
+
+  // The next QUEUED job `accepts` (e.g. this replica's devices serve it) whose tenant is under quota,
+  // now RUNNING, owned by this replica, its attempt one more (record.attempt(), record.replica() set);
+  // nullopt when there is none.
+  std::optional<v1::Job> claim(const std::function<bool(const v1::Job&)>& accepts = {});
+  // Writes a record of a run this replica owns; false (and nothing written) when the run was superseded.
+  // A state other than RUNNING gives the job up (owner cleared): a QUEUED job may be claimed again.
+  bool save_fenced(const v1::Job& job);
+  // Changes one job under its row lock, whoever owns it: `change` sees the current record and returns
+  // false to leave it as it is. The job after the call; nullopt when there is no such job.
+  std::optional<v1::Job> modify(const std::string& job_id, const std::function<bool(v1::Job&)>& change);
+  // Asks the replica running `job_id` to stop it; false when the job is not RUNNING.
+  bool request_stop(const std::string& job_id, StopRequest request);
+  // What was asked of the jobs this replica runs.
+  std::vector<std::pair<std::string, StopRequest>> stop_requests();
+
+  // Tenants: at most `quota` jobs RUNNING at once (held exactly under concurrent claims); no row, no limit.
+  void set_quota(const std::string& tenant, int quota);
+  int running(const std::string& tenant);
+
+  const std::string& replica_id() const { return replica_id_; }
+
+ private:
+  // Whether `tenant` may start one more job now; takes its row lock until the transaction ends, so that
+  // concurrent claims of one tenant count one after the other.
+  static bool under_quota(PostgresConnection::Session& session, const std::string& tenant);
+
+  PostgresConnection db_;
+  std::string replica_id_;
+};
+
+}  // namespace siren::server

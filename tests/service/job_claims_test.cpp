@@ -1,0 +1,221 @@
+// A fleet's shared queue in a real PostgreSQL (started for the test): claims go by priority then age and
+// never hand one job to two replicas however many claim at once; a tenant's quota holds exactly under
+// concurrent claims; a replica whose lease ran out loses its jobs to the others, and its later writes
+// are fenced off; a job re-queued too often fails saying why; stop requests reach the owner.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "job_claims.h"
+#include "postgres_instance.h"
+#include "postgres_job_database.h"
+#include "replica_leases.h"
+#include "test_server.h"
+
+namespace siren::testing {
+namespace {
+
+v1::Job queued_job(const std::string& id, int64_t created_ms, v1::Priority priority = v1::PRIORITY_NORMAL,
+                   const std::string& tenant = "") {
+  v1::Job job;
+  job.set_job_id(id);
+  job.set_state(v1::JOB_STATE_QUEUED);
+  job.set_created_unix_ms(created_ms);
+  job.mutable_options()->set_priority(priority);
+  job.set_tenant(tenant);
+  return job;
+}
+
+class JobClaimsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!PostgresInstance::shared()) GTEST_SKIP() << PostgresInstance::kUnavailable;
+    url_ = PostgresInstance::shared()->url(PostgresInstance::shared()->create_database());
+    records_ = std::make_unique<server::PostgresJobDatabase>(url_, /*exclusive=*/false);
+  }
+  void enqueue(int count, const std::string& tenant = "", int64_t first_ms = 1000) {
+    for (int i = 0; i < count; ++i)
+      records_->save(queued_job(tenant + "job-" + std::to_string(i), first_ms + i, v1::PRIORITY_NORMAL, tenant));
+  }
+
+  std::string url_;
+  std::unique_ptr<server::PostgresJobDatabase> records_;
+};
+
+TEST_F(JobClaimsTest, ClaimsGoByPriorityThenAgeAndMakeTheReplicaTheOwner) {
+  records_->save(queued_job("job-old-low", 1, v1::PRIORITY_LOW));
+  records_->save(queued_job("job-new-normal", 3));
+  records_->save(queued_job("job-old-normal", 2));
+  records_->save(queued_job("job-newest-high", 4, v1::PRIORITY_HIGH));
+  server::JobClaims claims(url_, "replica-a");
+  std::vector<std::string> order;
+  while (auto job = claims.claim()) {
+    EXPECT_EQ(job->state(), v1::JOB_STATE_RUNNING);
+    EXPECT_EQ(job->attempt(), 1);
+    EXPECT_EQ(job->replica(), "replica-a");
+    EXPECT_GT(job->started_unix_ms(), 0);
+    order.push_back(job->job_id());
+  }
+  EXPECT_EQ(order, (std::vector<std::string>{"job-newest-high", "job-old-normal", "job-new-normal", "job-old-low"}));
+  EXPECT_EQ(records_->load("job-old-low")->state(), v1::JOB_STATE_RUNNING);  // the record itself says so
+  // A filter: jobs this replica cannot run stay queued for others.
+  records_->save(queued_job("job-gpu", 5));
+  EXPECT_FALSE(claims.claim([](const v1::Job& job) { return job.job_id() != "job-gpu"; }).has_value());
+  EXPECT_EQ(claims.claim()->job_id(), "job-gpu");
+}
+
+TEST_F(JobClaimsTest, ConcurrentReplicasNeverClaimOneJobTwice) {
+  constexpr int kJobs = 300, kReplicas = 8;
+  enqueue(kJobs);
+  std::mutex mu;
+  std::multiset<std::string> claimed;
+  std::vector<std::thread> replicas;
+  for (int r = 0; r < kReplicas; ++r) {
+    replicas.emplace_back([&, r] {
+      server::JobClaims claims(url_, "replica-" + std::to_string(r));
+      while (auto job = claims.claim()) {
+        std::lock_guard<std::mutex> lock(mu);
+        claimed.insert(job->job_id());
+      }
+    });
+  }
+  for (auto& t : replicas) t.join();
+  EXPECT_EQ(claimed.size(), static_cast<size_t>(kJobs));
+  EXPECT_EQ(std::set<std::string>(claimed.begin(), claimed.end()).size(), static_cast<size_t>(kJobs))
+      << "a job was claimed twice";
+}
+
+TEST_F(JobClaimsTest, ATenantsQuotaHoldsExactlyUnderConcurrentClaims) {
+  server::JobClaims admin(url_, "admin");
+  admin.set_quota("acme", 3);
+  enqueue(40, "acme");
+  enqueue(5, "", 5000);  // no tenant, no limit: claimed behind acme's
+  std::atomic<int> acme_claimed{0}, others{0}, most_seen{0};
+  std::vector<std::thread> replicas;
+  for (int r = 0; r < 8; ++r) {
+    replicas.emplace_back([&, r] {
+      server::JobClaims claims(url_, "replica-" + std::to_string(r));
+      for (int i = 0; i < 20; ++i) {
+        auto job = claims.claim();
+        if (!job) continue;
+        (job->tenant() == "acme" ? acme_claimed : others)++;
+        const int running = claims.running("acme");
+        int seen = most_seen.load();
+        while (running > seen && !most_seen.compare_exchange_weak(seen, running)) {
+        }
+      }
+    });
+  }
+  for (auto& t : replicas) t.join();
+  EXPECT_EQ(acme_claimed.load(), 3);
+  EXPECT_EQ(others.load(), 5) << "jobs of other tenants are not held up behind a tenant at its quota";
+  EXPECT_EQ(most_seen.load(), 3);
+  EXPECT_EQ(admin.running("acme"), 3);
+
+  // One of acme's jobs ends (written by the replica running it): exactly one more may start.
+  std::optional<v1::Job> running;
+  for (const auto& job : records_->load_all())
+    if (job.tenant() == "acme" && job.state() == v1::JOB_STATE_RUNNING) running = job;
+  ASSERT_TRUE(running.has_value());
+  running->set_state(v1::JOB_STATE_SUCCEEDED);
+  EXPECT_TRUE(server::JobClaims(url_, running->replica()).save_fenced(*running));
+  server::JobClaims a(url_, "replica-a");
+  EXPECT_EQ(a.claim()->tenant(), "acme");
+  EXPECT_FALSE(a.claim().has_value());
+}
+
+TEST_F(JobClaimsTest, AnExpiredLeaseRequeuesTheJobAndFencesTheOldRun) {
+  records_->save(queued_job("job-a", 1));
+  server::JobClaims a(url_, "replica-a"), b(url_, "replica-b");
+  server::ReplicaLeases a_lease(url_, "replica-a"), b_lease(url_, "replica-b");
+  a_lease.heartbeat();
+  auto first = a.claim();
+  ASSERT_TRUE(first.has_value());
+  EXPECT_TRUE(b_lease.requeue_orphans(/*lease_seconds=*/60, 3).empty()) << "A's lease is fresh";
+
+  std::this_thread::sleep_for(std::chrono::milliseconds(1200));  // A falls silent past a 1 s lease
+  b_lease.heartbeat();
+  const auto requeued = b_lease.requeue_orphans(1.0, 3);
+  ASSERT_EQ(requeued.size(), 1u);
+  EXPECT_EQ(requeued[0].state(), v1::JOB_STATE_QUEUED);
+  auto second = b.claim();
+  ASSERT_TRUE(second.has_value());
+  EXPECT_EQ(second->attempt(), 2);
+  EXPECT_EQ(second->replica(), "replica-b");
+
+  // A wakes up and writes its progress: fenced off. B's writes land.
+  first->mutable_progress()->set_step(999);
+  EXPECT_FALSE(a.save_fenced(*first));
+  second->mutable_progress()->set_step(10);
+  EXPECT_TRUE(b.save_fenced(*second));
+  second->set_state(v1::JOB_STATE_SUCCEEDED);
+  EXPECT_TRUE(b.save_fenced(*second));
+  EXPECT_FALSE(b.save_fenced(*second)) << "a finished run has no owner left to write";
+  const auto saved = records_->load("job-a");
+  EXPECT_EQ(saved->state(), v1::JOB_STATE_SUCCEEDED);
+  EXPECT_EQ(saved->progress().step(), 10);
+  EXPECT_EQ(saved->attempt(), 2);
+}
+
+TEST_F(JobClaimsTest, AJobWhoseReplicasKeepDyingFailsSayingWhy) {
+  records_->save(queued_job("job-a", 1));
+  server::ReplicaLeases sweeper(url_, "sweeper");
+  for (int attempt = 1; attempt <= 2; ++attempt) {
+    server::JobClaims dying(url_, "dying-" + std::to_string(attempt));  // never heartbeats
+    ASSERT_TRUE(dying.claim().has_value());
+    const auto changed = sweeper.requeue_orphans(1.0, 2);
+    ASSERT_EQ(changed.size(), 1u);
+    EXPECT_EQ(changed[0].state(), attempt < 2 ? v1::JOB_STATE_QUEUED : v1::JOB_STATE_FAILED);
+  }
+  const auto failed = records_->load("job-a");
+  EXPECT_EQ(failed->state(), v1::JOB_STATE_FAILED);
+  EXPECT_NE(failed->error().find("stopped answering during each of its 2 runs"), std::string::npos) << failed->error();
+  EXPECT_NE(failed->error().find("dying-2"), std::string::npos) << failed->error();
+}
+
+TEST_F(JobClaimsTest, StopRequestsReachTheOwnerAndModifyChangesQueuedJobsAnywhere) {
+  records_->save(queued_job("job-running", 1));
+  records_->save(queued_job("job-queued", 2));
+  server::JobClaims a(url_, "replica-a"), b(url_, "replica-b");
+  ASSERT_EQ(a.claim([](const v1::Job& j) { return j.job_id() == "job-running"; })->job_id(), "job-running");
+
+  EXPECT_FALSE(b.request_stop("job-queued", server::StopRequest::Cancel)) << "not running: nothing to stop";
+  EXPECT_TRUE(b.request_stop("job-running", server::StopRequest::Pause));
+  const auto asked = a.stop_requests();
+  ASSERT_EQ(asked.size(), 1u);
+  EXPECT_EQ(asked[0].first, "job-running");
+  EXPECT_EQ(asked[0].second, server::StopRequest::Pause);
+  EXPECT_TRUE(b.stop_requests().empty());
+
+  const auto cancelled = b.modify("job-queued", [](v1::Job& job) {
+    if (job.state() != v1::JOB_STATE_QUEUED) return false;
+    job.set_state(v1::JOB_STATE_CANCELLED);
+    return true;
+  });
+  ASSERT_TRUE(cancelled.has_value());
+  EXPECT_EQ(cancelled->state(), v1::JOB_STATE_CANCELLED);
+  EXPECT_FALSE(a.claim().has_value()) << "a cancelled job is never claimed";
+  EXPECT_FALSE(b.modify("job-missing", [](v1::Job&) { return true; }).has_value());
+}
+
+TEST_F(JobClaimsTest, ALoneServerAndFleetReplicasRefuseToShareADatabase) {
+  // records_ is a fleet replica's: a lone server is refused...
+  try {
+    server::PostgresJobDatabase lone(url_);
+    FAIL() << "a lone server opened a fleet's database";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("another siren-server is using the job database"), std::string::npos);
+  }
+  auto second_replica = std::make_unique<server::PostgresJobDatabase>(url_, false);  // ...another replica is welcome
+  records_.reset();
+  second_replica.reset();
+  server::PostgresJobDatabase lone(url_);  // every replica gone: a lone server may have it
+  EXPECT_THROW(server::PostgresJobDatabase(url_, false), std::runtime_error) << "a replica joined a lone server";
+}
+
+}  // namespace
+}  // namespace siren::testing

@@ -109,6 +109,9 @@ Json job_json(const v1::Job& job) {
   out["model_id"] = job.model_id();
   if (!job.error().empty()) out["error"] = job.error();
   out["device"] = job.device();
+  if (!job.replica().empty()) out["replica"] = job.replica();  // in a fleet: the server that runs (ran) it
+  if (job.attempt() > 1) out["attempt"] = job.attempt();        // re-run after its replica went silent
+  if (!job.tenant().empty()) out["tenant"] = job.tenant();
   out["last_checkpoint_step"] = job.last_checkpoint_step();
   out["priority"] = wire::priority_name(wire::resolved_priority(job.options().priority()));
   if (!job.options().request_id().empty()) out["request_id"] = job.options().request_id();

@@ -17,7 +17,9 @@ namespace siren::server {
 
 // Why a running fit was asked to stop, in the order they are honoured; set once, by the fit's
 // should_stop callback, and read by the worker when the fit returns.
-enum class StopReason { None, Cancel, Deadline, Pause, Drain };
+// Superseded: in a fleet, the job was given to another replica (this one's lease ran out); nothing of this
+// run may be written any more.
+enum class StopReason { None, Superseded, Cancel, Deadline, Pause, Drain };
 
 struct Job {
   v1::Job record;  // what clients see; spec is the resolved one (every field set)
@@ -42,6 +44,7 @@ struct Job {
   // Progress-event throttling.
   std::chrono::steady_clock::time_point last_progress_event{};
   std::chrono::steady_clock::time_point last_preview{};
+  std::chrono::steady_clock::time_point last_saved_progress{};  // a fleet saves progress for other replicas' watchers
 };
 
 }  // namespace siren::server

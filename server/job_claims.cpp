@@ -88,6 +88,24 @@ bool JobClaims::request_stop(const std::string& job_id, StopRequest request) {
              .rows() == 1;
 }
 
+std::vector<std::string> JobClaims::release_own_running() {
+  return db_.transaction([&](PostgresConnection::Session& session) {
+    const PgResult own = session.run("SELECT job_id, record FROM jobs WHERE owner = $1 AND state = $2 FOR UPDATE",
+                                     {replica_id_, static_cast<int>(v1::JOB_STATE_RUNNING)});
+    std::vector<std::string> released;
+    for (int row = 0; row < own.rows(); ++row) {
+      auto job = decode_job_record(own.bytes(row, 0), own.bytes(row, 1), db_.where());
+      if (!job) continue;
+      job->set_state(v1::JOB_STATE_QUEUED);
+      job->set_replica("");
+      session.run("UPDATE jobs SET state = $2, owner = NULL, stop_request = 0, record = $3 WHERE job_id = $1",
+                  {job->job_id(), static_cast<int>(v1::JOB_STATE_QUEUED), PgParam::bytes(encode_job_record(*job))});
+      released.push_back(job->job_id());
+    }
+    return released;
+  });
+}
+
 std::vector<std::pair<std::string, StopRequest>> JobClaims::stop_requests() {
   const PgResult asked = db_.run("SELECT job_id, stop_request FROM jobs WHERE owner = $1 AND state = $2 AND stop_request <> 0",
                                  {replica_id_, static_cast<int>(v1::JOB_STATE_RUNNING)});

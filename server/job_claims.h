@@ -36,6 +36,9 @@ class JobClaims {
   std::optional<v1::Job> modify(const std::string& job_id, const std::function<bool(v1::Job&)>& change);
   // Asks the replica running `job_id` to stop it; false when the job is not RUNNING.
   bool request_stop(const std::string& job_id, StopRequest request);
+  // Jobs this replica id owns in the database though none runs here (a crash, then a restart under the
+  // same id): QUEUED again for any replica. Their ids.
+  std::vector<std::string> release_own_running();
   // What was asked of the jobs this replica runs.
   std::vector<std::pair<std::string, StopRequest>> stop_requests();
 

@@ -31,7 +31,9 @@ class JobDatabase {
 // "" opens the embedded database, `sqlite_path`; a postgresql:// or postgres:// URL (libpq's connection
 // URI, https://www.postgresql.org/docs/current/libpq-connect.html) opens that database. Throws
 // std::runtime_error naming the database when it cannot be opened.
-std::unique_ptr<JobDatabase> open_job_database(const std::string& url, const std::string& sqlite_path);
+// `exclusive` (PostgreSQL): one server per database; false for the replicas of a fleet, which share it.
+std::unique_ptr<JobDatabase> open_job_database(const std::string& url, const std::string& sqlite_path,
+                                               bool exclusive = true);
 
 // True for the URLs open_job_database gives to PostgreSQL.
 bool is_postgres_url(const std::string& url);

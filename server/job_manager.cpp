@@ -37,21 +37,28 @@ v1::FitSpec resolved_spec(const v1::FitSpec& client_spec, const FitConfig& confi
 }  // namespace
 
 JobManager::JobManager(std::string jobs_dir, const std::string& database_url, std::vector<std::string> worker_devices,
-                       int max_queued, ModelStore& models, Metrics& metrics, int threads_per_worker, int max_pack)
-    : store_(std::move(jobs_dir), database_url),
-      records_([this](const v1::Job& job) { store_.save(job); }),
+                       int max_queued, ModelStore& models, Metrics& metrics, int threads_per_worker, int max_pack,
+                       std::optional<FleetOptions> fleet)
+    : store_(std::move(jobs_dir), database_url, /*exclusive=*/!fleet),
+      records_([this](const v1::Job& job) { write_record(job); }),
       worker_devices_(worker_devices.empty() ? std::vector<std::string>{"cpu"} : std::move(worker_devices)),
       threads_per_worker_(threads_per_worker),
       models_(models),
       metrics_(metrics),
       queue_(max_queued, max_pack),
-      deadline_sweeper_(mu_, [this] { return next_deadline_locked(); }, [this] { expire_overdue_locked(); }) {}
+      deadline_sweeper_(mu_, [this] { return next_deadline_locked(); }, [this] { expire_overdue_locked(); }) {
+  if (fleet) {
+    fleet_ = std::make_unique<FleetMember>(std::move(*fleet));
+    remote_watches_ = std::make_unique<RemoteWatches>([this](const std::string& id) { return store_.load(id); });
+  }
+}
 
 JobManager::~JobManager() {
   stop();
   for (auto& worker : workers_) worker.join();
   deadline_sweeper_.stop();
   records_.stop();  // writes what the last transitions queued
+  if (fleet_) fleet_->stop();  // leaves the fleet once its jobs are given back
 }
 
 void JobManager::start() {
@@ -67,6 +74,7 @@ void JobManager::start() {
   for (const std::string& device : worker_devices_)
     workers_.emplace_back([this, device] { worker_loop(device); });
   deadline_sweeper_.start();
+  if (fleet_) fleet_->start([this](const std::string& id, StopRequest request) { on_stop_request(id, request); });
 }
 
 std::optional<v1::Job> JobManager::idempotent_match_locked(const std::string& request_id,
@@ -150,7 +158,7 @@ v1::Job JobManager::submit(const v1::FitSpec& client_spec, const FitConfig& conf
     store_.remove(record.job_id());
     throw;
   }
-  jobs_[record.job_id()] = job;
+  if (!fleet_) jobs_[record.job_id()] = job;  // a fleet's queue is the database: any replica may claim it
   request_ids_.add(options.request_id(), record.job_id());
   metrics_.job_submitted(config.task.kind);
   metrics_.job_state_changed(config.task.kind, v1::JOB_STATE_UNSPECIFIED, v1::JOB_STATE_QUEUED);
@@ -159,7 +167,8 @@ v1::Job JobManager::submit(const v1::FitSpec& client_spec, const FitConfig& conf
   spdlog::info("job {} queued ({}, {} steps, {} priority{})", record.job_id(), config.task.kind,
                record.progress().total_steps(),
                wire::priority_name(record.options().priority()), job->resume_path ? ", resuming" : "");
-  enqueue_locked(job);
+  if (fleet_) changed_.notify_all();  // this replica's idle workers claim it first, if they can
+  else enqueue_locked(job);
   const v1::Job accepted = record;
   lock.unlock();
   records_.flush();  // durable before the client hears "accepted"
@@ -236,7 +245,13 @@ std::shared_ptr<Job> JobManager::find_locked(const std::string& job_id) const {
 
 void JobManager::retire_locked(const Job& job) {
   auto it = jobs_.find(job.record.job_id());
-  if (it != jobs_.end() && it->second.get() == &job) jobs_.erase(it);
+  if (it == jobs_.end() || it->second.get() != &job) return;
+  // In a fleet the job may go on elsewhere (queued again, resumed): its watchers follow its record.
+  if (remote_watches_ && !wire::ends_watch(job.record.state())) {
+    for (JobWatcher* watcher : it->second->watchers) remote_watches_->add(job.record, watcher);
+    it->second->watchers.clear();
+  }
+  jobs_.erase(it);
 }
 
 v1::Job JobManager::get(const std::string& job_id) const {
@@ -268,6 +283,8 @@ std::vector<v1::Job> JobManager::list() const {
 }
 
 v1::Job JobManager::cancel(const std::string& job_id) {
+  if (fleet_)
+    if (auto elsewhere = control_in_fleet(job_id, FleetControl::Cancel)) return *elsewhere;
   std::lock_guard<std::mutex> lock(mu_);
   auto job = find_locked(job_id);
   switch (job->record.state()) {
@@ -289,13 +306,13 @@ v1::Job JobManager::cancel(const std::string& job_id) {
   return job->record;
 }
 
-namespace {
-std::string finished_job_message(const v1::Job& job, const std::string& action, const std::string& allowed) {
+std::string JobManager::finished_job_message(const v1::Job& job, const std::string& action, const std::string& allowed) {
   return "job " + job.job_id() + " is " + wire::job_state_name(job.state()) + "; only " + allowed + " can be " + action;
 }
-}  // namespace
 
 v1::Job JobManager::pause(const std::string& job_id) {
+  if (fleet_)
+    if (auto elsewhere = control_in_fleet(job_id, FleetControl::Pause)) return *elsewhere;
   std::lock_guard<std::mutex> lock(mu_);
   auto job = find_locked(job_id);
   switch (job->record.state()) {
@@ -316,6 +333,8 @@ v1::Job JobManager::pause(const std::string& job_id) {
 }
 
 v1::Job JobManager::resume(const std::string& job_id) {
+  if (fleet_)
+    if (auto elsewhere = control_in_fleet(job_id, FleetControl::Resume)) return *elsewhere;
   std::lock_guard<std::mutex> lock(mu_);
   auto job = find_locked(job_id);
   switch (job->record.state()) {
@@ -371,6 +390,10 @@ void JobManager::remove(const std::string& job_id) {
 v1::Job JobManager::watch(const std::string& job_id, JobWatcher* watcher) {
   std::lock_guard<std::mutex> lock(mu_);
   auto job = find_locked(job_id);
+  if (remote_watches_ && !jobs_.count(job_id)) {  // a fleet's job that does not run here
+    if (!wire::ends_watch(job->record.state()) && !stopped_) remote_watches_->add(job->record, watcher);
+    return job->record;
+  }
   if (!wire::ends_watch(job->record.state()) && !stopped_) {
     job->watchers.push_back(watcher);
     watchers_changed_locked(*job);
@@ -380,6 +403,7 @@ v1::Job JobManager::watch(const std::string& job_id, JobWatcher* watcher) {
 
 void JobManager::unwatch(const std::string& job_id, JobWatcher* watcher) {
   std::lock_guard<std::mutex> lock(mu_);
+  if (remote_watches_) remote_watches_->remove(watcher);
   auto it = jobs_.find(job_id);
   if (it == jobs_.end()) return;
   auto& watchers = it->second->watchers;
@@ -453,6 +477,7 @@ void JobManager::stop() {
     stopped_ = true;
     const grpc::Status stopping(grpc::StatusCode::UNAVAILABLE, "the server is shutting down; watch again later");
     for (auto& [id, job] : jobs_) close_watchers_locked(*job, stopping);
+    if (remote_watches_) remote_watches_->close_all(stopping);
     changed_.notify_all();
   }
   records_.flush();  // the drain's last states (QUEUED to continue) are on disk before the process ends
@@ -488,7 +513,8 @@ void JobManager::transition_locked(Job& job, v1::JobState state, v1::JobEvent::T
               wire::job_state_name(state), message.empty() ? "" : ": ", message);
   emit_locked(job, type, message);
   persist_locked(job);
-  if (saving_ && wire::is_final_state(state)) retire_locked(job);  // from memory; records_ has it till it is written
+  // From memory; records_ has it till it is written. A fleet keeps in memory only what runs here.
+  if (saving_ && (wire::is_final_state(state) || (fleet_ && state != v1::JOB_STATE_RUNNING))) retire_locked(job);
 }
 
 void JobManager::persist_locked(const Job& job) {

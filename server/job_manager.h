@@ -17,10 +17,12 @@
 #include <vector>
 
 #include "deadline_sweeper.h"
+#include "fleet_member.h"
 #include "job.h"
 #include "job_queue.h"
 #include "job_record_writer.h"
 #include "job_watcher.h"
+#include "remote_watches.h"
 #include "request_id_index.h"
 #include "job_store.h"
 #include "siren/progress.h"
@@ -43,8 +45,12 @@ class JobManager {
   // once). `max_queued`: submissions beyond this many QUEUED jobs are refused (RESOURCE_EXHAUSTED).
   // `threads_per_worker`: the CPU threads each worker's fits use (siren::set_this_thread_threads); 0 =
   // the process's count. `max_pack`: how many queued small fits a worker may train together (1 = none).
+  // `fleet`: this server is one replica of a fleet (fleet_member.h; database_url is then the shared
+  // PostgreSQL): its workers claim queued jobs from the database instead of a queue in memory, and jobs
+  // another replica runs are read, watched and controlled through the database.
   JobManager(std::string jobs_dir, const std::string& database_url, std::vector<std::string> worker_devices,
-             int max_queued, ModelStore& models, Metrics& metrics, int threads_per_worker = 0, int max_pack = 1);
+             int max_queued, ModelStore& models, Metrics& metrics, int threads_per_worker = 0, int max_pack = 1,
+             std::optional<FleetOptions> fleet = std::nullopt);
   ~JobManager();  // stop() then join the workers
 
   // Loads saved jobs into memory only (QUEUED ones go back in the queue, RUNNING ones too, to continue
@@ -142,6 +148,24 @@ class JobManager {
   // Why the running fit should stop now, recorded in the job for finish(); StopReason::None to go on.
   StopReason should_stop(Job& job) const;
 
+  // Fleet (job_fleet.cpp). The job a worker on `device` claims from the shared database, now this
+  // replica's; nullptr when there is none. Unlocks `lock` while it asks the database.
+  std::shared_ptr<Job> claim_from_fleet(std::unique_lock<std::mutex>& lock, const std::string& device);
+  // The newest state a job saved, to continue from: a periodic checkpoint, else its resume checkpoint.
+  std::optional<std::string> newest_saved_state(const std::string& job_id) const;
+  // Cancel, pause or resume of a job this replica does not run, through the database; nullopt when the
+  // job runs here (the local path handles it).
+  enum class FleetControl { Cancel, Pause, Resume };
+  std::optional<v1::Job> control_in_fleet(const std::string& job_id, FleetControl action);
+  void on_stop_request(const std::string& job_id, StopRequest request);
+  // records_' write: a record of a run this replica owns is fenced (a superseded run's is dropped, and
+  // the run is stopped); any other is saved as it is.
+  void write_record(const v1::Job& record);
+  bool superseded(const v1::Job& record) const;  // this run of it (its attempt) was superseded
+  // A superseded run ends without a trace: its model goes, its watchers follow the job in the database.
+  void drop_superseded(const std::shared_ptr<Job>& job, const std::string& model_id);
+  static std::string finished_job_message(const v1::Job& job, const std::string& action, const std::string& allowed);
+
   // Moves the job to `state` (metrics, log, job database) and records an event of `type`.
   void transition_locked(Job& job, v1::JobState state, v1::JobEvent::Type type, const std::string& message);
   void emit_locked(Job& job, v1::JobEvent::Type type, const std::string& message, int64_t checkpoint_step = 0);
@@ -166,6 +190,10 @@ class JobManager {
   bool saving_ = false;                               // start() has run: persist_locked writes
   std::vector<std::string> recovered_unsaved_;        // jobs recover() changed in memory, saved by start()
   DeadlineSweeper deadline_sweeper_;  // after mu_ and jobs_: it stops before they go
+  std::unique_ptr<FleetMember> fleet_;             // set in a fleet
+  std::unique_ptr<RemoteWatches> remote_watches_;  // set in a fleet
+  mutable std::mutex superseded_mu_;
+  std::map<std::string, int> superseded_;  // job -> its attempt here that another replica took over (fleet)
   std::atomic<bool> draining_{false};
   std::atomic<bool> stopped_{false};
   std::vector<std::thread> workers_;

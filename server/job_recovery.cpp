@@ -13,7 +13,20 @@
 
 namespace siren::server {
 
+std::optional<std::string> JobManager::newest_saved_state(const std::string& job_id) const {
+  // A periodic checkpoint (also where a pause or a drain leaves it), else the checkpoint it was submitted
+  // to resume from. Either resumes exactly (weights, Adam moments, step, RNG).
+  if (auto latest = latest_periodic_checkpoint(store_.checkpoint_dir(job_id))) return latest;
+  const std::string original_resume = store_.resume_path(job_id);
+  if (std::ifstream(original_resume).good()) return original_resume;
+  return std::nullopt;
+}
+
 void JobManager::recover() {
+  if (fleet_) {  // the fleet's jobs are in the shared database; the replicas' leases look after them
+    spdlog::info("replica {} of a fleet: jobs come from {}", fleet_->options().replica_id, store_.database_name());
+    return;
+  }
   std::vector<v1::Job> saved = store_.load_all();
   std::sort(saved.begin(), saved.end(),
             [](const v1::Job& a, const v1::Job& b) { return a.created_unix_ms() < b.created_unix_ms(); });
@@ -32,14 +45,7 @@ void JobManager::recover() {
     jobs_[job->record.job_id()] = job;
     try {
       job->config = wire::fit_config_from_proto(job->record.spec());
-      // The newest state the job saved: a periodic checkpoint (also where a pause leaves it), else the
-      // checkpoint it was submitted to resume from. Either resumes exactly (weights, Adam moments, step, RNG).
-      const std::string original_resume = store_.resume_path(job->record.job_id());
-      if (auto latest = latest_periodic_checkpoint(store_.checkpoint_dir(job->record.job_id()))) {
-        job->resume_path = *latest;
-      } else if (std::ifstream(original_resume).good()) {
-        job->resume_path = original_resume;
-      }
+      job->resume_path = newest_saved_state(job->record.job_id());
       if (state == v1::JOB_STATE_RUNNING) {
         // Still RUNNING on disk: the server died mid-fit (kill -9, OOM killer, power loss); a drained job
         // would say INTERRUPTED. Queue it again to continue from its newest checkpoint.

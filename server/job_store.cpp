@@ -13,9 +13,10 @@ namespace fs = std::filesystem;
 
 namespace siren::server {
 
-JobStore::JobStore(std::string jobs_dir, const std::string& database_url) : jobs_dir_(std::move(jobs_dir)) {
+JobStore::JobStore(std::string jobs_dir, const std::string& database_url, bool exclusive)
+    : jobs_dir_(std::move(jobs_dir)) {
   fs::create_directories(jobs_dir_);
-  db_ = open_job_database(database_url, database_path());
+  db_ = open_job_database(database_url, database_path(), exclusive);
 }
 
 std::string JobStore::dir_of(const std::string& job_id) const { return (fs::path(jobs_dir_) / job_id).string(); }

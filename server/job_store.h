@@ -17,7 +17,8 @@ class JobStore {
  public:
   // Opens (or creates) the database: `database_url` (open_job_database), or the embedded one in
   // `jobs_dir` when empty; throws std::runtime_error naming it if it can't.
-  explicit JobStore(std::string jobs_dir, const std::string& database_url = "");
+  // `exclusive`: one server per database (PostgreSQL; false for a fleet's replicas, which share one).
+  explicit JobStore(std::string jobs_dir, const std::string& database_url = "", bool exclusive = true);
   JobStore(const JobStore&) = delete;
   JobStore& operator=(const JobStore&) = delete;
 

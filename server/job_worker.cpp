@@ -23,6 +23,10 @@ namespace {
 // At most one PROGRESS event per job this often (~10/s), plus always the last step's: watchers
 // want to see movement, not one event per millisecond-long step.
 constexpr auto kProgressEventInterval = std::chrono::milliseconds(100);
+// In a fleet: how often an idle worker asks the database for work, and how often a running fit's progress is
+// saved there for watchers on other replicas.
+constexpr auto kClaimPollInterval = std::chrono::milliseconds(250);
+constexpr auto kFleetProgressSaveInterval = std::chrono::seconds(1);
 
 }  // namespace
 
@@ -31,6 +35,12 @@ std::vector<std::shared_ptr<Job>> JobManager::take_work(const std::string& devic
   std::shared_ptr<Job> job;
   for (;;) {
     if (draining_) return {};  // queued jobs stay QUEUED on disk for the next start
+    if (fleet_) {
+      if ((job = claim_from_fleet(lock, device))) break;
+      if (draining_) return {};
+      changed_.wait_for(lock, kClaimPollInterval);  // other replicas' submissions: the database is polled
+      continue;
+    }
     if ((job = queue_.take_next(device))) break;
     changed_.wait(lock);  // woken by a submission, a resume, a drain or stop
   }
@@ -39,8 +49,9 @@ std::vector<std::shared_ptr<Job>> JobManager::take_work(const std::string& devic
   std::vector<std::shared_ptr<Job>> work{job};
   for (auto& mate : queue_.take_pack_mates(*job, device)) work.push_back(std::move(mate));
   metrics_.queue_length(queue_.size());
-  const std::string how =
+  std::string how =
       work.size() == 1 ? "started" : fmt::format("started, packed with {} other fits into one training step", work.size() - 1);
+  if (fleet_) how += fmt::format(" on replica {} (attempt {})", fleet_->options().replica_id, job->record.attempt());
   for (const auto& started : work) {
     started->stop_reason = StopReason::None;  // a resumed job may have stopped before
     ++running_;
@@ -167,6 +178,7 @@ std::optional<std::string> JobManager::keep_as_job_checkpoint(const Job& job, co
 }
 
 void JobManager::finish(const std::shared_ptr<Job>& job, const FitResult& result, const std::string& model_id) {
+  if (superseded(job->record)) return drop_superseded(job, model_id);
   const bool completed = result.outcome == FitOutcome::Completed;
   // Why a fit that did not complete stopped: what should_stop() said when it stopped it.
   const StopReason reason = completed ? StopReason::None : job->stop_reason.load();
@@ -207,7 +219,8 @@ void JobManager::finish(const std::shared_ptr<Job>& job, const FitResult& result
     // Not a final state: a rolling update or a restart must not cost a fit its progress. The next start
     // queues it again (it is not put back in this server's queue: the workers are leaving).
     transition_locked(*job, v1::JOB_STATE_QUEUED, v1::JobEvent::TYPE_QUEUED,
-                      "the server is shutting down; the job continues from " + from + " when it is back");
+                      "the server is shutting down; the job continues from " + from +
+                          (fleet_ ? " on another replica" : " when it is back"));
     return;
   }
   const std::string saved_as = have_model ? ", state saved as model " + model_id : "";
@@ -239,6 +252,7 @@ std::string JobManager::keep_last_checkpoint_as_model(const Job& job, std::strin
 }
 
 void JobManager::fail(const std::shared_ptr<Job>& job, const std::string& error, const std::string& model_id) {
+  if (superseded(job->record)) return drop_superseded(job, model_id);
   // What the fit saved before it failed (a full disk stops a fit after some checkpoints were written)
   // becomes the job's model, so that it can be downloaded and continued (siren fit ... --resume).
   const std::string kept_model = keep_last_checkpoint_as_model(*job, model_id);
@@ -265,6 +279,10 @@ void JobManager::on_progress(Job& job, const Progress& p) {
     job.last_progress_event = now;
     emit_locked(job, v1::JobEvent::TYPE_PROGRESS, "");
   }
+  if (fleet_ && now - job.last_saved_progress >= kFleetProgressSaveInterval) {
+    job.last_saved_progress = now;
+    persist_locked(job);  // for watchers on the other replicas (and fenced: a superseded run learns it here)
+  }
 }
 
 void JobManager::on_checkpoint(Job& job, int64_t step) {
@@ -275,7 +293,8 @@ void JobManager::on_checkpoint(Job& job, int64_t step) {
 }
 
 StopReason JobManager::should_stop(Job& job) const {
-  const StopReason reason = job.cancel_requested     ? StopReason::Cancel
+  const StopReason reason = superseded(job.record) ? StopReason::Superseded
+                            : job.cancel_requested     ? StopReason::Cancel
                             : deadline_passed(job)    ? StopReason::Deadline
                             : job.pause_requested     ? StopReason::Pause
                             : draining_               ? StopReason::Drain

@@ -32,6 +32,19 @@ void add_flags(CLI::App& app, ServerOptions& o) {
                  "server needed): a PostgreSQL URL, postgresql://USER@HOST[:PORT]/DB (libpq's form; keep the "
                  "password in $PGPASSWORD or ~/.pgpass, not on the command line). Inputs, checkpoints and models "
                  "stay in --data-dir either way; one server per database");
+  app.add_flag("--fleet", o.fleet,
+               "Run as one replica of a fleet: replicas given the same --database (PostgreSQL) and the same "
+               "--data-dir (a volume every replica mounts) share one queue. Any replica answers for any job and "
+               "model; a replica that stops answering for --lease-seconds has its fits continued by another "
+               "from their newest checkpoint (docs/deploying.md)");
+  app.add_option("--replica-id", o.replica_id, "This replica's name in the fleet; unique among live replicas "
+                 "(default: the host name and a random suffix)");
+  app.add_option("--lease-seconds", o.lease_seconds,
+                 "Fleet: a replica silent this long loses its running jobs to the others")
+      ->capture_default_str();
+  app.add_option("--max-attempts", o.max_attempts,
+                 "Fleet: runs of one job (each ended by its replica going silent) before it fails instead")
+      ->capture_default_str();
   app.add_option("--metrics-port", o.metrics_port,
                  "Serve Prometheus metrics on http://METRICS_HOST:PORT/metrics (plain HTTP even with --tls-cert); "
                  "0 = off (README: Monitoring)")

@@ -22,6 +22,9 @@ class ModelStore {
 
   // Registers every readable model under models_dir; unreadable ones are logged and skipped.
   void scan();
+  // A fleet's replicas share models_dir: a model another replica added (its labels file written, which
+  // add() does last) is found when asked for, and listed.
+  void set_shared(bool shared) { shared_ = shared; }
 
   // A fresh model id and its (created) directory; the fit writes checkpoint_path(id) there.
   std::string allocate();
@@ -39,14 +42,17 @@ class ModelStore {
 
  private:
   std::string dir_of(const std::string& model_id) const;
+  // Shared store: registers `model_id` if another replica added it; false when it is not there (yet).
+  bool adopt_locked(const std::string& model_id) const;
   v1::Model describe(const std::string& model_id) const;  // from the files on disk
   void touch_cache_locked(const std::string& model_id, std::shared_ptr<const FieldModel> model);
 
   std::string models_dir_;
   size_t cache_capacity_;
+  bool shared_ = false;
   std::string query_device_;
   mutable std::mutex mu_;
-  std::map<std::string, v1::Model> models_;
+  mutable std::map<std::string, v1::Model> models_;  // mutable: a shared store learns of models as it is asked
   // Most recently used first.
   std::list<std::pair<std::string, std::shared_ptr<const FieldModel>>> cache_;
 };

@@ -3,6 +3,8 @@
 #include "job_database.h"
 #include "postgres_connection.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -27,6 +29,15 @@ void check_options(const ServerOptions& o) {
   if (o.max_render_pixels < 1) fail("--max-render-pixels must be >= 1");
   if (o.max_query_points_per_message < 1) fail("--max-query-points-per-message must be >= 1");
   if (o.data_dir.empty()) fail("--data-dir must not be empty");
+  if (o.fleet && !is_postgres_url(o.database))
+    fail("--fleet needs --database postgresql://…: the replicas of a fleet share their jobs through PostgreSQL "
+         "(and their files through one --data-dir on a shared volume)");
+  if (o.lease_seconds <= 0) fail("--lease-seconds must be > 0");
+  if (o.max_attempts < 1) fail("--max-attempts must be >= 1");
+  if (!o.replica_id.empty() && !std::all_of(o.replica_id.begin(), o.replica_id.end(), [](unsigned char c) {
+        return std::isalnum(c) || c == '-' || c == '_' || c == '.';
+      }))
+    fail("--replica-id may hold letters, digits, '-', '_' and '.' only (it names a lock file)");
   if (!o.database.empty() && !is_postgres_url(o.database))
     fail("--database takes a postgresql:// URL (postgresql://USER@HOST:PORT/DB), or nothing for the embedded "
          "SQLite database in --data-dir; got '" + redact_database_url(o.database) + "'");

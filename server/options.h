@@ -13,6 +13,11 @@ struct ServerOptions {
   std::string port_file;                // written with the actual port once listening
   std::string data_dir = "./siren-data";
   std::string database;                 // job records: "" = SQLite in DATA_DIR/jobs/jobs.db, or a postgresql:// URL
+  // A fleet: replicas sharing `database` (PostgreSQL) and `data_dir` (a shared volume); fleet_member.h.
+  bool fleet = false;
+  std::string replica_id;               // "" = <hostname>-<random>
+  double lease_seconds = 10;
+  int max_attempts = 5;
   int metrics_port = 0;                 // 0 = no Prometheus endpoint
   std::string metrics_host = "127.0.0.1";  // where /metrics listens (its own address: loopback by default)
   std::string token;                    // non-empty = every RPC needs "authorization: Bearer <token>"

@@ -7,8 +7,13 @@
 #include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
+#include <optional>
+#include <random>
 #include <filesystem>
 
 #include "auth.h"
@@ -18,6 +23,7 @@
 #include "malformed_request_interceptor.h"
 #include "metrics.h"
 #include "model_store.h"
+#include "postgres_connection.h"
 #include "rpc_guard.h"
 #include "service.h"
 #include "siren/runtime.h"
@@ -26,6 +32,18 @@ namespace fs = std::filesystem;
 
 namespace siren::server {
 namespace {
+
+// A fleet replica's name when --replica-id is not given: the host's (a pod's name on Kubernetes) and a
+// random suffix, so a restarted process never takes over the lease of its previous life.
+std::string default_replica_id() {
+  char host[256] = {};
+  gethostname(host, sizeof(host) - 1);
+  std::string id;
+  for (const char* c = host; *c; ++c)
+    id += (std::isalnum(static_cast<unsigned char>(*c)) || *c == '-' || *c == '.') ? *c : '-';
+  std::random_device random;
+  return (id.empty() ? "replica" : id) + fmt::format("-{:06x}", random() & 0xffffff);
+}
 
 // In-flight RPCs (a render, a download) get this long after the drain before they are cut off.
 constexpr auto kRpcGracePeriod = std::chrono::seconds(2);
@@ -66,7 +84,19 @@ void Server::Start() {
   check_options(options_);
   const fs::path data_dir = options_.data_dir;
   fs::create_directories(data_dir);
-  data_dir_lock_ = std::make_unique<DataDirLock>(data_dir.string());
+  std::optional<FleetOptions> fleet;
+  if (options_.fleet) {
+    fleet = FleetOptions{options_.database, options_.replica_id.empty() ? default_replica_id() : options_.replica_id,
+                         options_.lease_seconds, options_.max_attempts};
+    // The replicas share the directory; each locks its own name in it (one process per replica id).
+    const fs::path replica_dir = data_dir / "replicas" / fleet->replica_id;
+    fs::create_directories(replica_dir);
+    data_dir_lock_ = std::make_unique<DataDirLock>(replica_dir.string());
+    spdlog::info("replica {} of a fleet sharing {} and {}", fleet->replica_id, options_.data_dir,
+                 redact_database_url(options_.database));
+  } else {
+    data_dir_lock_ = std::make_unique<DataDirLock>(data_dir.string());
+  }
 
   if (options_.token.empty() && !is_loopback_host(options_.host)) {
     // Anyone who can reach a non-loopback address could run fits and read models: never serve it
@@ -87,6 +117,7 @@ void Server::Start() {
   // Queries, renders and exports run on the first of the devices.
   models_ = std::make_unique<ModelStore>((data_dir / "models").string(), options_.model_cache_size,
                                          expand_devices(options_.devices).front());
+  models_->set_shared(options_.fleet);
   models_->scan();
   // The cores are shared between the fits that may run at once (every worker's: a GPU fit's host work
   // takes CPU threads too), so that --workers N does not start N pools of every core each.
@@ -94,7 +125,7 @@ void Server::Start() {
   threads_per_worker_ = threads_per_worker(configure_threads(options_.threads),
                                            static_cast<int>(workers.size()));
   jobs_ = std::make_unique<JobManager>((data_dir / "jobs").string(), options_.database, workers, options_.max_queued,
-                                       *models_, *metrics_, threads_per_worker_, options_.max_pack);
+                                       *models_, *metrics_, threads_per_worker_, options_.max_pack, fleet);
   jobs_->recover();
   auth_ = std::make_unique<TokenAuth>(options_.token);
   guard_ = std::make_unique<RpcGuard>(*auth_, *metrics_);

@@ -1,0 +1,155 @@
+// JobManager as one replica of a fleet (fleet_member.h): claiming work from the shared database, fencing
+// the records of the runs it owns, and reaching jobs that run on other replicas.
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "ids.h"
+#include "job_manager.h"
+#include "metrics.h"
+#include "model_store.h"
+#include "rpc_error.h"
+#include "siren/errors.h"
+#include "siren/runtime.h"
+#include "siren/wire/convert.h"
+#include "siren/wire/job_states.h"
+
+namespace siren::server {
+
+std::shared_ptr<Job> JobManager::claim_from_fleet(std::unique_lock<std::mutex>& lock, const std::string& device) {
+  lock.unlock();
+  std::optional<v1::Job> claimed;
+  try {
+    claimed = fleet_->claims().claim([&](const v1::Job& job) {
+      try {
+        return worker_accepts(device, wire::fit_config_from_proto(job.spec()).train.device);
+      } catch (const std::exception&) {
+        return true;  // this replica takes it, and fails it saying why
+      }
+    });
+  } catch (const std::exception& e) {  // the database is away: the worker asks again later
+    spdlog::warn("replica {}: cannot claim work: {}", fleet_->options().replica_id, e.what());
+  }
+  lock.lock();
+  if (!claimed) return nullptr;
+
+  auto job = std::make_shared<Job>();
+  job->record = std::move(*claimed);
+  const std::string& id = job->record.job_id();
+  job->dir = store_.dir_of(id);
+  job->deadline_unix_ms = job->record.deadline_unix_ms();
+  // Here the claim is where the job starts: take_work moves it to RUNNING as it does a local queue's.
+  job->record.set_state(v1::JOB_STATE_QUEUED);
+  metrics_.job_state_changed(Metrics::task_label(job->record.spec().task()), v1::JOB_STATE_UNSPECIFIED,
+                             v1::JOB_STATE_QUEUED);
+  jobs_[id] = job;
+  try {
+    job->config = wire::fit_config_from_proto(job->record.spec());
+    job->resume_path = newest_saved_state(id);
+  } catch (const std::exception& e) {
+    job->record.set_error(std::string("cannot run on replica ") + fleet_->options().replica_id + ": " + e.what());
+    job->record.set_finished_unix_ms(now_unix_ms());
+    transition_locked(*job, v1::JOB_STATE_FAILED, v1::JobEvent::TYPE_FAILED, job->record.error());
+    return nullptr;
+  }
+  spdlog::info("job {}: claimed by replica {} (attempt {}){}", id, fleet_->options().replica_id,
+               job->record.attempt(), job->resume_path ? ", continuing from its newest checkpoint" : "");
+  return job;
+}
+
+std::optional<v1::Job> JobManager::control_in_fleet(const std::string& job_id, FleetControl action) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (jobs_.count(job_id)) return std::nullopt;
+  }
+  bool running = false;
+  auto after = fleet_->claims().modify(job_id, [&](v1::Job& job) {
+    const v1::JobState state = job.state();
+    running = state == v1::JOB_STATE_RUNNING;
+    switch (action) {
+      case FleetControl::Cancel:
+        if (state != v1::JOB_STATE_QUEUED && state != v1::JOB_STATE_PAUSED) return false;
+        job.set_state(v1::JOB_STATE_CANCELLED);
+        job.set_finished_unix_ms(now_unix_ms());
+        return true;
+      case FleetControl::Pause:
+        if (state == v1::JOB_STATE_QUEUED) {
+          job.set_state(v1::JOB_STATE_PAUSED);
+          return true;
+        }
+        if (state == v1::JOB_STATE_RUNNING || state == v1::JOB_STATE_PAUSED) return false;
+        throw RpcError(grpc::StatusCode::FAILED_PRECONDITION,
+                       finished_job_message(job, "paused", "a queued or running job"));
+      case FleetControl::Resume:
+        if (state == v1::JOB_STATE_PAUSED) {
+          job.set_state(v1::JOB_STATE_QUEUED);
+          return true;
+        }
+        if (state == v1::JOB_STATE_QUEUED || state == v1::JOB_STATE_RUNNING) return false;
+        throw RpcError(grpc::StatusCode::FAILED_PRECONDITION,
+                       finished_job_message(job, "resumed", "a paused job") +
+                           " (to continue a finished fit, submit it again with its model's checkpoint: siren fit ... "
+                           "--resume)");
+    }
+    return false;
+  });
+  if (!after) throw NotFound("job '" + job_id + "' not found (ListJobs shows the fleet's jobs)");
+  if (running && action != FleetControl::Resume) {
+    // It runs on another replica (or started there since we looked): that replica stops it within a lease/4.
+    fleet_->claims().request_stop(job_id, action == FleetControl::Cancel ? StopRequest::Cancel : StopRequest::Pause);
+    spdlog::info("job {}: {} asked of replica {}", job_id, action == FleetControl::Cancel ? "cancel" : "pause",
+                 after->replica());
+  } else if (action == FleetControl::Resume && after->state() == v1::JOB_STATE_QUEUED) {
+    changed_.notify_all();
+  }
+  return after;
+}
+
+void JobManager::on_stop_request(const std::string& job_id, StopRequest request) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = jobs_.find(job_id);
+  if (it == jobs_.end()) return;
+  std::atomic<bool>& flag = request == StopRequest::Cancel ? it->second->cancel_requested : it->second->pause_requested;
+  if (!flag.exchange(true))
+    spdlog::info("job {}: {} requested by another replica", job_id, request == StopRequest::Cancel ? "cancel" : "pause");
+}
+
+void JobManager::write_record(const v1::Job& record) {
+  if (!fleet_ || record.attempt() == 0 || record.replica() != fleet_->options().replica_id) {
+    store_.save(record);
+    return;
+  }
+  if (fleet_->claims().save_fenced(record)) return;
+  // Another replica runs this job now (this one's lease ran out): nothing of this run may show.
+  {
+    std::lock_guard<std::mutex> lock(superseded_mu_);
+    int& attempt = superseded_[record.job_id()];
+    if (attempt == record.attempt()) return;  // said already
+    attempt = record.attempt();
+  }
+  spdlog::warn("job {}: attempt {} on replica {} was superseded (its lease ran out); stopping it", record.job_id(),
+               record.attempt(), record.replica());
+  if (record.state() == v1::JOB_STATE_SUCCEEDED && !record.model_id().empty()) {
+    try {
+      models_.remove(record.model_id());
+    } catch (const std::exception&) {
+    }
+  }
+}
+
+bool JobManager::superseded(const v1::Job& record) const {
+  if (!fleet_) return false;
+  std::lock_guard<std::mutex> lock(superseded_mu_);
+  auto it = superseded_.find(record.job_id());
+  return it != superseded_.end() && it->second == record.attempt();
+}
+
+void JobManager::drop_superseded(const std::shared_ptr<Job>& job, const std::string& model_id) {
+  if (!model_id.empty()) models_.discard(model_id);
+  std::lock_guard<std::mutex> lock(mu_);
+  metrics_.job_state_changed(Metrics::task_label(job->record.spec().task()), job->record.state(),
+                             v1::JOB_STATE_UNSPECIFIED);
+  job->record.set_state(v1::JOB_STATE_QUEUED);  // as far as this replica knows; its watchers read the database
+  retire_locked(*job);
+}
+
+}  // namespace siren::server

@@ -1,7 +1,8 @@
 // A fleet: three siren-server replicas with one PostgreSQL (started for the test) and one shared data
 // directory. A job submitted to one is visible, watchable, cancellable and, once done, queryable on the
-// others with identical answers; a replica killed mid-fit has the fit continued by another from its
-// newest checkpoint, ending with the model an uninterrupted fit gives.
+// others with identical answers; a replica killed mid-fit (ten times over) has the fit continued by another
+// from its newest checkpoint, ending with the model an uninterrupted fit gives; a replica frozen past its
+// lease loses the job, and what it writes when it wakes changes nothing.
 #include <signal.h>
 
 #include <algorithm>

@@ -25,20 +25,38 @@ bool constant_time_equal(const std::string& a, const std::string& b) {
 
 }  // namespace
 
-grpc::Status TokenAuth::check(const grpc::ServerContextBase& context) const {
-  if (token_.empty()) return grpc::Status::OK;
+const std::string* TokenAuth::bearer_token(const grpc::ServerContextBase& context, std::string& storage) const {
   const auto& metadata = context.client_metadata();
   auto it = metadata.find("authorization");
-  if (it == metadata.end()) {
+  if (it == metadata.end()) return nullptr;
+  const std::string prefix = "Bearer ";
+  storage.assign(it->second.data(), it->second.size());
+  if (storage.rfind(prefix, 0) != 0) return nullptr;
+  storage.erase(0, prefix.size());
+  return &storage;
+}
+
+grpc::Status TokenAuth::check(const grpc::ServerContextBase& context) const {
+  if (!enabled()) return grpc::Status::OK;
+  if (context.client_metadata().find("authorization") == context.client_metadata().end()) {
     return {grpc::StatusCode::UNAUTHENTICATED,
             "this server requires a token: send metadata 'authorization: Bearer <token>' (siren CLI: --token or SIREN_TOKEN)"};
   }
-  const std::string value(it->second.data(), it->second.size());
-  const std::string prefix = "Bearer ";
-  if (value.rfind(prefix, 0) != 0 || !constant_time_equal(value.substr(prefix.size()), token_)) {
-    return {grpc::StatusCode::UNAUTHENTICATED, "invalid token in 'authorization' metadata"};
-  }
+  std::string storage;
+  const std::string* token = bearer_token(context, storage);
+  bool known = token && !token_.empty() && constant_time_equal(*token, token_);
+  for (const Tenant& tenant : tenants_) known = (token && constant_time_equal(*token, tenant.token)) || known;
+  if (!known) return {grpc::StatusCode::UNAUTHENTICATED, "invalid token in 'authorization' metadata"};
   return grpc::Status::OK;
+}
+
+std::string TokenAuth::tenant_of(const grpc::ServerContextBase& context) const {
+  std::string storage;
+  const std::string* token = bearer_token(context, storage);
+  if (!token) return "";
+  for (const Tenant& tenant : tenants_)
+    if (constant_time_equal(*token, tenant.token)) return tenant.name;
+  return "";
 }
 
 std::string load_or_create_token(const std::string& path) {

@@ -6,17 +6,26 @@
 
 #include <string>
 
+#include "tenants.h"
+
 namespace siren::server {
 
 class TokenAuth {
  public:
-  explicit TokenAuth(std::string token) : token_(std::move(token)) {}
-  bool enabled() const { return !token_.empty(); }
+  // `token`: the server's own (--token; its callers belong to no tenant). `tenants`: theirs (--tenants).
+  explicit TokenAuth(std::string token, std::vector<Tenant> tenants = {})
+      : token_(std::move(token)), tenants_(std::move(tenants)) {}
+  bool enabled() const { return !token_.empty() || !tenants_.empty(); }
   // OK, or UNAUTHENTICATED saying what metadata is expected.
   grpc::Status check(const grpc::ServerContextBase& context) const;
+  // The tenant whose token the call carries; "" for the server's own token, or when there is no auth.
+  std::string tenant_of(const grpc::ServerContextBase& context) const;
 
  private:
+  const std::string* bearer_token(const grpc::ServerContextBase& context, std::string& storage) const;
+
   std::string token_;
+  std::vector<Tenant> tenants_;
 };
 
 // The token of a server that listens beyond loopback and was given none: read from `path`, or made

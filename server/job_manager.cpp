@@ -92,7 +92,7 @@ std::optional<v1::Job> JobManager::idempotent_match_locked(const std::string& re
 
 v1::Job JobManager::submit(const v1::FitSpec& client_spec, const FitConfig& config, const v1::JobOptions& options,
                            const std::string& input, const std::string& resume_checkpoint,
-                           const PreparedCheck& check_prepared) {
+                           const PreparedCheck& check_prepared, const std::string& tenant) {
   if (draining_) throw RpcError(grpc::StatusCode::UNAVAILABLE, "the server is shutting down; submit to another server or retry later");
   const v1::FitSpec spec = resolved_spec(client_spec, config);
   check_device_served(config.train.device);
@@ -112,6 +112,7 @@ v1::Job JobManager::submit(const v1::FitSpec& client_spec, const FitConfig& conf
   *record.mutable_options() = options;
   record.mutable_options()->set_priority(wire::resolved_priority(options.priority()));
   record.set_created_unix_ms(now_unix_ms());
+  record.set_tenant(tenant);
   if (options.deadline_seconds() > 0) {
     record.set_deadline_unix_ms(record.created_unix_ms() + static_cast<int64_t>(options.deadline_seconds() * 1000.0));
   }
@@ -173,6 +174,24 @@ v1::Job JobManager::submit(const v1::FitSpec& client_spec, const FitConfig& conf
   lock.unlock();
   records_.flush();  // durable before the client hears "accepted"
   return accepted;
+}
+
+void JobManager::set_tenant_quotas(const std::map<std::string, int>& quotas) {
+  if (fleet_) {
+    for (const auto& [tenant, quota] : quotas) fleet_->claims().set_quota(tenant, quota);
+    return;
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  tenant_quotas_ = quotas;
+}
+
+bool JobManager::may_start_locked(const std::string& tenant) const {
+  const auto quota = tenant_quotas_.find(tenant);
+  if (tenant.empty() || quota == tenant_quotas_.end()) return true;
+  const auto running = std::count_if(jobs_.begin(), jobs_.end(), [&](const auto& entry) {
+    return entry.second->record.tenant() == tenant && entry.second->record.state() == v1::JOB_STATE_RUNNING;
+  });
+  return running < quota->second;
 }
 
 void JobManager::enqueue_locked(const std::shared_ptr<Job>& job) {

@@ -67,9 +67,12 @@ class JobManager {
   // queue is full, InvalidInput for a bad resume checkpoint. `check_prepared` sees the config the fit will
   // run (a fit counted in epochs has its steps only once the task is built) and may throw to refuse it.
   using PreparedCheck = std::function<void(const FitConfig& prepared)>;
+  // `tenant`: whose job it is (the caller's token's tenant; "" = none), for its quota.
   v1::Job submit(const v1::FitSpec& spec, const FitConfig& config, const v1::JobOptions& options,
                  const std::string& input, const std::string& resume_checkpoint,
-                 const PreparedCheck& check_prepared = {});
+                 const PreparedCheck& check_prepared = {}, const std::string& tenant = "");
+  // At most quotas[t] jobs of tenant t RUNNING at once (in a fleet: across all its replicas). Before start().
+  void set_tenant_quotas(const std::map<std::string, int>& quotas);
 
   v1::Job get(const std::string& job_id) const;  // throws NotFound
   std::vector<v1::Job> list() const;             // oldest first
@@ -127,6 +130,8 @@ class JobManager {
   void run(const std::shared_ptr<Job>& job, const std::string& device);  // job_worker.cpp
   // Several queued jobs of one packing key trained as one pack (packed_fit.h); each ends on its own.
   void run_pack(const std::vector<std::shared_ptr<Job>>& jobs, const std::string& device);  // job_worker.cpp
+  // Whether a job of `tenant` may start now (its quota; a lone server's count).
+  bool may_start_locked(const std::string& tenant) const;
   // The jobs a worker on `device` takes next: one, or a pack; each marked RUNNING. Empty once draining.
   std::vector<std::shared_ptr<Job>> take_work(const std::string& device);
   // The fit's callbacks into this job: progress, checkpoints, stop requests, previews.
@@ -183,6 +188,7 @@ class JobManager {
   mutable std::mutex mu_;
   mutable std::condition_variable changed_;  // the queue or the running count changed, a drain or stop
   std::map<std::string, std::shared_ptr<Job>> jobs_;
+  std::map<std::string, int> tenant_quotas_;  // a lone server's; a fleet's are in its database
   JobQueue queue_;
   RequestIdIndex request_ids_;
   std::set<std::string> deleting_;  // jobs whose files remove() is deleting, without the lock

@@ -19,11 +19,12 @@ void JobQueue::check_space() const {
 
 void JobQueue::push(std::shared_ptr<Job> job) { jobs_.push_back(std::move(job)); }
 
-std::shared_ptr<Job> JobQueue::take_next(const std::string& device) {
+std::shared_ptr<Job> JobQueue::take_next(const std::string& device, const std::function<bool(const Job&)>& may_start) {
   auto best = jobs_.end();
   int best_priority = -1;
   for (auto it = jobs_.begin(); it != jobs_.end(); ++it) {
     if (!worker_accepts(device, (*it)->config.train.device)) continue;
+    if (may_start && !may_start(**it)) continue;
     const int priority = (*it)->record.options().priority();
     if (priority > best_priority) {  // strictly greater: the oldest wins among equals
       best_priority = priority;
@@ -36,7 +37,8 @@ std::shared_ptr<Job> JobQueue::take_next(const std::string& device) {
   return job;
 }
 
-std::vector<std::shared_ptr<Job>> JobQueue::take_pack_mates(const Job& first, const std::string& device) {
+std::vector<std::shared_ptr<Job>> JobQueue::take_pack_mates(const Job& first, const std::string& device,
+                                                           const std::function<bool(const Job&)>& may_join) {
   std::vector<std::shared_ptr<Job>> mates;
   if (first.packing.key.empty() || first.resume_path) return mates;
   // Of the same priority only: a pack's step costs each member the others' work, which a higher-priority job
@@ -44,7 +46,7 @@ std::vector<std::shared_ptr<Job>> JobQueue::take_pack_mates(const Job& first, co
   const int priority = first.record.options().priority();
   for (const auto& job : jobs_)
     if (job->packing.key == first.packing.key && !job->resume_path && job->record.options().priority() == priority &&
-        worker_accepts(device, job->config.train.device))
+        worker_accepts(device, job->config.train.device) && (!may_join || may_join(*job)))
       mates.push_back(job);  // oldest first
   const int64_t pack = std::min<int64_t>(first.packing.max_members, max_pack_);
   if (static_cast<int64_t>(mates.size()) >= pack) mates.resize(pack - 1);

@@ -41,13 +41,16 @@ std::vector<std::shared_ptr<Job>> JobManager::take_work(const std::string& devic
       changed_.wait_for(lock, kClaimPollInterval);  // other replicas' submissions: the database is polled
       continue;
     }
-    if ((job = queue_.take_next(device))) break;
+    if ((job = queue_.take_next(device, [this](const Job& j) { return may_start_locked(j.record.tenant()); }))) break;
     changed_.wait(lock);  // woken by a submission, a resume, a drain or stop
   }
   // Small fits queued with it that can share its steps run as one pack: the server packs them, the
   // clients ask for nothing.
   std::vector<std::shared_ptr<Job>> work{job};
-  for (auto& mate : queue_.take_pack_mates(*job, device)) work.push_back(std::move(mate));
+  // A tenant with a quota has its jobs started one by one, each counted.
+  const auto without_quota = [this](const Job& j) { return !tenant_quotas_.count(j.record.tenant()); };
+  if (without_quota(*job))
+    for (auto& mate : queue_.take_pack_mates(*job, device, without_quota)) work.push_back(std::move(mate));
   metrics_.queue_length(queue_.size());
   std::string how =
       work.size() == 1 ? "started" : fmt::format("started, packed with {} other fits into one training step", work.size() - 1);

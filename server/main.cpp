@@ -32,6 +32,9 @@ void add_flags(CLI::App& app, ServerOptions& o) {
                  "server needed): a PostgreSQL URL, postgresql://USER@HOST[:PORT]/DB (libpq's form; keep the "
                  "password in $PGPASSWORD or ~/.pgpass, not on the command line). Inputs, checkpoints and models "
                  "stay in --data-dir either way; one server per database");
+  app.add_option("--tenants", o.tenants_file,
+                 "A file of tenants, one per line: NAME QUOTA TOKEN. Each tenant's clients send its token; at most "
+                 "QUOTA of its jobs run at once (- for no limit), across the whole fleet in one. Keep it private");
   app.add_flag("--fleet", o.fleet,
                "Run as one replica of a fleet: replicas given the same --database (PostgreSQL) and the same "
                "--data-dir (a volume every replica mounts) share one queue. Any replica answers for any job and "

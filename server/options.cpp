@@ -2,6 +2,7 @@
 
 #include "job_database.h"
 #include "postgres_connection.h"
+#include "tenants.h"
 
 #include <algorithm>
 #include <cctype>
@@ -29,6 +30,7 @@ void check_options(const ServerOptions& o) {
   if (o.max_render_pixels < 1) fail("--max-render-pixels must be >= 1");
   if (o.max_query_points_per_message < 1) fail("--max-query-points-per-message must be >= 1");
   if (o.data_dir.empty()) fail("--data-dir must not be empty");
+  if (!o.tenants_file.empty()) read_tenants_file(o.tenants_file);  // its mistakes, with their line, at start-up
   if (o.fleet && !is_postgres_url(o.database))
     fail("--fleet needs --database postgresql://…: the replicas of a fleet share their jobs through PostgreSQL "
          "(and their files through one --data-dir on a shared volume)");

@@ -21,6 +21,7 @@ struct ServerOptions {
   int metrics_port = 0;                 // 0 = no Prometheus endpoint
   std::string metrics_host = "127.0.0.1";  // where /metrics listens (its own address: loopback by default)
   std::string token;                    // non-empty = every RPC needs "authorization: Bearer <token>"
+  std::string tenants_file;             // tenants.h: NAME QUOTA TOKEN per line
   bool generate_token = false;          // beyond loopback without a token: make one in DATA_DIR/token
   std::string tls_cert;                 // PEM certificate chain; with tls_key: serve TLS only
   std::string tls_key;                  // PEM private key of tls_cert

@@ -17,6 +17,8 @@ class RpcGuard {
  public:
   RpcGuard(const TokenAuth& auth, Metrics& metrics) : auth_(auth), metrics_(metrics) {}
 
+  const TokenAuth& auth() const { return auth_; }
+
   grpc::Status run(const char* method, grpc::ServerContextBase* context,
                    const std::function<grpc::Status()>& handler) const;
 

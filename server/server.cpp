@@ -84,6 +84,8 @@ void Server::Start() {
   check_options(options_);
   const fs::path data_dir = options_.data_dir;
   fs::create_directories(data_dir);
+  const std::vector<Tenant> tenants =
+      options_.tenants_file.empty() ? std::vector<Tenant>{} : read_tenants_file(options_.tenants_file);
   std::optional<FleetOptions> fleet;
   if (options_.fleet) {
     fleet = FleetOptions{options_.database, options_.replica_id.empty() ? default_replica_id() : options_.replica_id,
@@ -98,7 +100,7 @@ void Server::Start() {
     data_dir_lock_ = std::make_unique<DataDirLock>(data_dir.string());
   }
 
-  if (options_.token.empty() && !is_loopback_host(options_.host)) {
+  if (options_.token.empty() && tenants.empty() && !is_loopback_host(options_.host)) {
     // Anyone who can reach a non-loopback address could run fits and read models: never serve it
     // without a token. One made earlier by --generate-token counts as configured.
     const std::string path = (data_dir / "token").string();
@@ -126,8 +128,12 @@ void Server::Start() {
                                            static_cast<int>(workers.size()));
   jobs_ = std::make_unique<JobManager>((data_dir / "jobs").string(), options_.database, workers, options_.max_queued,
                                        *models_, *metrics_, threads_per_worker_, options_.max_pack, fleet);
+  std::map<std::string, int> quotas;
+  for (const Tenant& tenant : tenants)
+    if (tenant.quota) quotas[tenant.name] = *tenant.quota;
+  jobs_->set_tenant_quotas(quotas);
   jobs_->recover();
-  auth_ = std::make_unique<TokenAuth>(options_.token);
+  auth_ = std::make_unique<TokenAuth>(options_.token, tenants);
   guard_ = std::make_unique<RpcGuard>(*auth_, *metrics_);
   service_ = std::make_unique<SirenService>(options_, *jobs_, *models_, *guard_);
 

@@ -5,6 +5,7 @@
 
 #include "ids.h"
 #include "job.h"
+#include "auth.h"
 #include "job_manager.h"
 #include "rpc_error.h"
 #include "service.h"
@@ -128,7 +129,8 @@ Status SirenService::SubmitFit(grpc::ServerContext* context, grpc::ServerReader<
     const std::string input = upload.inputs.pack(describe_task(config.task.kind));
     // Checked again once epochs are steps: a fit given in epochs names its steps only then.
     *response = jobs_.submit(upload.spec, config, upload.job_options, input, upload.resume_checkpoint,
-                             [&](const FitConfig& prepared) { check_fit_limits(prepared, options_); });
+                             [&](const FitConfig& prepared) { check_fit_limits(prepared, options_); },
+                             guard_.auth().tenant_of(*context));
     return Status::OK;
   });
 }

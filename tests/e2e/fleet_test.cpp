@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <sstream>
 #include <thread>
 
 #include "e2e_fixture.h"
@@ -37,7 +38,10 @@ class FleetTest : public E2ETest {
   }
   std::vector<std::string> replica_args(const std::string& name) const {
     // --max-attempts above the kills of the test below: the tenth kill must not fail the job.
-    return {"--database", url_, "--fleet", "--replica-id", name, "--lease-seconds", kLeaseSeconds, "--max-attempts", "20"};
+    std::vector<std::string> args = {"--database", url_,         "--fleet",        "--replica-id", name,
+                                     "--lease-seconds", kLeaseSeconds, "--max-attempts", "20"};
+    args.insert(args.end(), more_replica_args_.begin(), more_replica_args_.end());
+    return args;
   }
   std::vector<std::string> extra_server_args() const override { return replica_args("r0"); }
 
@@ -94,6 +98,7 @@ class FleetTest : public E2ETest {
   }
 
   std::string url_;
+  std::vector<std::string> more_replica_args_;   // a subclass's, set before SetUp
   std::map<std::string, std::string> replicas_;  // name -> address
   std::map<std::string, std::unique_ptr<Subprocess>> others_;
 };
@@ -247,6 +252,46 @@ TEST_F(FleetTest, AReplicaStoppedPastItsLeaseLosesTheJobAndItsLateWritesChangeNo
   size_t of_this_job = 0;
   for (size_t at = models.out.find(job_id); at != std::string::npos; at = models.out.find(job_id, at + 1)) ++of_this_job;
   EXPECT_EQ(of_this_job, 1u) << models.out;
+}
+
+constexpr const char* kAcmeToken = "acme-token-0123456789";
+
+class FleetTenantsTest : public FleetTest {
+ protected:
+  void SetUp() override {
+    const std::string tenants = write_file("tenants", std::string("acme 1 ") + kAcmeToken + "\n");
+    more_replica_args_ = {"--tenants", tenants};
+    FleetTest::SetUp();
+  }
+};
+
+TEST_F(FleetTenantsTest, ATenantsQuotaHoldsAcrossTheReplicas) {
+  const std::string image = write_image("gradient.png", synthetic_image());
+  std::vector<std::string> jobs;
+  for (const std::string replica : {"r0", "r1", "r2"})  // one each: every replica would run one at once
+    jobs.push_back(submit(replica, {"fit", "image", image, "--hidden", "32", "--steps", "1500", "--token", kAcmeToken}));
+  int most_running = 0, samples = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  for (;;) {
+    const ProcessResult listed = on("r1", {"jobs", "--token", kAcmeToken});
+    ASSERT_EQ(listed.exit_code, 0) << listed.err;
+    int running = 0, succeeded = 0;
+    std::istringstream lines(listed.out);
+    for (std::string line; std::getline(lines, line);) {
+      if (line.empty() || line[0] != '{') continue;
+      const json job = json::parse(line);
+      EXPECT_EQ(job.value("tenant", ""), "acme");
+      running += job["state"] == "running";
+      succeeded += job["state"] == "succeeded";
+    }
+    most_running = std::max(most_running, running);
+    ++samples;
+    if (succeeded == 3 || std::chrono::steady_clock::now() > deadline) {
+      EXPECT_EQ(succeeded, 3) << listed.out << logs();
+      break;
+    }
+  }
+  EXPECT_EQ(most_running, 1) << "acme's quota is 1 across the fleet (" << samples << " samples)";
 }
 
 }  // namespace

@@ -18,8 +18,9 @@ FleetMember::FleetMember(FleetOptions options)
 
 FleetMember::~FleetMember() { stop(); }
 
-void FleetMember::start(StopRequestHandler on_stop_request) {
+void FleetMember::start(StopRequestHandler on_stop_request, HealthHandler on_health) {
   on_stop_request_ = std::move(on_stop_request);
+  on_health_ = std::move(on_health);
   thread_ = std::thread([this] { loop(); });
 }
 
@@ -55,10 +56,17 @@ void FleetMember::loop() {
   std::unique_lock<std::mutex> lock(mu_);
   while (!stopping_) {
     lock.unlock();
+    bool reachable = true;
     try {
       tick();
     } catch (const std::exception& e) {  // the database is away: try again next time; the lease may lapse
       spdlog::warn("replica {}: {}", options_.replica_id, e.what());
+      reachable = false;
+    }
+    if (reachable != reachable_) {
+      reachable_ = reachable;
+      if (reachable) spdlog::info("replica {}: the job database is back", options_.replica_id);
+      if (on_health_) on_health_(reachable);
     }
     lock.lock();
     wake_.wait_for(lock, period, [&] { return stopping_; });

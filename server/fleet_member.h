@@ -25,6 +25,9 @@ struct FleetOptions {
 class FleetMember {
  public:
   using StopRequestHandler = std::function<void(const std::string& job_id, StopRequest request)>;
+  // Called when the database becomes reachable (true) or not (false): readiness follows it, so that a
+  // load balancer sends no work to a replica cut off from the fleet.
+  using HealthHandler = std::function<void(bool database_reachable)>;
 
   // Connects (claims and leases each have a connection) and heartbeats once, so the replica is alive
   // from the start; jobs a previous life of this replica id left RUNNING are re-queued at once.
@@ -32,7 +35,7 @@ class FleetMember {
   ~FleetMember();  // stop()
 
   // Starts the lease thread: every lease / 4, heartbeat, re-queue orphans, deliver stop requests.
-  void start(StopRequestHandler on_stop_request);
+  void start(StopRequestHandler on_stop_request, HealthHandler on_health = {});
   // Ends the thread and leaves the fleet (this replica's row goes; call it once its jobs are given back).
   void stop();
 
@@ -47,6 +50,8 @@ class FleetMember {
   JobClaims claims_;
   ReplicaLeases leases_;
   StopRequestHandler on_stop_request_;
+  HealthHandler on_health_;
+  bool reachable_ = true;  // as last reported
   std::mutex mu_;
   std::condition_variable wake_;
   bool stopping_ = false;

@@ -61,7 +61,7 @@ JobManager::~JobManager() {
   if (fleet_) fleet_->stop();  // leaves the fleet once its jobs are given back
 }
 
-void JobManager::start() {
+void JobManager::start(std::function<void(bool)> on_database_health) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     saving_ = true;
@@ -74,7 +74,9 @@ void JobManager::start() {
   for (const std::string& device : worker_devices_)
     workers_.emplace_back([this, device] { worker_loop(device); });
   deadline_sweeper_.start();
-  if (fleet_) fleet_->start([this](const std::string& id, StopRequest request) { on_stop_request(id, request); });
+  if (fleet_)
+    fleet_->start([this](const std::string& id, StopRequest request) { on_stop_request(id, request); },
+                  std::move(on_database_health));
 }
 
 std::optional<v1::Job> JobManager::idempotent_match_locked(const std::string& request_id,

@@ -59,7 +59,8 @@ class JobManager {
   void recover();
   // Saves what recover() changed (a RUNNING job left by a crash is QUEUED again), then starts the
   // workers and the deadline sweep.
-  void start();
+  // `on_database_health` (a fleet's replica): told when the shared database becomes unreachable or back.
+  void start(std::function<void(bool)> on_database_health = {});
 
   // `spec` is what the client sent (for name/filename), `config` its validated resolution, `options`
   // checked by the caller. A known options.request_id returns that job (ALREADY_EXISTS if its spec

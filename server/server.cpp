@@ -170,7 +170,11 @@ void Server::Start() {
   }
 
   // Bound: from here on this server owns the data dir's jobs.
-  jobs_->start();
+  // Readiness: NOT_SERVING while draining, and for a fleet's replica while its database is out of reach.
+  jobs_->start([this](bool database_reachable) {
+    if (auto* health = grpc_server_->GetHealthCheckService())
+      health->SetServingStatus(database_reachable && !jobs_->draining());
+  });
   if (auto* health = grpc_server_->GetHealthCheckService()) health->SetServingStatus(true);
   if (!options_.port_file.empty()) write_file_atomically(options_.port_file, std::to_string(port_) + "\n");
   spdlog::info("siren-server listening on {} ({}, data dir {}, job database {}, {} worker(s) on {}, {} CPU thread(s) "

@@ -133,6 +133,37 @@ def check_manifests(root):
                     p.get("name") for c in spec["template"]["spec"]["containers"] for p in c.get("ports", [])}:
                 fail(f"service {service['metadata']['name']}: targetPort {port['targetPort']} names no container port")
 
+    # A fleet: siren-server replicas in a Deployment share a database and a ReadWriteMany volume, behind a Service.
+    claims_by_name = {doc["metadata"]["name"]: doc for _, doc in by_kind.get("PersistentVolumeClaim", [])}
+    for name, deployment in by_kind.get("Deployment", []):
+        pod = deployment["spec"]["template"]
+        servers = [c for c in pod["spec"]["containers"] if c["name"] == "siren-server"]
+        if not servers:
+            continue
+        labels = pod["metadata"]["labels"]
+        if not any(all(labels.get(k) == v for k, v in svc["spec"].get("selector", {}).items())
+                   for svc in services.values()):
+            fail(f"{name}: no Service selects the fleet's pods")
+        volumes = {v["name"]: v for v in pod["spec"].get("volumes", [])}
+        for container in servers:
+            args = container.get("args", [])
+            for arg in ("--fleet", "--host=0.0.0.0", "--metrics-host=0.0.0.0"):
+                if arg not in args:
+                    fail(f"{name}: {container['name']} lacks {arg}")
+            if "SIREN_DATABASE" not in {e["name"] for e in container.get("env", [])}:
+                fail(f"{name}: a fleet replica needs SIREN_DATABASE (its PostgreSQL URL)")
+            ports = {p["containerPort"] for p in container.get("ports", [])}
+            for probe in ("readinessProbe", "livenessProbe"):
+                grpc = container.get(probe, {}).get("grpc")
+                if not grpc or grpc.get("port") not in ports:
+                    fail(f"{name}: {container['name']} needs a gRPC {probe} on its gRPC port (grpc.health.v1)")
+            for mount in container.get("volumeMounts", []):
+                claim = volumes.get(mount["name"], {}).get("persistentVolumeClaim", {}).get("claimName")
+                if claim not in claims_by_name:
+                    fail(f"{name}: volume {mount['name']} is no PersistentVolumeClaim defined here")
+                elif "ReadWriteMany" not in claims_by_name[claim]["spec"].get("accessModes", []):
+                    fail(f"{name}: the fleet's volume {claim} must be ReadWriteMany (every replica mounts it)")
+
     cluster_queues = {doc["metadata"]["name"] for _, doc in by_kind.get("ClusterQueue", [])}
     flavors = {doc["metadata"]["name"] for _, doc in by_kind.get("ResourceFlavor", [])}
     local_queues = {doc["metadata"]["name"] for _, doc in by_kind.get("LocalQueue", [])}

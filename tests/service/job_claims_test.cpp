@@ -10,6 +10,7 @@
 #include <set>
 #include <thread>
 
+#include "fleet_member.h"
 #include "job_claims.h"
 #include "postgres_instance.h"
 #include "postgres_job_database.h"
@@ -215,6 +216,35 @@ TEST_F(JobClaimsTest, ALoneServerAndFleetReplicasRefuseToShareADatabase) {
   second_replica.reset();
   server::PostgresJobDatabase lone(url_);  // every replica gone: a lone server may have it
   EXPECT_THROW(server::PostgresJobDatabase(url_, false), std::runtime_error) << "a replica joined a lone server";
+}
+
+TEST(FleetMember, ReportsTheDatabaseGoneAndBackForReadiness) {
+  if (!PostgresInstance::available()) GTEST_SKIP() << PostgresInstance::kUnavailable;
+  PostgresInstance postgres;  // its own: stopped below
+  server::FleetMember member({postgres.url(), "replica-a", /*lease_seconds=*/0.4, 5});
+  std::mutex mu;
+  std::vector<bool> reports;
+  member.start([](const std::string&, server::StopRequest) {}, [&](bool reachable) {
+    std::lock_guard<std::mutex> lock(mu);
+    reports.push_back(reachable);
+  });
+  const auto wait_for = [&](size_t count) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    for (;;) {
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        if (reports.size() >= count || std::chrono::steady_clock::now() > deadline) return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  };
+  postgres.stop();
+  wait_for(1);
+  postgres.start();
+  wait_for(2);
+  member.stop();
+  std::lock_guard<std::mutex> lock(mu);
+  EXPECT_EQ(reports, (std::vector<bool>{false, true}));
 }
 
 }  // namespace

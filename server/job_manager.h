@@ -138,6 +138,12 @@ class JobManager {
   // The fit's callbacks into this job: progress, checkpoints, stop requests, previews.
   FitCallbacks fit_callbacks(const std::shared_ptr<Job>& job, FitTelemetry& telemetry);
   void finish(const std::shared_ptr<Job>& job, const FitResult& result, const std::string& model_id);
+  // The job's end (or its pause, or its return to the queue on a drain) in its record; true when it
+  // ended and `model_id` (if any) is its model.
+  bool record_outcome_locked(Job& job, const FitResult& result, StopReason reason, const std::string& model_id,
+                             const std::optional<std::string>& kept);
+  // A fleet's replica publishes a finished run's model once the record that names it is saved, fenced.
+  void publish_after_record(const Job& job, const std::string& model_id);
   // A stopped fit's saved state becomes the job's newest checkpoint, to continue from; the path, or
   // nullopt when the fit saved none.
   std::optional<std::string> keep_as_job_checkpoint(const Job& job, const std::string& model_id, int64_t step);

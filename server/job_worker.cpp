@@ -186,7 +186,6 @@ void JobManager::finish(const std::shared_ptr<Job>& job, const FitResult& result
   // Why a fit that did not complete stopped: what should_stop() said when it stopped it.
   const StopReason reason = completed ? StopReason::None : job->stop_reason.load();
   if (!completed && reason == StopReason::None) throw std::runtime_error("the fit stopped early for no reason given");
-  const bool cancelled = reason == StopReason::Cancel;
   const bool paused = reason == StopReason::Pause;
   const bool drained = reason == StopReason::Drain;
   const std::string job_id = job->record.job_id();
@@ -198,46 +197,66 @@ void JobManager::finish(const std::shared_ptr<Job>& job, const FitResult& result
   std::optional<std::string> kept;
   if (paused || drained) kept = keep_as_job_checkpoint(*job, model_id, step);
   const bool have_model = !kept && std::filesystem::exists(models_.checkpoint_path(model_id));
-  if (have_model) {
+  // Alone, the model is published before the record names it. In a fleet, after the record is saved
+  // (fenced), so that a run superseded in between never shows one (publish_after_record).
+  if (have_model && !fleet_) {
     models_.add(model_id, job_id, job->record.spec());
-  } else {
+  } else if (!have_model) {
     models_.discard(model_id);
   }
   if (completed && !have_model) throw std::runtime_error("the fit completed but wrote no model file");
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!record_outcome_locked(*job, result, reason, have_model ? model_id : "", kept)) return;
+  }
+  if (have_model && fleet_) publish_after_record(*job, model_id);
+}
 
-  std::lock_guard<std::mutex> lock(mu_);
-  auto& record = job->record;
+bool JobManager::record_outcome_locked(Job& job, const FitResult& result, StopReason reason, const std::string& model_id,
+                                       const std::optional<std::string>& kept) {
+  const int64_t step = result.final.step;
+  auto& record = job.record;
   *record.mutable_progress() = wire::progress_to_proto(result.final);
   if (!result.device.empty()) record.set_device(result.device);
-  if (have_model) record.set_model_id(model_id);
-  if (kept) job->resume_path = *kept;
+  if (!model_id.empty()) record.set_model_id(model_id);
+  if (kept) job.resume_path = *kept;
   const std::string from = kept ? "step " + std::to_string(step) : "its previous checkpoint";
-  if (paused) {
-    job->pause_requested = false;
-    transition_locked(*job, v1::JOB_STATE_PAUSED, v1::JobEvent::TYPE_PAUSED,
+  if (reason == StopReason::Pause) {
+    job.pause_requested = false;
+    transition_locked(job, v1::JOB_STATE_PAUSED, v1::JobEvent::TYPE_PAUSED,
                       "paused at step " + std::to_string(step) + "; resume continues from " + from);
-    return;
+    return false;
   }
-  if (drained) {
+  if (reason == StopReason::Drain) {
     // Not a final state: a rolling update or a restart must not cost a fit its progress. The next start
     // queues it again (it is not put back in this server's queue: the workers are leaving).
-    transition_locked(*job, v1::JOB_STATE_QUEUED, v1::JobEvent::TYPE_QUEUED,
+    transition_locked(job, v1::JOB_STATE_QUEUED, v1::JobEvent::TYPE_QUEUED,
                       "the server is shutting down; the job continues from " + from +
                           (fleet_ ? " on another replica" : " when it is back"));
-    return;
+    return false;
   }
-  const std::string saved_as = have_model ? ", state saved as model " + model_id : "";
+  const std::string saved_as = !model_id.empty() ? ", state saved as model " + model_id : "";
   record.set_finished_unix_ms(now_unix_ms());
-  if (completed) {
-    transition_locked(*job, v1::JOB_STATE_SUCCEEDED, v1::JobEvent::TYPE_FINISHED, "model " + model_id);
-  } else if (cancelled) {
-    transition_locked(*job, v1::JOB_STATE_CANCELLED, v1::JobEvent::TYPE_CANCELLED,
+  if (reason == StopReason::None) {
+    transition_locked(job, v1::JOB_STATE_SUCCEEDED, v1::JobEvent::TYPE_FINISHED, "model " + model_id);
+  } else if (reason == StopReason::Cancel) {
+    transition_locked(job, v1::JOB_STATE_CANCELLED, v1::JobEvent::TYPE_CANCELLED,
                       "cancelled at step " + std::to_string(step));
   } else {  // StopReason::Deadline
     record.set_error(fmt::format("deadline exceeded: stopped at step {} when the job's {:g} s ran out{}", step,
                                  record.options().deadline_seconds(), saved_as));
-    transition_locked(*job, v1::JOB_STATE_FAILED, v1::JobEvent::TYPE_FAILED, record.error());
+    transition_locked(job, v1::JOB_STATE_FAILED, v1::JobEvent::TYPE_FAILED, record.error());
   }
+  return true;
+}
+
+void JobManager::publish_after_record(const Job& job, const std::string& model_id) {
+  records_.flush();  // the record naming the model is saved now, or its run was found superseded
+  if (superseded(job.record)) {
+    models_.discard(model_id);
+    return;
+  }
+  models_.add(model_id, job.record.job_id(), job.record.spec());
 }
 
 std::string JobManager::keep_last_checkpoint_as_model(const Job& job, std::string model_id) {

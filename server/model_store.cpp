@@ -114,9 +114,10 @@ void ModelStore::discard(const std::string& model_id) {
   fs::remove_all(dir_of(model_id), ignored);
 }
 
-bool ModelStore::adopt_locked(const std::string& model_id) const {
+bool ModelStore::adopt_locked(const std::string& model_id, bool added_only) const {
   if (!shared_ || !is_valid_id(model_id)) return false;
-  if (!fs::exists(fs::path(dir_of(model_id)) / kSidecarName) || !fs::exists(checkpoint_path(model_id))) return false;
+  if (added_only && !fs::exists(fs::path(dir_of(model_id)) / kSidecarName)) return false;
+  if (!fs::exists(checkpoint_path(model_id))) return false;
   try {
     models_[model_id] = describe(model_id);
     return true;
@@ -133,7 +134,7 @@ std::vector<v1::Model> ModelStore::list() const {
     for (const auto& entry : fs::directory_iterator(models_dir_, error)) {
       const std::string id = entry.path().filename().string();
       std::lock_guard<std::mutex> lock(mu_);
-      if (!models_.count(id)) adopt_locked(id);
+      if (!models_.count(id)) adopt_locked(id, /*added_only=*/true);
     }
   }
   {
@@ -149,7 +150,7 @@ v1::Model ModelStore::get(const std::string& model_id) const {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = models_.find(model_id);
   if (it == models_.end()) {
-    if (!adopt_locked(model_id)) throw model_not_found(model_id);
+    if (!adopt_locked(model_id, /*added_only=*/false)) throw model_not_found(model_id);
     it = models_.find(model_id);
   }
   return it->second;
@@ -158,7 +159,7 @@ v1::Model ModelStore::get(const std::string& model_id) const {
 void ModelStore::remove(const std::string& model_id) {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (models_.erase(model_id) == 0 && !(adopt_locked(model_id) && models_.erase(model_id) == 1))
+    if (models_.erase(model_id) == 0 && !(adopt_locked(model_id, false) && models_.erase(model_id) == 1))
       throw model_not_found(model_id);
     cache_.remove_if([&](const auto& entry) { return entry.first == model_id; });
   }
@@ -175,7 +176,7 @@ void ModelStore::touch_cache_locked(const std::string& model_id, std::shared_ptr
 std::shared_ptr<const FieldModel> ModelStore::load(const std::string& model_id) {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (models_.count(model_id) == 0 && !adopt_locked(model_id)) throw model_not_found(model_id);
+    if (models_.count(model_id) == 0 && !adopt_locked(model_id, /*added_only=*/false)) throw model_not_found(model_id);
     for (const auto& entry : cache_) {
       if (entry.first == model_id) {
         auto model = entry.second;

@@ -22,8 +22,9 @@ class ModelStore {
 
   // Registers every readable model under models_dir; unreadable ones are logged and skipped.
   void scan();
-  // A fleet's replicas share models_dir: a model another replica added (its labels file written, which
-  // add() does last) is found when asked for, and listed.
+  // A fleet's replicas share models_dir: a model another replica made is found when asked for by id (its
+  // id is known only once the job record that names it is saved), and listed once added (its labels file,
+  // which add() writes, is there).
   void set_shared(bool shared) { shared_ = shared; }
 
   // A fresh model id and its (created) directory; the fit writes checkpoint_path(id) there.
@@ -42,8 +43,9 @@ class ModelStore {
 
  private:
   std::string dir_of(const std::string& model_id) const;
-  // Shared store: registers `model_id` if another replica added it; false when it is not there (yet).
-  bool adopt_locked(const std::string& model_id) const;
+  // Shared store: registers `model_id` if its checkpoint is there (and, with `added_only`, its labels
+  // file); false when it is not there (yet).
+  bool adopt_locked(const std::string& model_id, bool added_only) const;
   v1::Model describe(const std::string& model_id) const;  // from the files on disk
   void touch_cache_locked(const std::string& model_id, std::shared_ptr<const FieldModel> model);
 

@@ -10,98 +10,10 @@
 #include <sstream>
 #include <thread>
 
-#include "e2e_fixture.h"
-#include "postgres_instance.h"
+#include "fleet_fixture.h"
 
 namespace siren::e2e {
 namespace {
-
-using testing::PostgresInstance;
-
-constexpr const char* kLeaseSeconds = "2";
-
-class FleetTest : public E2ETest {
- protected:
-  void SetUp() override {
-    if (!PostgresInstance::shared()) GTEST_SKIP() << PostgresInstance::kUnavailable;
-    url_ = PostgresInstance::shared()->url(PostgresInstance::shared()->create_database());
-    E2ETest::SetUp();  // replica r0, at address_
-    replicas_["r0"] = address_;
-    for (const std::string name : {"r1", "r2"}) start_replica(name);
-  }
-  void TearDown() override {
-    for (auto& [name, process] : others_) {
-      process->send_signal(SIGTERM);
-      process->wait(std::chrono::seconds(30));
-    }
-    E2ETest::TearDown();
-  }
-  std::vector<std::string> replica_args(const std::string& name) const {
-    // --max-attempts above the kills of the test below: the tenth kill must not fail the job.
-    std::vector<std::string> args = {"--database", url_,         "--fleet",        "--replica-id", name,
-                                     "--lease-seconds", kLeaseSeconds, "--max-attempts", "20"};
-    args.insert(args.end(), more_replica_args_.begin(), more_replica_args_.end());
-    return args;
-  }
-  std::vector<std::string> extra_server_args() const override { return replica_args("r0"); }
-
-  void start_replica(const std::string& name) {
-    const std::string port_file = path(name + ".port");
-    std::filesystem::remove(port_file);
-    std::vector<std::string> argv = {SIREN_SERVER_BIN, "--host", "127.0.0.1", "--port", "0", "--port-file", port_file,
-                                     "--data-dir", path("data"), "--threads", "2", "--log-level", "info"};
-    for (const auto& arg : replica_args(name)) argv.push_back(arg);
-    others_[name] = std::make_unique<Subprocess>(argv, path(name + ".log"), true);
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    std::string port;
-    while ((port = read_text(port_file)).empty() && std::chrono::steady_clock::now() < deadline) {
-      ASSERT_TRUE(others_[name]->running()) << read_text(path(name + ".log"));
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    ASSERT_FALSE(port.empty()) << read_text(path(name + ".log"));
-    if (port.back() == '\n') port.pop_back();
-    replicas_[name] = "127.0.0.1:" + port;
-  }
-  // `siren ARGS` against one replica.
-  ProcessResult on(const std::string& replica, const std::vector<std::string>& args) {
-    const std::string saved = address_;
-    address_ = replicas_.at(replica);
-    ProcessResult result = siren(args);
-    address_ = saved;
-    return result;
-  }
-  json job_on(const std::string& replica, const std::string& job_id) {
-    const ProcessResult shown = on(replica, {"job", job_id});
-    EXPECT_EQ(shown.exit_code, 0) << shown.err;
-    return last_json_line(shown);
-  }
-  std::string submit(const std::string& replica, std::vector<std::string> fit) {
-    fit.push_back("--no-watch");
-    const ProcessResult submitted = on(replica, fit);
-    EXPECT_EQ(submitted.exit_code, 0) << submitted.err;
-    return last_json_line(submitted)["job_id"];
-  }
-  json wait_for_state(const std::string& replica, const std::string& job_id, const std::string& state,
-                      std::chrono::seconds timeout = std::chrono::seconds(60)) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    json job = job_on(replica, job_id);
-    while (job["state"] != state && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      job = job_on(replica, job_id);
-    }
-    return job;
-  }
-  std::string logs() {
-    std::string all = "r0:\n" + server_log();
-    for (const auto& [name, process] : others_) all += "\n" + name + ":\n" + read_text(path(name + ".log"));
-    return all;
-  }
-
-  std::string url_;
-  std::vector<std::string> more_replica_args_;   // a subclass's, set before SetUp
-  std::map<std::string, std::string> replicas_;  // name -> address
-  std::map<std::string, std::unique_ptr<Subprocess>> others_;
-};
 
 TEST_F(FleetTest, AJobSubmittedToOneReplicaIsWatchableAndQueryableOnEveryOther) {
   const std::string image = write_image("gradient.png", synthetic_image());

@@ -86,6 +86,7 @@ void E2ETest::SetUp() {
       (std::filesystem::temp_directory_path() / "siren-e2e-XXXXXX").string();
   ASSERT_NE(mkdtemp(pattern.data()), nullptr);
   dir_ = pattern;
+  before_server_starts();
   start_server();
 }
 

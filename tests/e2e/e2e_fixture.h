@@ -35,6 +35,8 @@ class E2ETest : public ::testing::Test {
   void SetUp() override;
   // The server program: siren-server, or a build of it with more tasks.
   virtual std::string server_binary() const { return SIREN_SERVER_BIN; }
+  // A fixture's own preparation once the test's directory exists (files its server flags name).
+  virtual void before_server_starts() {}
   // More siren-server flags (e.g. --token) for a fixture that needs them.
   virtual std::vector<std::string> extra_server_args() const { return {}; }
   // siren-server --workers: fits that run at once (its --threads 2 are split between them).

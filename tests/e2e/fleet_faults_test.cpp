@@ -25,10 +25,12 @@ class FleetFaultsTest : public FleetTest {
   void SetUp() override {
     if (!PostgresInstance::shared()) GTEST_SKIP() << PostgresInstance::kUnavailable;
     proxy_ = std::make_unique<TcpProxy>(PostgresInstance::shared()->port());
+    FleetTest::SetUp();
+  }
+  void before_server_starts() override {
     more_replica_args_ = {"--tenants", write_file("tenants", "acme " + std::to_string(kAcmeQuota) + " " + kAcmeToken +
                                                                  "\n"),
                           "--token", kAdminToken};
-    FleetTest::SetUp();
   }
   void TearDown() override {
     for (const auto& name : stopped_)

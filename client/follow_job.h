@@ -1,6 +1,7 @@
 #pragma once
 // `siren watch` and a watching `siren fit`: stream WatchJob into a JobEventView until the job ends,
-// the stream breaks, or Ctrl-C detaches (which only closes our stream; the job goes on).
+// the stream breaks, or Ctrl-C detaches (which only closes our stream; the job goes on). A fleet's job
+// is watched again when the replica serving the watch goes (for up to two minutes).
 #include <string>
 
 #include "connection.h"

@@ -31,7 +31,7 @@ void add_flags(CLI::App& app, ServerOptions& o) {
                  "Where job records live (default: $SIREN_DATABASE, else an SQLite file in DATA_DIR/jobs, no database "
                  "server needed): a PostgreSQL URL, postgresql://USER@HOST[:PORT]/DB (libpq's form; keep the "
                  "password in $PGPASSWORD or ~/.pgpass, not on the command line). Inputs, checkpoints and models "
-                 "stay in --data-dir either way; one server per database");
+                 "stay in --data-dir either way; one server per database, unless they are replicas of a fleet (--fleet)");
   app.add_option("--tenants", o.tenants_file,
                  "A file of tenants, one per line: NAME QUOTA TOKEN. Each tenant's clients send its token; at most "
                  "QUOTA of its jobs run at once (- for no limit), across the whole fleet in one. Keep it private");

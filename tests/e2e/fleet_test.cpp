@@ -167,6 +167,30 @@ TEST_F(FleetTest, AReplicaStoppedPastItsLeaseLosesTheJobAndItsLateWritesChangeNo
   EXPECT_EQ(of_this_job, 1u) << models.out;
 }
 
+TEST_F(FleetTest, AWatchOutlivesTheReplicaServingIt) {
+  const std::string image = write_image("gradient.png", synthetic_image());
+  const std::string job_id = submit(
+      "r1", {"fit", "image", image, "--hidden", "32", "--steps", "3000", "--checkpoint-every", "100", "--seed", "5"});
+  ASSERT_EQ(wait_for_state("r1", job_id, "running")["state"], "running") << logs();
+  // One address for the three replicas, as a Service gives: gRPC connects to the first that answers.
+  std::string everyone = "ipv4:";
+  for (const std::string name : {"r0", "r1", "r2"}) everyone += (name == "r0" ? "" : ",") + replicas_.at(name);
+  Subprocess watch({SIREN_CLI_BIN, "watch", job_id, "--server", everyone, "--json"});
+  ASSERT_TRUE(watch.wait_for_stdout([](const std::string& out) { return out.find("\"step\"") != std::string::npos; },
+                                    std::chrono::seconds(60)))
+      << watch.out();
+  kill_replica("r0");  // the replica serving the watch (the first address)
+  const ProcessResult watched = watch.wait(std::chrono::seconds(120));
+  ASSERT_EQ(watched.exit_code, 0) << watched.out << watched.err << logs();
+  std::string last;
+  std::istringstream lines(watched.out);
+  for (std::string line; std::getline(lines, line);)
+    if (!line.empty() && line[0] == '{') last = line;
+  const json done = json::parse(last);
+  EXPECT_EQ(done["state"], "succeeded");
+  EXPECT_EQ(done["step"], 3000);
+}
+
 constexpr const char* kAcmeToken = "acme-token-0123456789";
 
 class FleetTenantsTest : public FleetTest {

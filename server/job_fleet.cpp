@@ -19,13 +19,9 @@ std::shared_ptr<Job> JobManager::claim_from_fleet(std::unique_lock<std::mutex>& 
   lock.unlock();
   std::optional<v1::Job> claimed;
   try {
-    claimed = fleet_->claims().claim([&](const v1::Job& job) {
-      try {
-        return worker_accepts(device, wire::fit_config_from_proto(job.spec()).train.device);
-      } catch (const std::exception&) {
-        return true;  // this replica takes it, and fails it saying why
-      }
-    });
+    // A job's spec is the resolved one: it names its device, no conversion per candidate needed.
+    claimed = fleet_->claims().claim(
+        [&](const v1::Job& job) { return worker_accepts(device, job.spec().train().device()); });
   } catch (const std::exception& e) {  // the database is away: the worker asks again later
     spdlog::warn("replica {}: cannot claim work: {}", fleet_->options().replica_id, e.what());
   }
@@ -126,14 +122,9 @@ void JobManager::write_record(const v1::Job& record) {
     if (attempt == record.attempt()) return;  // said already
     attempt = record.attempt();
   }
+  // Nothing to undo: a finished run's model is published only after this write (publish_after_record).
   spdlog::warn("job {}: attempt {} on replica {} was superseded (its lease ran out); stopping it", record.job_id(),
                record.attempt(), record.replica());
-  if (record.state() == v1::JOB_STATE_SUCCEEDED && !record.model_id().empty()) {
-    try {
-      models_.remove(record.model_id());
-    } catch (const std::exception&) {
-    }
-  }
 }
 
 bool JobManager::superseded(const v1::Job& record) const {

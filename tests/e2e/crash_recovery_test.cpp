@@ -10,32 +10,15 @@
 namespace siren::e2e {
 namespace {
 
-bool has_checkpoint(const std::string& dir) {
-  std::error_code error;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, error))
-    if (entry.path().extension() == ".ckpt") return true;
-  return false;
-}
-
 TEST_F(E2ETest, KilledServerContinuesTheRunningFitFromItsCheckpoint) {
   const std::string image = write_image("gradient.png", synthetic_image());
   const std::vector<std::string> fit = {"fit", "image", image, "--hidden", "32", "--steps", "600",
                                         "--checkpoint-every", "20", "--seed", "9"};
-  std::vector<std::string> submit = fit;
-  submit.push_back("--no-watch");
-  const ProcessResult submitted = siren(submit);
-  ASSERT_EQ(submitted.exit_code, 0) << describe(siren_argv(submit), submitted);
-  const std::string job_id = last_json_line(submitted)["job_id"];
-  ASSERT_FALSE(job_id.empty()) << submitted.out;
+  const std::string job_id = submit_no_watch(fit);
+  ASSERT_FALSE(job_id.empty());
 
   // Kill as soon as the first periodic checkpoint is on disk, long before step 600.
-  const std::string checkpoints = path("data/jobs/" + job_id + "/checkpoints");
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-  while (!has_checkpoint(checkpoints) && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  ASSERT_TRUE(has_checkpoint(checkpoints)) << server_log();
-  server_->send_signal(SIGKILL);
-  server_->wait(std::chrono::seconds(10));
+  ASSERT_NO_FATAL_FAILURE(kill_server_after_first_checkpoint(job_id));
 
   start_server();
   const ProcessResult after_restart = siren({"job", job_id});

@@ -168,6 +168,31 @@ json E2ETest::fit_image(const std::string& image_path, const std::vector<std::st
 
 std::string E2ETest::server_log() const { return read_text(path("server.log")); }
 
+std::string E2ETest::submit_no_watch(std::vector<std::string> fit) {
+  fit.push_back("--no-watch");
+  const ProcessResult submitted = siren(fit);
+  EXPECT_EQ(submitted.exit_code, 0) << describe(siren_argv(fit), submitted);
+  const std::string job_id = last_json_line(submitted)["job_id"];
+  EXPECT_FALSE(job_id.empty()) << submitted.out;
+  return job_id;
+}
+
+void E2ETest::kill_server_after_first_checkpoint(const std::string& job_id) {
+  const std::string checkpoints = path("data/jobs/" + job_id + "/checkpoints");
+  const auto has_checkpoint = [&] {
+    std::error_code error;
+    for (const auto& entry : std::filesystem::directory_iterator(checkpoints, error))
+      if (entry.path().extension() == ".ckpt") return true;
+    return false;
+  };
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (!has_checkpoint() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  ASSERT_TRUE(has_checkpoint()) << server_log();
+  server_->send_signal(SIGKILL);
+  server_->wait(std::chrono::seconds(10));
+}
+
 bool E2ETest::server_healthy() { return siren({"jobs"}).exit_code == 0; }
 
 }  // namespace siren::e2e

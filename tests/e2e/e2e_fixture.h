@@ -59,6 +59,11 @@ class E2ETest : public ::testing::Test {
   json fit_image(const std::string& image_path, const std::vector<std::string>& extra);
   json last_json_line(const ProcessResult& result);
 
+  // Submits `fit` with --no-watch (asserting exit 0); the job id.
+  std::string submit_no_watch(std::vector<std::string> fit);
+  // SIGKILLs the server once the job's first periodic checkpoint is on disk (a crash mid-fit).
+  void kill_server_after_first_checkpoint(const std::string& job_id);
+
   std::string server_log() const;
   bool server_healthy();  // `siren jobs` still answers
 

@@ -80,16 +80,7 @@ TEST_F(FleetTest, TenKillsInARowEachTimeAnotherReplicaContinuesTheFitFromItsNewe
     ASSERT_EQ(seen.value("replica", ""), runner) << seen.dump();
     const int64_t checkpoint_at_kill = seen["last_checkpoint_step"];
     const auto killed_at = std::chrono::steady_clock::now();
-    if (runner == "r0") {
-      server_->send_signal(SIGKILL);
-      server_->wait(std::chrono::seconds(10));
-      server_.reset();
-    } else {
-      others_[runner]->send_signal(SIGKILL);
-      others_[runner]->wait(std::chrono::seconds(10));
-      others_.erase(runner);
-    }
-    replicas_.erase(runner);
+    kill_replica(runner);
     start_replica("r" + std::to_string(next_name++));  // the fleet keeps three replicas
     const std::string survivor = replicas_.begin()->first;
 

@@ -31,13 +31,16 @@ int follow_job(Connection& connection, const std::string& job_id, const Output& 
   if (previews.enabled()) *request.mutable_preview() = previews.request();
 
   std::optional<std::chrono::steady_clock::time_point> broke_at;
+  int64_t seen_sequence = 0;  // the newest kept event seen: a watch started again resumes after it
   for (auto pause = std::chrono::milliseconds(250);; pause = std::min(pause * 2, std::chrono::milliseconds(4000))) {
     auto context = connection.context(std::nullopt);  // a fit may take hours: no deadline
     // Declared after `context`, so it is gone before the context it cancels.
     InterruptScope interrupt([&context] { context->TryCancel(); });
+    request.set_after_sequence(seen_sequence);
     auto reader = connection.stub().WatchJob(context.get(), request);
     v1::JobEvent event;
     while (reader->Read(&event)) {
+      seen_sequence = std::max(seen_sequence, event.sequence());
       if (event.type() != v1::JobEvent::TYPE_PREVIEW) {
         view.show(event);
       } else if (preview_writer) {  // a preview nobody asked for is dropped
@@ -48,7 +51,8 @@ int follow_job(Connection& connection, const std::string& job_id, const Output& 
 
     if (view.finished()) return view.conclude();
     if (interrupt.requested()) return view.conclude_detached("siren watch " + job_id);
-    // A job of a fleet names the replica running it; the others can serve the watch as well.
+    // A job of a fleet names the replica running it; the others can serve the watch as well, and send the
+    // events this one missed meanwhile (after_sequence).
     const bool fleet_job = !view.job().replica().empty();
     if (fleet_job && status.error_code() == grpc::StatusCode::UNAVAILABLE) {
       const auto now = std::chrono::steady_clock::now();

@@ -161,6 +161,7 @@ Json event_json(const v1::JobEvent& event) {
   out["event"] = event_type_name(event.type());
   out["job_id"] = event.job().job_id();
   out["state"] = state_name(event.job().state());
+  if (event.sequence() > 0) out["sequence"] = event.sequence();  // the job's kept events, numbered
   add_progress(out, event.job().progress());
   if (event.type() == v1::JobEvent::TYPE_CHECKPOINT_SAVED) {
     out["checkpoint_step"] = event.checkpoint_step();

@@ -37,6 +37,9 @@ struct Job {
   // Who is watching (WatchJob calls in flight): each event is pushed to them and kept nowhere else, so
   // a job holds no history however long it runs or however many watchers come and go.
   std::vector<JobWatcher*> watchers;
+  // Kept events (job_events.h) emitted since the record was last handed to the record writer: they are
+  // written with it, so a watch that broke can resume after the last one it saw.
+  std::vector<v1::JobEvent> unsaved_events;
   // How many of them asked for previews: the worker reads it every step without taking the manager's
   // lock, which it needs only when a preview may be due. Kept by JobManager::watchers_changed_locked.
   std::atomic<int> preview_watchers{0};

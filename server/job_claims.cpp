@@ -2,7 +2,10 @@
 
 #include <chrono>
 
+#include "job_events.h"
 #include "job_record_codec.h"
+#include "postgres_job_events.h"
+#include "siren/wire/job_states.h"
 #include "postgres_schema.h"
 
 namespace siren::server {
@@ -58,22 +61,30 @@ std::optional<v1::Job> JobClaims::claim(const std::function<bool(const v1::Job&)
   });
 }
 
-bool JobClaims::save_fenced(const v1::Job& job) {
-  const PgResult saved = db_.run(
-      "UPDATE jobs SET state = $4::integer, priority = $5, record = $6, "
-      "owner = CASE WHEN $4::integer = $7::integer THEN owner ELSE NULL END "
-      "WHERE job_id = $1 AND owner = $2 AND attempt = $3 RETURNING job_id",
-      {job.job_id(), replica_id_, job.attempt(), static_cast<int>(job.state()), static_cast<int>(job.options().priority()),
-       PgParam::bytes(encode_job_record(job)), static_cast<int>(v1::JOB_STATE_RUNNING)});
-  return saved.rows() == 1;
+bool JobClaims::save_fenced(const v1::Job& job, const std::vector<v1::JobEvent>& events) {
+  return db_.transaction([&](PostgresConnection::Session& session) {
+    const PgResult saved = session.run(
+        "UPDATE jobs SET state = $4::integer, priority = $5, record = $6, "
+        "owner = CASE WHEN $4::integer = $7::integer THEN owner ELSE NULL END "
+        "WHERE job_id = $1 AND owner = $2 AND attempt = $3 RETURNING job_id",
+        {job.job_id(), replica_id_, job.attempt(), static_cast<int>(job.state()),
+         static_cast<int>(job.options().priority()), PgParam::bytes(encode_job_record(job)),
+         static_cast<int>(v1::JOB_STATE_RUNNING)});
+    if (saved.rows() != 1) return false;
+    insert_job_events(session, job.job_id(), events);
+    return true;
+  });
 }
 
-std::optional<v1::Job> JobClaims::modify(const std::string& job_id, const std::function<bool(v1::Job&)>& change) {
+std::optional<v1::Job> JobClaims::modify(const std::string& job_id, const Change& change) {
   return db_.transaction([&](PostgresConnection::Session& session) -> std::optional<v1::Job> {
     const PgResult current = session.run("SELECT record FROM jobs WHERE job_id = $1 FOR UPDATE", {job_id});
     if (current.rows() == 0) return std::nullopt;
     auto job = decode_job_record(job_id, current.bytes(0, 0), db_.where());
-    if (!job || !change(*job)) return job;
+    if (!job) return job;
+    const std::optional<std::string> message = change(*job);
+    if (!message) return job;
+    insert_job_events(session, job_id, {make_job_event(*job, wire::event_entering(job->state()), *message)});
     session.run("UPDATE jobs SET state = $2::integer, priority = $3, record = $4, "
                 "owner = CASE WHEN $2::integer = $5::integer THEN owner ELSE NULL END WHERE job_id = $1",
                 {job_id, static_cast<int>(job->state()), static_cast<int>(job->options().priority()),
@@ -98,6 +109,9 @@ std::vector<std::string> JobClaims::release_own_running() {
       if (!job) continue;
       job->set_state(v1::JOB_STATE_QUEUED);
       job->set_replica("");
+      insert_job_events(session, job->job_id(),
+                        {make_job_event(*job, v1::JobEvent::TYPE_QUEUED,
+                                        "replica " + replica_id_ + " restarted; queued again, to continue from its newest checkpoint")});
       session.run("UPDATE jobs SET state = $2, owner = NULL, stop_request = 0, record = $3 WHERE job_id = $1",
                   {job->job_id(), static_cast<int>(v1::JOB_STATE_QUEUED), PgParam::bytes(encode_job_record(*job))});
       released.push_back(job->job_id());

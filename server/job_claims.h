@@ -28,12 +28,15 @@ class JobClaims {
   // now RUNNING, owned by this replica, its attempt one more (record.attempt(), record.replica() set);
   // nullopt when there is none.
   std::optional<v1::Job> claim(const std::function<bool(const v1::Job&)>& accepts = {});
-  // Writes a record of a run this replica owns; false (and nothing written) when the run was superseded.
-  // A state other than RUNNING gives the job up (owner cleared): a QUEUED job may be claimed again.
-  bool save_fenced(const v1::Job& job);
+  // Writes a record of a run this replica owns, with its new kept events; false (and nothing written) when
+  // the run was superseded. A state other than RUNNING gives the job up (owner cleared): a QUEUED job may
+  // be claimed again.
+  bool save_fenced(const v1::Job& job, const std::vector<v1::JobEvent>& events = {});
   // Changes one job under its row lock, whoever owns it: `change` sees the current record and returns
-  // false to leave it as it is. The job after the call; nullopt when there is no such job.
-  std::optional<v1::Job> modify(const std::string& job_id, const std::function<bool(v1::Job&)>& change);
+  // the message of the event entering its new state (kept in the job's log), or nullopt to leave it as it
+  // is. The job after the call; nullopt when there is no such job.
+  using Change = std::function<std::optional<std::string>(v1::Job&)>;
+  std::optional<v1::Job> modify(const std::string& job_id, const Change& change);
   // Asks the replica running `job_id` to stop it; false when the job is not RUNNING.
   bool request_stop(const std::string& job_id, StopRequest request);
   // Jobs this replica id owns in the database though none runs here (a crash, then a restart under the

@@ -16,14 +16,18 @@ class JobDatabase {
  public:
   virtual ~JobDatabase() = default;
 
-  // Insert or replace; durable when it returns (committed, fsync'd). Throws std::runtime_error.
-  virtual void save(const v1::Job& job) = 0;
+  // Insert or replace the record and append `events` to the job's log (each numbered: JobEvent.sequence;
+  // one whose number is there already is left as it was), in one transaction; durable when it returns
+  // (committed, fsync'd). Throws std::runtime_error.
+  virtual void save(const v1::Job& job, const std::vector<v1::JobEvent>& events = {}) = 0;
+  // The job's kept events numbered above `after`, oldest first; at most `limit`, the newest.
+  virtual std::vector<v1::JobEvent> events_after(const std::string& job_id, int64_t after, int limit) const = 0;
   // Every readable record, oldest first (created_unix_ms, then job_id). Records that do not parse are
   // logged and skipped.
   virtual std::vector<v1::Job> load_all() const = 0;
   // One record; nullopt when there is none (or it does not parse).
   virtual std::optional<v1::Job> load(const std::string& job_id) const = 0;
-  virtual void remove(const std::string& job_id) = 0;
+  virtual void remove(const std::string& job_id) = 0;  // the record and its events
   // Where the records are, for logs and messages: a file path, or a URL without its password.
   virtual std::string describe() const = 0;
 };

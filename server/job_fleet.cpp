@@ -58,35 +58,36 @@ std::optional<v1::Job> JobManager::control_in_fleet(const std::string& job_id, F
     if (jobs_.count(job_id)) return std::nullopt;
   }
   bool running = false;
-  auto after = fleet_->claims().modify(job_id, [&](v1::Job& job) {
+  auto after = fleet_->claims().modify(job_id, [&](v1::Job& job) -> std::optional<std::string> {
     const v1::JobState state = job.state();
     running = state == v1::JOB_STATE_RUNNING;
     switch (action) {
       case FleetControl::Cancel:
-        if (state != v1::JOB_STATE_QUEUED && state != v1::JOB_STATE_PAUSED) return false;
+        if (state != v1::JOB_STATE_QUEUED && state != v1::JOB_STATE_PAUSED) return std::nullopt;
         job.set_state(v1::JOB_STATE_CANCELLED);
         job.set_finished_unix_ms(now_unix_ms());
-        return true;
+        return state == v1::JOB_STATE_QUEUED ? "cancelled before it started" : "cancelled while paused";
       case FleetControl::Pause:
         if (state == v1::JOB_STATE_QUEUED) {
           job.set_state(v1::JOB_STATE_PAUSED);
-          return true;
+          return "paused while queued";
         }
-        if (state == v1::JOB_STATE_RUNNING || state == v1::JOB_STATE_PAUSED) return false;
+        if (state == v1::JOB_STATE_RUNNING || state == v1::JOB_STATE_PAUSED) return std::nullopt;
         throw RpcError(grpc::StatusCode::FAILED_PRECONDITION,
                        finished_job_message(job, "paused", "a queued or running job"));
       case FleetControl::Resume:
         if (state == v1::JOB_STATE_PAUSED) {
           job.set_state(v1::JOB_STATE_QUEUED);
-          return true;
+          return job.last_checkpoint_step() > 0 ? "resumed; continues from its newest checkpoint"
+                                                : "resumed; continues from its start";
         }
-        if (state == v1::JOB_STATE_QUEUED || state == v1::JOB_STATE_RUNNING) return false;
+        if (state == v1::JOB_STATE_QUEUED || state == v1::JOB_STATE_RUNNING) return std::nullopt;
         throw RpcError(grpc::StatusCode::FAILED_PRECONDITION,
                        finished_job_message(job, "resumed", "a paused job") +
                            " (to continue a finished fit, submit it again with its model's checkpoint: siren fit ... "
                            "--resume)");
     }
-    return false;
+    return std::nullopt;
   });
   if (!after) throw NotFound("job '" + job_id + "' not found (ListJobs shows the fleet's jobs)");
   if (running && action != FleetControl::Resume) {
@@ -109,12 +110,12 @@ void JobManager::on_stop_request(const std::string& job_id, StopRequest request)
     spdlog::info("job {}: {} requested by another replica", job_id, request == StopRequest::Cancel ? "cancel" : "pause");
 }
 
-void JobManager::write_record(const v1::Job& record) {
+void JobManager::write_record(const v1::Job& record, const std::vector<v1::JobEvent>& events) {
   if (!fleet_ || record.attempt() == 0 || record.replica() != fleet_->options().replica_id) {
-    store_.save(record);
+    store_.save(record, events);
     return;
   }
-  if (fleet_->claims().save_fenced(record)) return;
+  if (fleet_->claims().save_fenced(record, events)) return;
   // Another replica runs this job now (this one's lease ran out): nothing of this run may show.
   {
     std::lock_guard<std::mutex> lock(superseded_mu_);

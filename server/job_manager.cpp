@@ -11,6 +11,7 @@
 
 #include "siren/io/files.h"
 #include "ids.h"
+#include "job_events.h"
 #include "metrics.h"
 #include "rpc_error.h"
 #include "siren/errors.h"
@@ -40,7 +41,7 @@ JobManager::JobManager(std::string jobs_dir, const std::string& database_url, st
                        int max_queued, ModelStore& models, Metrics& metrics, int threads_per_worker, int max_pack,
                        std::optional<FleetOptions> fleet)
     : store_(std::move(jobs_dir), database_url, /*exclusive=*/!fleet),
-      records_([this](const v1::Job& job) { write_record(job); }),
+      records_([this](const v1::Job& job, const std::vector<v1::JobEvent>& events) { write_record(job, events); }),
       worker_devices_(worker_devices.empty() ? std::vector<std::string>{"cpu"} : std::move(worker_devices)),
       threads_per_worker_(threads_per_worker),
       models_(models),
@@ -49,7 +50,9 @@ JobManager::JobManager(std::string jobs_dir, const std::string& database_url, st
       deadline_sweeper_(mu_, [this] { return next_deadline_locked(); }, [this] { expire_overdue_locked(); }) {
   if (fleet) {
     fleet_ = std::make_unique<FleetMember>(std::move(*fleet));
-    remote_watches_ = std::make_unique<RemoteWatches>([this](const std::string& id) { return store_.load(id); });
+    remote_watches_ = std::make_unique<RemoteWatches>(
+        [this](const std::string& id) { return store_.load(id); },
+        [this](const std::string& id, int64_t after) { return store_.events_after(id, after); });
   }
 }
 
@@ -408,7 +411,19 @@ void JobManager::remove(const std::string& job_id) {
   spdlog::info("job {} deleted", job_id);
 }
 
-v1::Job JobManager::watch(const std::string& job_id, JobWatcher* watcher) {
+JobManager::WatchStart JobManager::watch(const std::string& job_id, JobWatcher* watcher, int64_t after_sequence) {
+  WatchStart start{register_watcher(job_id, watcher), {}};
+  const int64_t now = start.snapshot.last_event_sequence();
+  if (after_sequence <= 0 || after_sequence >= now) return start;
+  // The kept events up to the snapshot's are in the database once what was queued is written; the later
+  // ones are pushed to the watcher live.
+  records_.flush();
+  for (v1::JobEvent& event : store_.events_after(job_id, after_sequence))
+    if (event.sequence() <= now) start.missed.push_back(std::move(event));
+  return start;
+}
+
+v1::Job JobManager::register_watcher(const std::string& job_id, JobWatcher* watcher) {
   std::lock_guard<std::mutex> lock(mu_);
   auto job = find_locked(job_id);
   if (remote_watches_ && !jobs_.count(job_id)) {  // a fleet's job that does not run here
@@ -507,11 +522,8 @@ void JobManager::stop() {
 bool JobManager::stopped() const { return stopped_; }
 
 void JobManager::emit_locked(Job& job, v1::JobEvent::Type type, const std::string& message, int64_t checkpoint_step) {
-  v1::JobEvent event;
-  event.set_type(type);
-  *event.mutable_job() = job.record;
-  event.set_message(message);
-  event.set_checkpoint_step(checkpoint_step);
+  const v1::JobEvent event = make_job_event(job.record, type, message, checkpoint_step);
+  if (wire::is_kept_event(type)) job.unsaved_events.push_back(event);  // persist_locked writes it with the record
   for (JobWatcher* watcher : job.watchers) watcher->on_event(event);
   // A watch ends with the job's final (or paused) state: its watchers are done.
   if (wire::ends_watch(type)) {
@@ -538,12 +550,13 @@ void JobManager::transition_locked(Job& job, v1::JobState state, v1::JobEvent::T
   if (saving_ && (wire::is_final_state(state) || (fleet_ && state != v1::JOB_STATE_RUNNING))) retire_locked(job);
 }
 
-void JobManager::persist_locked(const Job& job) {
+void JobManager::persist_locked(Job& job) {
   if (!saving_) {  // recover(): the server may not listen yet, and then must leave the data dir as it was
     recovered_unsaved_.push_back(job.record.job_id());
     return;
   }
-  records_.save(job.record);  // written off the lock, by records_' thread
+  records_.save(job.record, job.unsaved_events);  // written off the lock, by records_' thread
+  job.unsaved_events.clear();
 }
 
 }  // namespace siren::server

@@ -92,9 +92,14 @@ class JobManager {
 
   // Watching: returns the job now and, unless its state already ends a watch, registers `watcher` for
   // every event of this job from then on (no event between the snapshot and the first push is lost).
-  // Throws NotFound. unwatch() must be called before the watcher is destroyed; it is safe for a job
-  // that was deleted or a watcher never registered.
-  v1::Job watch(const std::string& job_id, JobWatcher* watcher);
+  // `after_sequence` > 0 resumes a watch that saw the kept events up to that number: `missed` has those
+  // after it, up to the snapshot's (the later ones are pushed). Throws NotFound. unwatch() must be called
+  // before the watcher is destroyed; it is safe for a job that was deleted or a watcher never registered.
+  struct WatchStart {
+    v1::Job snapshot;
+    std::vector<v1::JobEvent> missed;  // oldest first
+  };
+  WatchStart watch(const std::string& job_id, JobWatcher* watcher, int64_t after_sequence = 0);
   void unwatch(const std::string& job_id, JobWatcher* watcher);
 
   // Draining: no new submissions, running fits are asked to stop (they checkpoint and go back to
@@ -172,7 +177,7 @@ class JobManager {
   void on_stop_request(const std::string& job_id, StopRequest request);
   // records_' write: a record of a run this replica owns is fenced (a superseded run's is dropped, and
   // the run is stopped); any other is saved as it is.
-  void write_record(const v1::Job& record);
+  void write_record(const v1::Job& record, const std::vector<v1::JobEvent>& events);
   bool superseded(const v1::Job& record) const;  // this run of it (its attempt) was superseded
   // A superseded run ends without a trace: its model goes, its watchers follow the job in the database.
   void drop_superseded(const std::shared_ptr<Job>& job, const std::string& model_id);
@@ -183,7 +188,9 @@ class JobManager {
   void emit_locked(Job& job, v1::JobEvent::Type type, const std::string& message, int64_t checkpoint_step = 0);
   void close_watchers_locked(Job& job, const grpc::Status& status);
   void watchers_changed_locked(Job& job);  // recounts job.preview_watchers
-  void persist_locked(const Job& job);  // queued for records_; saved by start() when called before it
+  v1::Job register_watcher(const std::string& job_id, JobWatcher* watcher);  // watch() without the replay
+  // Queued for records_ with the job's unsaved kept events; saved by start() when called before it.
+  void persist_locked(Job& job);
 
   JobStore store_;
   JobRecordWriter records_;  // after store_: it goes first, writing what is queued

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 
 namespace siren::server {
@@ -12,16 +13,19 @@ constexpr auto kRetryInterval = std::chrono::seconds(1);
 
 }  // namespace
 
-JobRecordWriter::JobRecordWriter(std::function<void(const v1::Job&)> write) : write_(std::move(write)) {}
+JobRecordWriter::JobRecordWriter(Write write) : write_(std::move(write)) {}
 
 JobRecordWriter::~JobRecordWriter() { stop(); }
 
 void JobRecordWriter::start() { thread_ = std::thread([this] { loop(); }); }
 
-void JobRecordWriter::save(const v1::Job& record) {
+void JobRecordWriter::save(const v1::Job& record, const std::vector<v1::JobEvent>& new_events) {
   std::lock_guard<std::mutex> lock(mu_);
   queued_upto_ = next_version_++;
-  queued_[record.job_id()] = Entry{record, queued_upto_};
+  Entry& entry = queued_[record.job_id()];
+  entry.record = record;
+  entry.version = queued_upto_;
+  entry.events.insert(entry.events.end(), new_events.begin(), new_events.end());
   work_.notify_one();
 }
 
@@ -66,12 +70,17 @@ bool JobRecordWriter::write_batch(std::unique_lock<std::mutex>& lock) {
   const uint64_t upto = queued_upto_;
   writing_ = true;
   lock.unlock();
-  std::vector<std::pair<std::string, uint64_t>> saved;
+  struct Saved {
+    std::string id;
+    uint64_t version;
+    size_t events;
+  };
+  std::vector<Saved> saved;
   bool all_saved = true;
   for (const auto& [id, entry] : batch) {
     try {
-      write_(entry.record);
-      saved.emplace_back(id, entry.version);
+      write_(entry.record, entry.events);
+      saved.push_back({id, entry.version, entry.events.size()});
     } catch (const std::exception& e) {
       // Still in memory (pending() serves it); only its survival across a restart is at risk until a retry works.
       spdlog::error("cannot save job {}: {}", id, e.what());
@@ -79,9 +88,15 @@ bool JobRecordWriter::write_batch(std::unique_lock<std::mutex>& lock) {
     }
   }
   lock.lock();
-  for (const auto& [id, version] : saved) {
-    auto it = queued_.find(id);
-    if (it != queued_.end() && it->second.version == version) queued_.erase(it);  // not replaced meanwhile
+  for (const Saved& done : saved) {
+    auto it = queued_.find(done.id);
+    if (it == queued_.end()) continue;
+    if (it->second.version == done.version) {
+      queued_.erase(it);
+    } else {  // replaced meanwhile: its newer record and events are still to write, not those written
+      auto& events = it->second.events;
+      events.erase(events.begin(), events.begin() + static_cast<std::ptrdiff_t>(std::min(done.events, events.size())));
+    }
   }
   writing_ = false;
   written_upto_ = upto;

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "ids.h"
+#include "job_events.h"
 #include "siren/io/files.h"
 
 namespace fs = std::filesystem;
@@ -33,7 +34,11 @@ void JobStore::remove(const std::string& job_id) {
   fs::remove_all(dir_of(job_id), ignored);
 }
 
-void JobStore::save(const v1::Job& job) const { db_->save(job); }
+void JobStore::save(const v1::Job& job, const std::vector<v1::JobEvent>& events) const { db_->save(job, events); }
+
+std::vector<v1::JobEvent> JobStore::events_after(const std::string& job_id, int64_t after) const {
+  return db_->events_after(job_id, after, kMaxReplayedEvents);
+}
 
 void JobStore::import_legacy_json() const {
   for (const auto& entry : fs::directory_iterator(jobs_dir_)) {

@@ -31,7 +31,10 @@ class JobStore {
 
   void create(const std::string& job_id);  // the directory and checkpoints/
   void remove(const std::string& job_id);  // the record and the directory; best effort for the files
-  void save(const v1::Job& job) const;     // insert or replace; durable when it returns
+  // Insert or replace, with the job's new kept events (job_events.h); durable when it returns.
+  void save(const v1::Job& job, const std::vector<v1::JobEvent>& events = {}) const;
+  // The job's kept events numbered above `after`, oldest first (the newest kMaxReplayedEvents).
+  std::vector<v1::JobEvent> events_after(const std::string& job_id, int64_t after) const;
   // Every readable record, oldest first. Records that do not parse are logged and skipped. A data
   // directory from before the database (a job.json per job) is imported on the way.
   std::vector<v1::Job> load_all() const;

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "job_record_codec.h"
+#include "postgres_job_events.h"
 #include "postgres_schema.h"
 
 namespace siren::server {
@@ -33,13 +34,21 @@ PostgresJobDatabase::PostgresJobDatabase(const std::string& url, bool exclusive)
   });
 }
 
-void PostgresJobDatabase::save(const v1::Job& job) {
+void PostgresJobDatabase::save(const v1::Job& job, const std::vector<v1::JobEvent>& events) {
   // The claim columns (owner, attempt, stop_request) are the fleet's: a plain save leaves them alone.
-  db_->run("INSERT INTO jobs (job_id, state, created_unix_ms, priority, tenant, record) VALUES ($1, $2, $3, $4, $5, $6) "
-           "ON CONFLICT (job_id) DO UPDATE SET state = EXCLUDED.state, created_unix_ms = EXCLUDED.created_unix_ms, "
-           "priority = EXCLUDED.priority, tenant = EXCLUDED.tenant, record = EXCLUDED.record",
-           {job.job_id(), static_cast<int>(job.state()), job.created_unix_ms(),
-            static_cast<int>(job.options().priority()), job.tenant(), PgParam::bytes(encode_job_record(job))});
+  db_->transaction([&](PostgresConnection::Session& session) {
+    insert_job_events(session, job.job_id(), events);
+    session.run(
+        "INSERT INTO jobs (job_id, state, created_unix_ms, priority, tenant, record) VALUES ($1, $2, $3, $4, $5, $6) "
+        "ON CONFLICT (job_id) DO UPDATE SET state = EXCLUDED.state, created_unix_ms = EXCLUDED.created_unix_ms, "
+        "priority = EXCLUDED.priority, tenant = EXCLUDED.tenant, record = EXCLUDED.record",
+        {job.job_id(), static_cast<int>(job.state()), job.created_unix_ms(), static_cast<int>(job.options().priority()),
+         job.tenant(), PgParam::bytes(encode_job_record(job))});
+  });
+}
+
+std::vector<v1::JobEvent> PostgresJobDatabase::events_after(const std::string& job_id, int64_t after, int limit) const {
+  return select_job_events(*db_, job_id, after, limit);
 }
 
 std::vector<v1::Job> PostgresJobDatabase::load_all() const {
@@ -56,6 +65,11 @@ std::optional<v1::Job> PostgresJobDatabase::load(const std::string& job_id) cons
   return decode_job_record(job_id, one.bytes(0, 0), describe());
 }
 
-void PostgresJobDatabase::remove(const std::string& job_id) { db_->run("DELETE FROM jobs WHERE job_id = $1", {job_id}); }
+void PostgresJobDatabase::remove(const std::string& job_id) {
+  db_->transaction([&](PostgresConnection::Session& session) {
+    session.run("DELETE FROM job_events WHERE job_id = $1", {job_id});
+    session.run("DELETE FROM jobs WHERE job_id = $1", {job_id});
+  });
+}
 
 }  // namespace siren::server

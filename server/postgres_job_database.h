@@ -19,7 +19,8 @@ class PostgresJobDatabase : public JobDatabase {
   // throws std::runtime_error naming the database (never its password) when it cannot.
   explicit PostgresJobDatabase(const std::string& url, bool exclusive = true);
 
-  void save(const v1::Job& job) override;
+  void save(const v1::Job& job, const std::vector<v1::JobEvent>& events = {}) override;
+  std::vector<v1::JobEvent> events_after(const std::string& job_id, int64_t after, int limit) const override;
   std::vector<v1::Job> load_all() const override;
   std::optional<v1::Job> load(const std::string& job_id) const override;
   void remove(const std::string& job_id) override;

@@ -24,6 +24,13 @@ ALTER TABLE jobs
   session.run("CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs (state, priority DESC, created_unix_ms, job_id)");
   session.run("CREATE INDEX IF NOT EXISTS jobs_by_owner ON jobs (owner) WHERE owner IS NOT NULL");
   session.run(R"sql(
+CREATE TABLE IF NOT EXISTS job_events (
+  job_id    TEXT NOT NULL,
+  sequence  BIGINT NOT NULL,
+  event     BYTEA NOT NULL,          -- siren.v1.JobEvent, protobuf wire format
+  PRIMARY KEY (job_id, sequence)
+))sql");
+  session.run(R"sql(
 CREATE TABLE IF NOT EXISTS replicas (
   replica_id  TEXT PRIMARY KEY,
   heartbeat   TIMESTAMPTZ NOT NULL

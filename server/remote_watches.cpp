@@ -9,19 +9,6 @@
 namespace siren::server {
 namespace {
 
-v1::JobEvent::Type event_entering(v1::JobState state) {
-  switch (state) {
-    case v1::JOB_STATE_QUEUED: return v1::JobEvent::TYPE_QUEUED;
-    case v1::JOB_STATE_RUNNING: return v1::JobEvent::TYPE_STARTED;
-    case v1::JOB_STATE_SUCCEEDED: return v1::JobEvent::TYPE_FINISHED;
-    case v1::JOB_STATE_FAILED: return v1::JobEvent::TYPE_FAILED;
-    case v1::JOB_STATE_CANCELLED: return v1::JobEvent::TYPE_CANCELLED;
-    case v1::JOB_STATE_INTERRUPTED: return v1::JobEvent::TYPE_INTERRUPTED;
-    case v1::JOB_STATE_PAUSED: return v1::JobEvent::TYPE_PAUSED;
-    default: return v1::JobEvent::TYPE_UNSPECIFIED;
-  }
-}
-
 std::string message_entering(const v1::Job& job) {
   switch (job.state()) {
     case v1::JOB_STATE_RUNNING: return "started on replica " + job.replica();
@@ -33,8 +20,8 @@ std::string message_entering(const v1::Job& job) {
 
 }  // namespace
 
-RemoteWatches::RemoteWatches(LoadRecord load, std::chrono::milliseconds period)
-    : load_(std::move(load)), period_(period), thread_([this] { loop(); }) {}
+RemoteWatches::RemoteWatches(LoadRecord load, LoadEvents events, std::chrono::milliseconds period)
+    : load_(std::move(load)), load_events_(std::move(events)), period_(period), thread_([this] { loop(); }) {}
 
 RemoteWatches::~RemoteWatches() {
   close_all(grpc::Status(grpc::StatusCode::UNAVAILABLE, "the server is shutting down; watch again later"));
@@ -46,22 +33,28 @@ RemoteWatches::~RemoteWatches() {
   thread_.join();
 }
 
-std::optional<v1::JobEvent> RemoteWatches::event_between(const v1::Job& before, const v1::Job& after) {
+std::vector<v1::JobEvent> RemoteWatches::events_between(const v1::Job& before, const v1::Job& after,
+                                                        const std::vector<v1::JobEvent>& logged) {
+  std::vector<v1::JobEvent> events;
+  for (const v1::JobEvent& event : logged) {
+    if (event.sequence() <= before.last_event_sequence() || event.sequence() > after.last_event_sequence()) continue;
+    events.push_back(event);
+    if (wire::ends_watch(event.type())) return events;  // nothing follows the end of a watch
+  }
+  const v1::Job& last = events.empty() ? before : events.back().job();
   v1::JobEvent event;
-  if (after.state() != before.state() || after.attempt() != before.attempt()) {
-    event.set_type(event_entering(after.state()));
+  if (events.empty() && (after.state() != before.state() || after.attempt() != before.attempt())) {
+    event.set_type(wire::event_entering(after.state()));  // a change the log does not have
     event.set_message(message_entering(after));
-  } else if (after.last_checkpoint_step() != before.last_checkpoint_step()) {
-    event.set_type(v1::JobEvent::TYPE_CHECKPOINT_SAVED);
-    event.set_checkpoint_step(after.last_checkpoint_step());
-    event.set_message("checkpoint at step " + std::to_string(after.last_checkpoint_step()));
-  } else if (after.progress().SerializeAsString() != before.progress().SerializeAsString()) {
+  } else if (after.progress().SerializeAsString() != last.progress().SerializeAsString()) {
     event.set_type(v1::JobEvent::TYPE_PROGRESS);
   } else {
-    return std::nullopt;
+    return events;
   }
+  event.set_sequence(after.last_event_sequence());
   *event.mutable_job() = after;
-  return event;
+  events.push_back(std::move(event));
+  return events;
 }
 
 void RemoteWatches::add(const v1::Job& now, JobWatcher* watcher) {
@@ -85,14 +78,24 @@ void RemoteWatches::close_all(const grpc::Status& status) {
 }
 
 void RemoteWatches::poll() {
-  std::map<std::string, std::optional<v1::Job>> current;  // one read per job, however many watch it
+  struct Seen {
+    std::optional<v1::Job> record;
+    int64_t oldest = -1;  // the lowest event number a watcher of the job has seen
+    std::vector<v1::JobEvent> logged;
+  };
+  std::map<std::string, Seen> current;  // one read per job, however many watch it
   {
     std::lock_guard<std::mutex> lock(mu_);
-    for (const auto& [watcher, last] : watches_) current[last.job_id()];
+    for (const auto& [watcher, last] : watches_) {
+      Seen& seen = current[last.job_id()];
+      seen.oldest = seen.oldest < 0 ? last.last_event_sequence() : std::min(seen.oldest, last.last_event_sequence());
+    }
   }
-  for (auto& [job_id, record] : current) {
+  for (auto& [job_id, seen] : current) {
     try {
-      record = load_(job_id);
+      seen.record = load_(job_id);
+      if (seen.record && seen.record->last_event_sequence() > seen.oldest)
+        seen.logged = load_events_(job_id, seen.oldest);
     } catch (const std::exception& e) {  // the database is away: the watches wait for it
       spdlog::debug("watch of job {}: {}", job_id, e.what());
       return;
@@ -106,19 +109,19 @@ void RemoteWatches::poll() {
       ++it;
       continue;
     }
-    if (!found->second) {
+    const Seen& seen = found->second;
+    if (!seen.record) {
       watcher->on_closed(grpc::Status(grpc::StatusCode::NOT_FOUND, "job " + last.job_id() + " was deleted"));
       it = watches_.erase(it);
       continue;
     }
-    const auto event = event_between(last, *found->second);
-    last = *found->second;
-    if (event) watcher->on_event(*event);
-    if (event && wire::ends_watch(event->type())) {
-      it = watches_.erase(it);
-    } else {
-      ++it;
+    bool ended = false;
+    for (const v1::JobEvent& event : events_between(last, *seen.record, seen.logged)) {
+      watcher->on_event(event);
+      ended = ended || wire::ends_watch(event.type());
     }
+    last = *seen.record;
+    it = ended ? watches_.erase(it) : std::next(it);
   }
 }
 

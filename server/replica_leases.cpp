@@ -4,7 +4,9 @@
 
 #include <chrono>
 
+#include "job_events.h"
 #include "job_record_codec.h"
+#include "postgres_job_events.h"
 #include "postgres_schema.h"
 
 namespace siren::server {
@@ -36,6 +38,7 @@ std::vector<v1::Job> ReplicaLeases::requeue_orphans(double lease_seconds, int ma
       const std::string owner = orphans.is_null(row, 1) ? "(none)" : orphans.bytes(row, 1);
       const int attempt = static_cast<int>(orphans.integer(row, 2));
       job->set_replica("");
+      v1::JobEvent event;
       if (attempt >= max_attempts) {
         job->set_state(v1::JOB_STATE_FAILED);
         job->set_error(fmt::format("its replica stopped answering during each of its {} runs (the last: {}); "
@@ -44,9 +47,15 @@ std::vector<v1::Job> ReplicaLeases::requeue_orphans(double lease_seconds, int ma
         job->set_finished_unix_ms(
             std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
                 .count());
+        event = make_job_event(*job, v1::JobEvent::TYPE_FAILED, job->error());
       } else {
         job->set_state(v1::JOB_STATE_QUEUED);
+        event = make_job_event(*job, v1::JobEvent::TYPE_QUEUED,
+                               fmt::format("replica {} stopped answering (attempt {}); queued again, to continue from "
+                                           "its newest checkpoint",
+                                           owner, attempt));
       }
+      insert_job_events(session, job->job_id(), {event});
       session.run("UPDATE jobs SET state = $2, owner = NULL, stop_request = 0, record = $3 WHERE job_id = $1",
                   {job->job_id(), static_cast<int>(job->state()), PgParam::bytes(encode_job_record(*job))});
       changed.push_back(std::move(*job));

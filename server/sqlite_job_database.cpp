@@ -58,6 +58,12 @@ CREATE TABLE IF NOT EXISTS jobs (
   record          BLOB NOT NULL     -- siren.v1.Job, protobuf wire format
 );
 CREATE INDEX IF NOT EXISTS jobs_by_created ON jobs (created_unix_ms, job_id);
+CREATE TABLE IF NOT EXISTS job_events (
+  job_id   TEXT NOT NULL,
+  sequence INTEGER NOT NULL,
+  event    BLOB NOT NULL,           -- siren.v1.JobEvent, protobuf wire format
+  PRIMARY KEY (job_id, sequence)
+);
 )sql";
 
 }  // namespace
@@ -88,15 +94,43 @@ void SqliteJobDatabase::exec(const char* sql) const {
   }
 }
 
-void SqliteJobDatabase::save(const v1::Job& job) {
+void SqliteJobDatabase::save(const v1::Job& job, const std::vector<v1::JobEvent>& events) {
   const std::string bytes = encode_job_record(job);
   std::lock_guard<std::mutex> lock(mu_);
-  Statement put(db_, "INSERT OR REPLACE INTO jobs (job_id, state, created_unix_ms, record) VALUES (?1, ?2, ?3, ?4)");
-  put.bind(1, job.job_id());
-  put.bind(2, static_cast<int64_t>(job.state()));
-  put.bind(3, job.created_unix_ms());
-  put.bind_blob(4, bytes);
-  put.step();
+  exec("BEGIN IMMEDIATE");
+  try {
+    for (const v1::JobEvent& event : events) {
+      Statement append(db_, "INSERT OR IGNORE INTO job_events (job_id, sequence, event) VALUES (?1, ?2, ?3)");
+      append.bind(1, job.job_id());
+      append.bind(2, event.sequence());
+      append.bind_blob(3, encode_job_event(event));
+      append.step();
+    }
+    Statement put(db_, "INSERT OR REPLACE INTO jobs (job_id, state, created_unix_ms, record) VALUES (?1, ?2, ?3, ?4)");
+    put.bind(1, job.job_id());
+    put.bind(2, static_cast<int64_t>(job.state()));
+    put.bind(3, job.created_unix_ms());
+    put.bind_blob(4, bytes);
+    put.step();
+    exec("COMMIT");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+std::vector<v1::JobEvent> SqliteJobDatabase::events_after(const std::string& job_id, int64_t after, int limit) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  Statement newest(db_,
+                   "SELECT event FROM (SELECT sequence, event FROM job_events WHERE job_id = ?1 AND sequence > ?2 "
+                   "ORDER BY sequence DESC LIMIT ?3) ORDER BY sequence");
+  newest.bind(1, job_id);
+  newest.bind(2, after);
+  newest.bind(3, static_cast<int64_t>(limit));
+  std::vector<v1::JobEvent> events;
+  while (newest.step())
+    if (auto event = decode_job_event(job_id, newest.text(0), path_)) events.push_back(std::move(*event));
+  return events;
 }
 
 std::vector<v1::Job> SqliteJobDatabase::load_all() const {
@@ -118,9 +152,11 @@ std::optional<v1::Job> SqliteJobDatabase::load(const std::string& job_id) const 
 
 void SqliteJobDatabase::remove(const std::string& job_id) {
   std::lock_guard<std::mutex> lock(mu_);
-  Statement del(db_, "DELETE FROM jobs WHERE job_id = ?1");
-  del.bind(1, job_id);
-  del.step();
+  for (const char* sql : {"DELETE FROM job_events WHERE job_id = ?1", "DELETE FROM jobs WHERE job_id = ?1"}) {
+    Statement del(db_, sql);
+    del.bind(1, job_id);
+    del.step();
+  }
 }
 
 }  // namespace siren::server

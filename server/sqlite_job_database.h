@@ -17,7 +17,8 @@ class SqliteJobDatabase : public JobDatabase {
   SqliteJobDatabase(const SqliteJobDatabase&) = delete;
   SqliteJobDatabase& operator=(const SqliteJobDatabase&) = delete;
 
-  void save(const v1::Job& job) override;
+  void save(const v1::Job& job, const std::vector<v1::JobEvent>& events = {}) override;
+  std::vector<v1::JobEvent> events_after(const std::string& job_id, int64_t after, int limit) const override;
   std::vector<v1::Job> load_all() const override;
   std::optional<v1::Job> load(const std::string& job_id) const override;
   void remove(const std::string& job_id) override;

@@ -51,11 +51,20 @@ WatchReactor::WatchReactor(grpc::CallbackServerContext* context, const v1::Watch
   grpc::Status status = guard_.begin("WatchJob", *context_);
   v1::JobEvent snapshot;
   snapshot.set_type(v1::JobEvent::TYPE_SNAPSHOT);
+  std::vector<v1::JobEvent> missed;
   if (status.ok()) {
     status = RpcGuard::call([&] {
       require_valid_id(job_id_, "job_id");
+      if (request.after_sequence() < 0)
+        throw RpcError(grpc::StatusCode::INVALID_ARGUMENT,
+                       "after_sequence must be 0 (a new watch) or the sequence of the last event seen, got " +
+                           std::to_string(request.after_sequence()));
       preview_ = preview_schedule_of(request);
-      *snapshot.mutable_job() = jobs_.watch(job_id_, this);  // events from here on are pushed to us
+      // Events from here on are pushed to us.
+      JobManager::WatchStart start = jobs_.watch(job_id_, this, request.after_sequence());
+      *snapshot.mutable_job() = std::move(start.snapshot);
+      snapshot.set_sequence(snapshot.job().last_event_sequence());
+      missed = std::move(start.missed);
       return grpc::Status::OK;
     });
   }
@@ -64,7 +73,9 @@ WatchReactor::WatchReactor(grpc::CallbackServerContext* context, const v1::Watch
     end_locked(status);
     return;
   }
-  pending_.push_front(snapshot);  // before any event pushed since watch() returned
+  // Before any event pushed since watch() returned: what a resumed watch missed, then the job now.
+  pending_.push_front(snapshot);
+  pending_.insert(pending_.begin(), missed.begin(), missed.end());
   ready_ = true;
   write_next_locked();
 }

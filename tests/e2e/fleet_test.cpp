@@ -170,16 +170,38 @@ TEST_F(FleetTest, AWatchOutlivesTheReplicaServingIt) {
   ASSERT_TRUE(watch.wait_for_stdout([](const std::string& out) { return out.find("\"step\"") != std::string::npos; },
                                     std::chrono::seconds(60)))
       << watch.out();
-  kill_replica("r0");  // the replica serving the watch (the first address)
+  // The replica serving the watch (the first address) goes while the client is frozen: the job logs events
+  // meanwhile (checkpoints; or, if it ran on r0, its re-queue and new start), which the client must get.
+  watch.send_signal(SIGSTOP);
+  kill_replica("r0");
+  std::this_thread::sleep_for(std::chrono::seconds(4));  // past the 2 s lease
+  watch.send_signal(SIGCONT);
   const ProcessResult watched = watch.wait(std::chrono::seconds(120));
   ASSERT_EQ(watched.exit_code, 0) << watched.out << watched.err << logs();
   std::string last;
+  std::vector<int64_t> kept;  // the numbers of the kept events the watch showed (checkpoints, state changes)
+  int64_t first_snapshot = -1;
+  std::string last_kept_type;
   std::istringstream lines(watched.out);
-  for (std::string line; std::getline(lines, line);)
-    if (!line.empty() && line[0] == '{') last = line;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty() || line[0] != '{') continue;
+    last = line;
+    const json event = json::parse(line);
+    const std::string type = event.value("event", "");
+    if (type == "snapshot" && first_snapshot < 0) first_snapshot = event.value("sequence", 0);
+    if (type.empty() || type == "snapshot" || type == "progress" || type == "result") continue;
+    kept.push_back(event.value("sequence", 0));
+    last_kept_type = type;
+  }
   const json done = json::parse(last);
   EXPECT_EQ(done["state"], "succeeded");
   EXPECT_EQ(done["step"], 3000);
+  // The watch started again after the last event it saw: those logged meanwhile (checkpoints every 100
+  // steps) came then, none twice, none lost.
+  ASSERT_FALSE(kept.empty()) << watched.out;
+  EXPECT_EQ(kept.front(), first_snapshot + 1) << watched.out;
+  for (size_t i = 1; i < kept.size(); ++i) EXPECT_EQ(kept[i], kept[i - 1] + 1) << watched.out;
+  EXPECT_EQ(last_kept_type, "finished") << watched.out;
 }
 
 constexpr const char* kAcmeToken = "acme-token-0123456789";

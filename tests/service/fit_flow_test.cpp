@@ -2,6 +2,7 @@
 // rendered, queried, watched and downloaded; bad render/query requests on that model fail cleanly.
 #include <cmath>
 #include <limits>
+#include <thread>
 
 #include "siren/io/image.h"
 #include "metrics.h"
@@ -212,6 +213,94 @@ TEST_F(ServiceFit, WatchAfterFinishGivesSnapshotThenCloses) {
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].type(), v1::JobEvent::TYPE_SNAPSHOT);
   EXPECT_EQ(events[0].job().state(), v1::JOB_STATE_SUCCEEDED);
+}
+
+std::pair<grpc::Status, std::vector<v1::JobEvent>> watch_after(v1::Siren::Stub& stub, const std::string& job_id,
+                                                               int64_t after_sequence) {
+  grpc::ClientContext context;
+  v1::WatchJobRequest request;
+  request.set_job_id(job_id);
+  request.set_after_sequence(after_sequence);
+  auto reader = stub.WatchJob(&context, request);
+  std::vector<v1::JobEvent> events;
+  v1::JobEvent event;
+  while (reader->Read(&event)) events.push_back(event);
+  return {reader->Finish(), events};
+}
+
+TEST_F(ServiceFit, AResumedWatchGetsTheKeptEventsItMissedInOrder) {
+  // The whole log: QUEUED, STARTED, ..., FINISHED, numbered from 1 without a gap.
+  const auto [status, all] = watch_after(stub(), job_->job_id(), 0);
+  ASSERT_TRUE(status.ok());
+  ASSERT_EQ(all.size(), 1u);
+  const int64_t last = all[0].sequence();
+  EXPECT_EQ(last, all[0].job().last_event_sequence());
+  ASSERT_GE(last, 3) << "queued, started, finished at least";
+
+  const auto [resumed_status, missed] = watch_after(stub(), job_->job_id(), 1);
+  ASSERT_TRUE(resumed_status.ok()) << resumed_status.error_message();
+  ASSERT_EQ(static_cast<int64_t>(missed.size()), last - 1) << "every kept event after 1, and then nothing: the "
+                                                              "last one ends the watch";
+  for (size_t i = 0; i < missed.size(); ++i) EXPECT_EQ(missed[i].sequence(), static_cast<int64_t>(i + 2));
+  EXPECT_EQ(missed.front().type(), v1::JobEvent::TYPE_STARTED);
+  EXPECT_EQ(missed.back().type(), v1::JobEvent::TYPE_FINISHED);
+  EXPECT_EQ(missed.back().job().model_id(), job_->model_id());
+
+  // Nothing missed: the snapshot alone, which ends the watch of a finished job.
+  const auto [caught_up_status, caught_up] = watch_after(stub(), job_->job_id(), last);
+  ASSERT_TRUE(caught_up_status.ok());
+  ASSERT_EQ(caught_up.size(), 1u);
+  EXPECT_EQ(caught_up[0].type(), v1::JobEvent::TYPE_SNAPSHOT);
+
+  const auto [bad_status, none] = watch_after(stub(), job_->job_id(), -1);
+  EXPECT_EQ(bad_status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(bad_status.error_message().find("after_sequence"), std::string::npos) << bad_status.error_message();
+}
+
+TEST(ServiceWatch, AWatchThatBrokeMidFitResumesWithNothingLostOrTwice) {
+  TestServer server;
+  v1::FitSpec spec = tiny_image_spec(4000);
+  spec.mutable_train()->set_checkpoint_every(100);
+  const auto submitted = submit_fit(server.stub(), spec, gradient_png(kSize, kSize));
+  ASSERT_TRUE(submitted.status.ok()) << submitted.status.error_message();
+  const std::string job_id = submitted.job.job_id();
+
+  std::vector<int64_t> kept;  // kept events' numbers, in the order the two watches showed them
+  const auto note = [&](const v1::JobEvent& event) {
+    if (event.type() != v1::JobEvent::TYPE_SNAPSHOT && event.type() != v1::JobEvent::TYPE_PROGRESS)
+      kept.push_back(event.sequence());
+  };
+  int64_t seen = 0;
+  {
+    grpc::ClientContext context;
+    v1::WatchJobRequest request;
+    request.set_job_id(job_id);
+    auto reader = server.stub().WatchJob(&context, request);
+    v1::JobEvent event;
+    while (reader->Read(&event)) {
+      if (event.type() == v1::JobEvent::TYPE_SNAPSHOT) kept.push_back(event.sequence());  // where it starts
+      else note(event);
+      seen = std::max(seen, event.sequence());
+      if (event.type() == v1::JobEvent::TYPE_CHECKPOINT_SAVED) break;  // the client goes away mid-fit
+    }
+    context.TryCancel();
+    reader->Finish();
+  }
+  ASSERT_GT(seen, 0);
+  // Checkpoints go on without a watcher.
+  const int64_t gone_at = get_job(server.stub(), job_id).last_checkpoint_step();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (get_job(server.stub(), job_id).last_checkpoint_step() < gone_at + 300 &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+
+  const auto [status, resumed] = watch_after(server.stub(), job_id, seen);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  for (const auto& event : resumed) note(event);
+  ASSERT_GE(kept.size(), 6u);
+  for (size_t i = 1; i < kept.size(); ++i) EXPECT_EQ(kept[i], kept[i - 1] + 1) << "event " << i;
+  EXPECT_EQ(resumed.back().type(), v1::JobEvent::TYPE_FINISHED);
+  EXPECT_EQ(resumed.back().sequence(), get_job(server.stub(), job_id).last_event_sequence());
 }
 
 TEST_F(ServiceFit, DownloadCheckpointStreamsTheWholeFile) {

@@ -192,15 +192,22 @@ TEST_F(JobClaimsTest, StopRequestsReachTheOwnerAndModifyChangesQueuedJobsAnywher
   EXPECT_EQ(asked[0].second, server::StopRequest::Pause);
   EXPECT_TRUE(b.stop_requests().empty());
 
-  const auto cancelled = b.modify("job-queued", [](v1::Job& job) {
-    if (job.state() != v1::JOB_STATE_QUEUED) return false;
+  const auto cancelled = b.modify("job-queued", [](v1::Job& job) -> std::optional<std::string> {
+    if (job.state() != v1::JOB_STATE_QUEUED) return std::nullopt;
     job.set_state(v1::JOB_STATE_CANCELLED);
-    return true;
+    return "cancelled before it started";
   });
   ASSERT_TRUE(cancelled.has_value());
   EXPECT_EQ(cancelled->state(), v1::JOB_STATE_CANCELLED);
+  // The change is in the job's log, numbered after the record's last event.
+  const auto logged = records_->events_after("job-queued", 0, 10);
+  ASSERT_EQ(logged.size(), 1u);
+  EXPECT_EQ(logged[0].type(), v1::JobEvent::TYPE_CANCELLED);
+  EXPECT_EQ(logged[0].sequence(), 1);
+  EXPECT_EQ(logged[0].message(), "cancelled before it started");
+  EXPECT_EQ(cancelled->last_event_sequence(), 1);
   EXPECT_FALSE(a.claim().has_value()) << "a cancelled job is never claimed";
-  EXPECT_FALSE(b.modify("job-missing", [](v1::Job&) { return true; }).has_value());
+  EXPECT_FALSE(b.modify("job-missing", [](v1::Job&) { return std::optional<std::string>("x"); }).has_value());
 }
 
 TEST_F(JobClaimsTest, ALoneServerAndFleetReplicasRefuseToShareADatabase) {

@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "job_database.h"
+#include "job_events.h"
 #include "postgres_instance.h"
 #include "postgres_job_database.h"
 #include "test_server.h"
@@ -71,6 +72,43 @@ TEST_P(JobDatabaseContract, RecordsRoundTripOldestFirstReplaceAndSurviveReopenin
   ASSERT_TRUE(one.has_value());
   EXPECT_EQ(one->model_id(), "model-x");
   EXPECT_FALSE(reopened->load("job-missing").has_value());
+}
+
+TEST_P(JobDatabaseContract, EventsAreLoggedWithTheirRecordNumberedAndForgottenWithIt) {
+  v1::Job job = job_record("job-a", v1::JOB_STATE_QUEUED, 1);
+  std::vector<v1::JobEvent> events = {server::make_job_event(job, v1::JobEvent::TYPE_QUEUED, "queued")};
+  {
+    auto db = open();
+    db->save(job, events);
+    job.set_state(v1::JOB_STATE_RUNNING);
+    events = {server::make_job_event(job, v1::JobEvent::TYPE_STARTED, "started")};
+    for (int step = 100; step <= 300; step += 100) {
+      job.set_last_checkpoint_step(step);
+      events.push_back(server::make_job_event(job, v1::JobEvent::TYPE_CHECKPOINT_SAVED, "checkpoint", step));
+    }
+    db->save(job, events);
+    db->save(job, events);  // a retried write (its reply lost) adds nothing
+    db->save(job_record("job-b", v1::JOB_STATE_QUEUED, 2), {});
+  }
+  auto db = open();
+  EXPECT_EQ(db->load("job-a")->last_event_sequence(), 5);
+  const auto all = db->events_after("job-a", 0, 100);
+  ASSERT_EQ(all.size(), 5u);
+  for (size_t i = 0; i < all.size(); ++i) EXPECT_EQ(all[i].sequence(), static_cast<int64_t>(i + 1));
+  EXPECT_EQ(all[0].type(), v1::JobEvent::TYPE_QUEUED);
+  EXPECT_EQ(all[0].job().state(), v1::JOB_STATE_QUEUED) << "each event holds the job as it was after it";
+  EXPECT_EQ(all[4].checkpoint_step(), 300);
+  const auto missed = db->events_after("job-a", 2, 100);
+  ASSERT_EQ(missed.size(), 3u);
+  EXPECT_EQ(missed.front().sequence(), 3);
+  const auto newest = db->events_after("job-a", 0, 2);
+  ASSERT_EQ(newest.size(), 2u) << "a limit keeps the newest";
+  EXPECT_EQ(newest[0].sequence(), 4);
+  EXPECT_EQ(newest[1].sequence(), 5);
+  EXPECT_TRUE(db->events_after("job-a", 5, 100).empty());
+  EXPECT_TRUE(db->events_after("job-b", 0, 100).empty());
+  db->remove("job-a");
+  EXPECT_TRUE(db->events_after("job-a", 0, 100).empty());
 }
 
 TEST_P(JobDatabaseContract, RemoveForgetsOneRecord) {

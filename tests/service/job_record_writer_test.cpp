@@ -35,7 +35,7 @@ class JobRecordWriterTest : public ::testing::Test {
 
 TEST_F(JobRecordWriterTest, NewestRecordIsPendingThenWritten) {
   server::JobStore store(dir_);
-  server::JobRecordWriter writer([&](const v1::Job& job) { store.save(job); });
+  server::JobRecordWriter writer([&](const v1::Job& job, const std::vector<v1::JobEvent>& events) { store.save(job, events); });
   writer.start();
   writer.save(record("job-a", v1::JOB_STATE_QUEUED));
   writer.save(record("job-a", v1::JOB_STATE_SUCCEEDED));
@@ -51,7 +51,7 @@ TEST(JobRecordWriter, AFailedWriteKeepsTheRecordVisibleAndRetriesIt) {
   std::atomic<int> failures_left{2};
   std::mutex mu;
   std::vector<v1::Job> written;
-  server::JobRecordWriter writer([&](const v1::Job& job) {
+  server::JobRecordWriter writer([&](const v1::Job& job, const std::vector<v1::JobEvent>&) {
     if (failures_left-- > 0) throw std::runtime_error("No space left on device");
     std::lock_guard<std::mutex> lock(mu);
     written.push_back(job);
@@ -69,7 +69,7 @@ TEST(JobRecordWriter, AFailedWriteKeepsTheRecordVisibleAndRetriesIt) {
 }
 
 TEST_F(JobRecordWriterTest, ForgetDropsAQueuedRecord) {
-  server::JobRecordWriter writer([](const v1::Job&) { FAIL() << "not started: nothing is written"; });
+  server::JobRecordWriter writer([](const v1::Job&, const std::vector<v1::JobEvent>&) { FAIL() << "not started: nothing is written"; });
   writer.save(record("job-a", v1::JOB_STATE_PAUSED));
   EXPECT_TRUE(writer.pending("job-a"));
   writer.forget("job-a");

@@ -12,6 +12,12 @@ bool ends_watch(v1::JobState state);
 // The event that moves a job into a state that ends_watch().
 bool ends_watch(v1::JobEvent::Type type);
 
+// The event that moves a job into `state` (QUEUED -> TYPE_QUEUED, RUNNING -> TYPE_STARTED, ...).
+v1::JobEvent::Type event_entering(v1::JobState state);
+// The server keeps this kind of event in the job's log, numbered (JobEvent.sequence): every kind but
+// SNAPSHOT, PROGRESS and PREVIEW.
+bool is_kept_event(v1::JobEvent::Type type);
+
 // UNSPECIFIED means normal.
 v1::Priority resolved_priority(v1::Priority priority);
 

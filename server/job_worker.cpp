@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "siren/io/files.h"
 #include "fit_telemetry.h"
@@ -251,12 +253,26 @@ bool JobManager::record_outcome_locked(Job& job, const FitResult& result, StopRe
 }
 
 void JobManager::publish_after_record(const Job& job, const std::string& model_id) {
-  records_.flush();  // the record naming the model is saved now, or its run was found superseded
-  if (superseded(job.record)) {
-    models_.discard(model_id);
-    return;
+  // The record naming the model must be saved, fenced, before the model shows. A write that failed (the
+  // database out of reach) is retried by records_: wait for it, or for the run to be found superseded —
+  // had the model shown meanwhile, a replica that took the job over would leave a second one.
+  const std::string& job_id = job.record.job_id();
+  for (;;) {
+    records_.flush();
+    if (superseded(job.record)) {
+      models_.discard(model_id);
+      return;
+    }
+    if (!records_.pending(job_id)) break;  // written
+    if (stopped_) {
+      // records_ tries once more as the server stops. The model file stays unlisted: if that write works,
+      // the shared store still finds the model by the id the record names.
+      spdlog::warn("job {}: stopping before its final record was saved; model {} is not listed", job_id, model_id);
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
-  models_.add(model_id, job.record.job_id(), job.record.spec());
+  models_.add(model_id, job_id, job.record.spec());
 }
 
 std::string JobManager::keep_last_checkpoint_as_model(const Job& job, std::string model_id) {

@@ -76,6 +76,11 @@ bool JobClaims::save_fenced(const v1::Job& job, const std::vector<v1::JobEvent>&
   });
 }
 
+bool JobClaims::owns(const std::string& job_id, int attempt) {
+  return db_.run("SELECT 1 FROM jobs WHERE job_id = $1 AND owner = $2 AND attempt = $3", {job_id, replica_id_, attempt})
+             .rows() == 1;
+}
+
 std::optional<v1::Job> JobClaims::modify(const std::string& job_id, const Change& change) {
   return db_.transaction([&](PostgresConnection::Session& session) -> std::optional<v1::Job> {
     const PgResult current = session.run("SELECT record FROM jobs WHERE job_id = $1 FOR UPDATE", {job_id});

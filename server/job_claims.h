@@ -32,6 +32,8 @@ class JobClaims {
   // the run was superseded. A state other than RUNNING gives the job up (owner cleared): a QUEUED job may
   // be claimed again.
   bool save_fenced(const v1::Job& job, const std::vector<v1::JobEvent>& events = {});
+  // Whether this replica still runs `attempt` of the job (no other replica took it over).
+  bool owns(const std::string& job_id, int attempt);
   // Changes one job under its row lock, whoever owns it: `change` sees the current record and returns
   // the message of the event entering its new state (kept in the job's log), or nullopt to leave it as it
   // is. The job after the call; nullopt when there is no such job.

@@ -117,6 +117,10 @@ void JobManager::write_record(const v1::Job& record, const std::vector<v1::JobEv
   }
   if (fleet_->claims().save_fenced(record, events)) return;
   // Another replica runs this job now (this one's lease ran out): nothing of this run may show.
+  note_superseded(record);
+}
+
+void JobManager::note_superseded(const v1::Job& record) {
   {
     std::lock_guard<std::mutex> lock(superseded_mu_);
     int& attempt = superseded_[record.job_id()];
@@ -126,6 +130,22 @@ void JobManager::write_record(const v1::Job& record, const std::vector<v1::JobEv
   // Nothing to undo: a finished run's model is published only after this write (publish_after_record).
   spdlog::warn("job {}: attempt {} on replica {} was superseded (its lease ran out); stopping it", record.job_id(),
                record.attempt(), record.replica());
+}
+
+bool JobManager::may_keep_checkpoint(Job& job, int64_t step) {
+  v1::Job record;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    record = job.record;
+  }
+  try {
+    if (fleet_->claims().owns(record.job_id(), record.attempt())) return true;
+    note_superseded(record);
+  } catch (const std::exception& e) {
+    spdlog::warn("job {}: checkpoint at step {} not kept: cannot tell whether this replica still runs it: {}",
+                 record.job_id(), step, e.what());
+  }
+  return false;
 }
 
 bool JobManager::superseded(const v1::Job& record) const {

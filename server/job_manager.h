@@ -179,6 +179,11 @@ class JobManager {
   // the run is stopped); any other is saved as it is.
   void write_record(const v1::Job& record, const std::vector<v1::JobEvent>& events);
   bool superseded(const v1::Job& record) const;  // this run of it (its attempt) was superseded
+  // Whether this run still owns the job, asked before its checkpoint of `step` shows: a superseded run's
+  // (or one that cannot tell, the database out of reach) is not kept.
+  bool may_keep_checkpoint(Job& job, int64_t step);
+  // Notes that this run of the job (record's attempt) was superseded, and logs it once; it stops at its next step.
+  void note_superseded(const v1::Job& record);
   // A superseded run ends without a trace: its model goes, its watchers follow the job in the database.
   void drop_superseded(const std::shared_ptr<Job>& job, const std::string& model_id);
   static std::string finished_job_message(const v1::Job& job, const std::string& action, const std::string& allowed);

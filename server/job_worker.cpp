@@ -94,6 +94,7 @@ FitCallbacks JobManager::fit_callbacks(const std::shared_ptr<Job>& job, FitTelem
     on_progress(*job, p);
   };
   callbacks.on_checkpoint = [this, job](int64_t step, const std::string&) { on_checkpoint(*job, step); };
+  if (fleet_) callbacks.may_keep_checkpoint = [this, job](int64_t step) { return may_keep_checkpoint(*job, step); };
   callbacks.on_checkpoint_written = [&telemetry](double seconds, int64_t bytes) {
     telemetry.checkpoint_written(seconds, bytes);
   };

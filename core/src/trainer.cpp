@@ -251,7 +251,18 @@ void Trainer::save(const std::string& path, const Progress& figures, const FitCa
 
 void Trainer::save_periodic(const std::string& dir, const FitCallbacks& callbacks, const Progress& latest) {
   const std::string path = periodic_checkpoint_path(dir, step_);
-  save(path, latest, callbacks);
+  if (callbacks.may_keep_checkpoint) {
+    // Written aside (a name latest_periodic_checkpoint never picks), shown only once allowed.
+    const std::string aside = path + ".unconfirmed";
+    save(aside, latest, callbacks);
+    if (!callbacks.may_keep_checkpoint(step_)) {
+      std::filesystem::remove(aside);
+      return;
+    }
+    std::filesystem::rename(aside, path);
+  } else {
+    save(path, latest, callbacks);
+  }
   const int64_t stale = step_ - kPeriodicCheckpointsKept * options_.checkpoint_every;
   if (stale > 0) std::filesystem::remove(periodic_checkpoint_path(dir, stale));
   if (callbacks.on_checkpoint) callbacks.on_checkpoint(step_, path);

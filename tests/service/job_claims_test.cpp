@@ -12,6 +12,7 @@
 
 #include "fleet_member.h"
 #include "job_claims.h"
+#include "job_events.h"
 #include "postgres_instance.h"
 #include "postgres_job_database.h"
 #include "replica_leases.h"
@@ -148,11 +149,15 @@ TEST_F(JobClaimsTest, AnExpiredLeaseRequeuesTheJobAndFencesTheOldRun) {
   EXPECT_EQ(second->attempt(), 2);
   EXPECT_EQ(second->replica(), "replica-b");
 
-  // A wakes up and writes its progress: fenced off. B's writes land.
+  // A wakes up and writes its progress and a checkpoint event: fenced off, both. B's writes land.
   first->mutable_progress()->set_step(999);
-  EXPECT_FALSE(a.save_fenced(*first));
+  EXPECT_FALSE(a.owns("job-a", 1)) << "A may not keep a checkpoint now";
+  EXPECT_FALSE(a.save_fenced(*first, {server::make_job_event(*first, v1::JobEvent::TYPE_CHECKPOINT_SAVED, "", 999)}));
+  EXPECT_TRUE(b.owns("job-a", 2));
   second->mutable_progress()->set_step(10);
   EXPECT_TRUE(b.save_fenced(*second));
+  for (const auto& event : records_->events_after("job-a", 0, 100))
+    EXPECT_NE(event.checkpoint_step(), 999) << "the superseded run's event is not in the log";
   second->set_state(v1::JOB_STATE_SUCCEEDED);
   EXPECT_TRUE(b.save_fenced(*second));
   EXPECT_FALSE(b.save_fenced(*second)) << "a finished run has no owner left to write";

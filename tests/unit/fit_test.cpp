@@ -1,6 +1,7 @@
 // Training behaviour: SIREN vs ReLU convergence, exact resume, and the model file round trip.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <filesystem>
@@ -173,6 +174,29 @@ TEST_F(FitTest, ConcurrentFitsWithTheSameSeedGiveTheLoneFitsParameters) {
     for (size_t i = 0; i < fits.size(); ++i)
       EXPECT_TRUE(same_parameters(alone[i % 2], together[i])) << "round " << round << ", fit " << i;
   }
+}
+
+TEST_F(FitTest, ACheckpointNotAllowedToStayLeavesNoFileAndTheOlderOnes) {
+  const std::string png = encode_png(testing::synthetic_image(8, 8));
+  FitConfig c = config(12);
+  c.model.hidden_features = 16;
+  c.train.checkpoint_every = 3;
+  FitCallbacks callbacks;
+  std::vector<int64_t> asked, told;
+  // As a fleet's replica superseded after step 6: steps 9 and 12 are not its to keep.
+  callbacks.may_keep_checkpoint = [&](int64_t step) {
+    asked.push_back(step);
+    return step <= 6;
+  };
+  callbacks.on_checkpoint = [&](int64_t step, const std::string&) { told.push_back(step); };
+  run_fit(c, png, {path("ckpt"), path("model.ckpt")}, callbacks);
+  EXPECT_EQ(asked, (std::vector<int64_t>{3, 6, 9}));  // the final state is the model file, not a checkpoint
+  EXPECT_EQ(told, (std::vector<int64_t>{3, 6, 12}));  // 12: the model file
+  std::vector<std::string> left;
+  for (const auto& entry : fs::directory_iterator(path("ckpt"))) left.push_back(entry.path().filename().string());
+  std::sort(left.begin(), left.end());
+  EXPECT_EQ(left, (std::vector<std::string>{"step_3.ckpt", "step_6.ckpt"}));
+  EXPECT_EQ(fs::path(*latest_periodic_checkpoint(path("ckpt"))).filename(), "step_6.ckpt");
 }
 
 TEST_F(FitTest, ResumeRejectsMismatchedOrExhaustedCheckpoints) {

@@ -21,6 +21,10 @@ struct FitCallbacks {
   // waits for the device).
   std::function<void(const Progress&)> on_progress;
   std::function<void(int64_t step, const std::string& path)> on_checkpoint;
+  // Asked once a periodic checkpoint is written, before it shows under its name (step_<N>.ckpt) to anyone
+  // resuming the fit: false discards it (and keeps the older ones). A fleet's replica says whether it still
+  // owns the job, so that a run another replica took over leaves no checkpoint behind. Unset: kept.
+  std::function<bool(int64_t step)> may_keep_checkpoint;
   std::function<bool()> should_stop;  // polled every step; true = checkpoint and return
   // After each checkpoint or final model write: how long it took and the file's size (for metrics).
   std::function<void(double seconds, int64_t bytes)> on_checkpoint_written;

@@ -24,6 +24,9 @@ class JobClaims {
   // `replica_id`: this server's name in the fleet, unique among live replicas.
   JobClaims(const std::string& url, std::string replica_id);
 
+  // Adds a new QUEUED job with its first events, unless its options.request_id names a job already there:
+  // then that job, and nothing is written (exact under concurrent submissions to any replicas).
+  std::optional<v1::Job> submit_once(const v1::Job& job, const std::vector<v1::JobEvent>& events);
   // The next QUEUED job `accepts` (e.g. this replica's devices serve it) whose tenant is under quota,
   // now RUNNING, owned by this replica, its attempt one more (record.attempt(), record.replica() set);
   // nullopt when there is none.

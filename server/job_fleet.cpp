@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "ids.h"
+#include "job_events.h"
 #include "job_manager.h"
 #include "metrics.h"
 #include "model_store.h"
@@ -50,6 +51,31 @@ std::shared_ptr<Job> JobManager::claim_from_fleet(std::unique_lock<std::mutex>& 
   spdlog::info("job {}: claimed by replica {} (attempt {}){}", id, fleet_->options().replica_id,
                job->record.attempt(), job->resume_path ? ", continuing from its newest checkpoint" : "");
   return job;
+}
+
+v1::Job JobManager::submit_to_fleet(Job& job) {
+  v1::Job& record = job.record;
+  const std::string& id = record.job_id();
+  const v1::JobEvent queued = make_job_event(record, v1::JobEvent::TYPE_QUEUED, "queued");
+  std::optional<v1::Job> existing;
+  try {
+    existing = fleet_->claims().submit_once(record, {queued});  // durable before the client hears "accepted"
+  } catch (const std::exception& e) {
+    store_.remove(id);
+    throw RpcError(grpc::StatusCode::UNAVAILABLE, std::string("cannot reach the fleet's job database: ") + e.what());
+  }
+  if (existing) {  // a retry, which reached this replica: the job its request_id made (anywhere) answers it
+    store_.remove(id);
+    require_same_fit(*existing, record.spec());
+    return *existing;
+  }
+  const std::string task = Metrics::task_label(record.spec().task());
+  metrics_.job_submitted(task);
+  metrics_.job_state_changed(task, v1::JOB_STATE_UNSPECIFIED, v1::JOB_STATE_QUEUED);
+  spdlog::info("job {} queued in the fleet ({}, {} steps, {} priority{})", id, task, record.progress().total_steps(),
+               wire::priority_name(record.options().priority()), job.resume_path ? ", resuming" : "");
+  changed_.notify_all();  // this replica's idle workers claim it first, if they can
+  return record;
 }
 
 std::optional<v1::Job> JobManager::control_in_fleet(const std::string& job_id, FleetControl action) {

@@ -87,12 +87,15 @@ std::optional<v1::Job> JobManager::idempotent_match_locked(const std::string& re
   const auto job_id = request_ids_.find(request_id);
   if (!job_id) return std::nullopt;
   const v1::Job existing = find_locked(*job_id)->record;
-  if (!google::protobuf::util::MessageDifferencer::Equals(existing.spec(), spec)) {
-    throw RpcError(grpc::StatusCode::ALREADY_EXISTS,
-                   "request_id '" + request_id + "' was used for job " + existing.job_id() +
-                       " with different settings; use a new request_id for a different fit");
-  }
+  require_same_fit(existing, spec);
   return existing;
+}
+
+void JobManager::require_same_fit(const v1::Job& existing, const v1::FitSpec& spec) {
+  if (google::protobuf::util::MessageDifferencer::Equals(existing.spec(), spec)) return;
+  throw RpcError(grpc::StatusCode::ALREADY_EXISTS,
+                 "request_id '" + existing.options().request_id() + "' was used for job " + existing.job_id() +
+                     " with different settings; use a new request_id for a different fit");
 }
 
 v1::Job JobManager::submit(const v1::FitSpec& client_spec, const FitConfig& config, const v1::JobOptions& options,
@@ -164,7 +167,11 @@ v1::Job JobManager::submit(const v1::FitSpec& client_spec, const FitConfig& conf
     store_.remove(record.job_id());
     throw;
   }
-  if (!fleet_) jobs_[record.job_id()] = job;  // a fleet's queue is the database: any replica may claim it
+  if (fleet_) {  // a fleet's queue is the database: any replica may claim it
+    lock.unlock();
+    return submit_to_fleet(*job);
+  }
+  jobs_[record.job_id()] = job;
   request_ids_.add(options.request_id(), record.job_id());
   metrics_.job_submitted(config.task.kind);
   metrics_.job_state_changed(config.task.kind, v1::JOB_STATE_UNSPECIFIED, v1::JOB_STATE_QUEUED);
@@ -173,8 +180,7 @@ v1::Job JobManager::submit(const v1::FitSpec& client_spec, const FitConfig& conf
   spdlog::info("job {} queued ({}, {} steps, {} priority{})", record.job_id(), config.task.kind,
                record.progress().total_steps(),
                wire::priority_name(record.options().priority()), job->resume_path ? ", resuming" : "");
-  if (fleet_) changed_.notify_all();  // this replica's idle workers claim it first, if they can
-  else enqueue_locked(job);
+  enqueue_locked(job);
   const v1::Job accepted = record;
   lock.unlock();
   records_.flush();  // durable before the client hears "accepted"

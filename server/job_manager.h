@@ -125,6 +125,8 @@ class JobManager {
   void dequeue_locked(const std::string& job_id);
   // The job `request_id` names, if it asks for the same fit; throws ALREADY_EXISTS if it asks for another.
   std::optional<v1::Job> idempotent_match_locked(const std::string& request_id, const v1::FitSpec& spec) const;
+  // Throws ALREADY_EXISTS unless `existing` (the job of a request_id) asks for `spec`.
+  static void require_same_fit(const v1::Job& existing, const v1::FitSpec& spec);
   // Throws InvalidInput when no worker of this server could ever run a fit asking for `requested`.
   void check_device_served(const std::string& requested) const;
   // Queued (and paused) jobs whose deadline has passed fail now rather than when a worker frees up.
@@ -168,6 +170,9 @@ class JobManager {
   // Fleet (job_fleet.cpp). The job a worker on `device` claims from the shared database, now this
   // replica's; nullptr when there is none. Unlocks `lock` while it asks the database.
   std::shared_ptr<Job> claim_from_fleet(std::unique_lock<std::mutex>& lock, const std::string& device);
+  // A validated new job into the fleet's database, once per request_id across the replicas: the job as
+  // accepted, or the one its request_id made before. Throws UNAVAILABLE when the database is out of reach.
+  v1::Job submit_to_fleet(Job& job);
   // The newest state a job saved, to continue from: a periodic checkpoint, else its resume checkpoint.
   std::optional<std::string> newest_saved_state(const std::string& job_id) const;
   // Cancel, pause or resume of a job this replica does not run, through the database; nullopt when the

@@ -158,6 +158,28 @@ TEST_F(FleetTest, AReplicaStoppedPastItsLeaseLosesTheJobAndItsLateWritesChangeNo
   EXPECT_EQ(of_this_job, 1u) << models.out;
 }
 
+TEST_F(FleetTest, ARetriedSubmissionMakesOneJobWhicheverReplicaItReaches) {
+  const std::string image = write_image("gradient.png", synthetic_image());
+  const std::vector<std::string> fit = {"fit", "image", image, "--hidden", "16", "--steps", "50", "--request-id",
+                                        "nightly-0001"};
+  const std::string first = submit("r0", fit);
+  EXPECT_EQ(submit("r1", fit), first);
+  EXPECT_EQ(submit("r2", fit), first);
+  // The same key for another fit is refused, on any replica.
+  std::vector<std::string> other = fit;
+  other[6] = "60";  // --steps
+  other.push_back("--no-watch");
+  const ProcessResult refused = on("r2", other);
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find("request_id"), std::string::npos) << refused.err;
+  EXPECT_EQ(wait_for_state("r1", first, "succeeded")["state"], "succeeded") << logs();
+  const ProcessResult listed = on("r0", {"jobs"});
+  int jobs = 0;
+  std::istringstream lines(listed.out);
+  for (std::string line; std::getline(lines, line);) jobs += !line.empty() && line[0] == '{';
+  EXPECT_EQ(jobs, 1) << listed.out;
+}
+
 TEST_F(FleetTest, AWatchOutlivesTheReplicaServingIt) {
   const std::string image = write_image("gradient.png", synthetic_image());
   const std::string job_id = submit(

@@ -91,6 +91,35 @@ TEST_F(JobClaimsTest, ConcurrentReplicasNeverClaimOneJobTwice) {
       << "a job was claimed twice";
 }
 
+TEST_F(JobClaimsTest, ARequestIdMakesOneJobUnderConcurrentSubmissionsToAnyReplicas) {
+  constexpr int kReplicas = 8;
+  std::mutex mu;
+  std::vector<std::string> inserted, answered;
+  std::vector<std::thread> replicas;
+  for (int r = 0; r < kReplicas; ++r) {
+    replicas.emplace_back([&, r] {
+      server::JobClaims claims(url_, "replica-" + std::to_string(r));
+      v1::Job job = queued_job("job-try-" + std::to_string(r), 1000 + r);
+      job.mutable_options()->set_request_id("retried-request");
+      const auto event = server::make_job_event(job, v1::JobEvent::TYPE_QUEUED, "queued");
+      const auto existing = claims.submit_once(job, {event});
+      std::lock_guard<std::mutex> lock(mu);
+      (existing ? answered : inserted).push_back(existing ? existing->job_id() : job.job_id());
+    });
+  }
+  for (auto& t : replicas) t.join();
+  ASSERT_EQ(inserted.size(), 1u) << "one submission made the job";
+  for (const auto& id : answered) EXPECT_EQ(id, inserted[0]) << "the others were answered with it";
+  EXPECT_EQ(records_->load_all().size(), 1u);
+  EXPECT_EQ(records_->events_after(inserted[0], 0, 10).size(), 1u) << "its QUEUED event, once";
+
+  // No request id: every submission is a job of its own.
+  server::JobClaims claims(url_, "replica-0");
+  EXPECT_FALSE(claims.submit_once(queued_job("job-x", 1), {}).has_value());
+  EXPECT_FALSE(claims.submit_once(queued_job("job-y", 2), {}).has_value());
+  EXPECT_EQ(records_->load_all().size(), 3u);
+}
+
 TEST_F(JobClaimsTest, ATenantsQuotaHoldsExactlyUnderConcurrentClaims) {
   server::JobClaims admin(url_, "admin");
   admin.set_quota("acme", 3);

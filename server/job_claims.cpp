@@ -37,9 +37,30 @@ bool JobClaims::under_quota(PostgresConnection::Session& session, const std::str
   return running.integer(0, 0) < quota.integer(0, 0);
 }
 
-std::optional<v1::Job> JobClaims::submit_once(const v1::Job& job, const std::vector<v1::JobEvent>& events) {
-  return db_.transaction([&](PostgresConnection::Session& session) -> std::optional<v1::Job> {
-    // ON CONFLICT without a target: a clash on the request id's unique index inserts nothing either.
+JobClaims::Submission JobClaims::submit_once(const v1::Job& job, const std::vector<v1::JobEvent>& events,
+                                             int max_queued) {
+  return db_.transaction([&](PostgresConnection::Session& session) {
+    Submission submission;
+    const auto find_existing = [&] {
+      const std::string& key = job.options().request_id();
+      if (key.empty()) return false;
+      const PgResult existing = session.run("SELECT job_id, record FROM jobs WHERE request_id = $1", {key});
+      if (existing.rows() == 0) return false;
+      auto found = decode_job_record(existing.bytes(0, 0), existing.bytes(0, 1), db_.where());
+      if (!found) throw std::runtime_error("the job of request_id " + key + " does not parse");
+      submission.outcome = Submission::Existing;
+      submission.existing = std::move(*found);
+      return true;
+    };
+    if (find_existing()) return submission;  // a retry is answered, full queue or not
+    submission.waiting = session.run("SELECT count(*) FROM jobs WHERE state = $1", {static_cast<int>(v1::JOB_STATE_QUEUED)})
+                             .integer(0, 0);
+    if (submission.waiting >= max_queued) {
+      submission.outcome = Submission::QueueFull;
+      return submission;
+    }
+    // ON CONFLICT without a target: a clash on the request id's unique index (a retry committed since we
+    // looked) inserts nothing either.
     const PgResult inserted = session.run(
         "INSERT INTO jobs (job_id, state, created_unix_ms, priority, tenant, record, request_id) "
         "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING job_id",
@@ -47,14 +68,10 @@ std::optional<v1::Job> JobClaims::submit_once(const v1::Job& job, const std::vec
          job.tenant(), PgParam::bytes(encode_job_record(job)), job.options().request_id()});
     if (inserted.rows() == 1) {
       insert_job_events(session, job.job_id(), events);
-      return std::nullopt;
+      return submission;
     }
-    const PgResult existing = session.run("SELECT job_id, record FROM jobs WHERE request_id = $1 AND request_id <> ''",
-                                          {job.options().request_id()});
-    if (existing.rows() == 0) throw std::runtime_error("job " + job.job_id() + " exists already in " + db_.where());
-    auto found = decode_job_record(existing.bytes(0, 0), existing.bytes(0, 1), db_.where());
-    if (!found) throw std::runtime_error("the job of request_id " + job.options().request_id() + " does not parse");
-    return found;
+    if (find_existing()) return submission;
+    throw std::runtime_error("job " + job.job_id() + " exists already in " + db_.where());
   });
 }
 

@@ -24,9 +24,15 @@ class JobClaims {
   // `replica_id`: this server's name in the fleet, unique among live replicas.
   JobClaims(const std::string& url, std::string replica_id);
 
-  // Adds a new QUEUED job with its first events, unless its options.request_id names a job already there:
-  // then that job, and nothing is written (exact under concurrent submissions to any replicas).
-  std::optional<v1::Job> submit_once(const v1::Job& job, const std::vector<v1::JobEvent>& events);
+  // Adds a new QUEUED job with its first events, unless its options.request_id names a job already there
+  // (then that job, nothing written; exact under concurrent submissions to any replicas) or `max_queued`
+  // jobs wait already (a bound, not exact: submissions at the same instant may pass it by a few).
+  struct Submission {
+    enum Outcome { Added, Existing, QueueFull } outcome = Added;
+    v1::Job existing;     // Existing: the job of the request_id
+    int64_t waiting = 0;  // QueueFull: the jobs waiting
+  };
+  Submission submit_once(const v1::Job& job, const std::vector<v1::JobEvent>& events, int max_queued);
   // The next QUEUED job `accepts` (e.g. this replica's devices serve it) whose tenant is under quota,
   // now RUNNING, owned by this replica, its attempt one more (record.attempt(), record.replica() set);
   // nullopt when there is none.

@@ -57,17 +57,20 @@ v1::Job JobManager::submit_to_fleet(Job& job) {
   v1::Job& record = job.record;
   const std::string& id = record.job_id();
   const v1::JobEvent queued = make_job_event(record, v1::JobEvent::TYPE_QUEUED, "queued");
-  std::optional<v1::Job> existing;
+  JobClaims::Submission submitted;
   try {
-    existing = fleet_->claims().submit_once(record, {queued});  // durable before the client hears "accepted"
+    // Durable before the client hears "accepted".
+    submitted = fleet_->claims().submit_once(record, {queued}, queue_.max_queued());
   } catch (const std::exception& e) {
     store_.remove(id);
     throw RpcError(grpc::StatusCode::UNAVAILABLE, std::string("cannot reach the fleet's job database: ") + e.what());
   }
-  if (existing) {  // a retry, which reached this replica: the job its request_id made (anywhere) answers it
-    store_.remove(id);
-    require_same_fit(*existing, record.spec());
-    return *existing;
+  if (submitted.outcome != JobClaims::Submission::Added) store_.remove(id);
+  if (submitted.outcome == JobClaims::Submission::QueueFull) throw JobQueue::full(submitted.waiting);
+  if (submitted.outcome == JobClaims::Submission::Existing) {
+    // A retry, which reached this replica: the job its request_id made (anywhere) answers it.
+    require_same_fit(submitted.existing, record.spec());
+    return submitted.existing;
   }
   const std::string task = Metrics::task_label(record.spec().task());
   metrics_.job_submitted(task);

@@ -9,12 +9,14 @@ namespace siren::server {
 
 JobQueue::JobQueue(int max_queued, int max_pack) : max_queued_(std::max(max_queued, 1)), max_pack_(std::max(max_pack, 1)) {}
 
+RpcError JobQueue::full(int64_t waiting) {
+  return RpcError(grpc::StatusCode::RESOURCE_EXHAUSTED, "the queue is full (" + std::to_string(waiting) +
+                                                            " jobs waiting; server flag --max-queued); retry once "
+                                                            "some have started");
+}
+
 void JobQueue::check_space() const {
-  if (static_cast<int>(jobs_.size()) >= max_queued_) {
-    throw RpcError(grpc::StatusCode::RESOURCE_EXHAUSTED,
-                   "the queue is full (" + std::to_string(jobs_.size()) +
-                       " jobs waiting; server flag --max-queued); retry once some have started");
-  }
+  if (static_cast<int>(jobs_.size()) >= max_queued_) throw full(static_cast<int64_t>(jobs_.size()));
 }
 
 void JobQueue::push(std::shared_ptr<Job> job) { jobs_.push_back(std::move(job)); }

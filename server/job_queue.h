@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "job.h"
+#include "rpc_error.h"
 
 namespace siren::server {
 
@@ -16,6 +17,9 @@ class JobQueue {
   // `max_pack`: the most jobs take_pack_mates makes a pack of, the first included.
   JobQueue(int max_queued, int max_pack);
 
+  int max_queued() const { return max_queued_; }
+  // The refusal of a submission when `waiting` jobs wait already, `max_queued` at most.
+  static RpcError full(int64_t waiting);
   // Throws RpcError(RESOURCE_EXHAUSTED) when `max_queued` jobs are already waiting.
   void check_space() const;
   void push(std::shared_ptr<Job> job);

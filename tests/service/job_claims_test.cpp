@@ -102,9 +102,10 @@ TEST_F(JobClaimsTest, ARequestIdMakesOneJobUnderConcurrentSubmissionsToAnyReplic
       v1::Job job = queued_job("job-try-" + std::to_string(r), 1000 + r);
       job.mutable_options()->set_request_id("retried-request");
       const auto event = server::make_job_event(job, v1::JobEvent::TYPE_QUEUED, "queued");
-      const auto existing = claims.submit_once(job, {event});
+      const auto submitted = claims.submit_once(job, {event}, 100);
+      const bool existing = submitted.outcome == server::JobClaims::Submission::Existing;
       std::lock_guard<std::mutex> lock(mu);
-      (existing ? answered : inserted).push_back(existing ? existing->job_id() : job.job_id());
+      (existing ? answered : inserted).push_back(existing ? submitted.existing.job_id() : job.job_id());
     });
   }
   for (auto& t : replicas) t.join();
@@ -113,11 +114,18 @@ TEST_F(JobClaimsTest, ARequestIdMakesOneJobUnderConcurrentSubmissionsToAnyReplic
   EXPECT_EQ(records_->load_all().size(), 1u);
   EXPECT_EQ(records_->events_after(inserted[0], 0, 10).size(), 1u) << "its QUEUED event, once";
 
-  // No request id: every submission is a job of its own.
+  // No request id: every submission is a job of its own, up to the queue's bound.
+  using Submission = server::JobClaims::Submission;
   server::JobClaims claims(url_, "replica-0");
-  EXPECT_FALSE(claims.submit_once(queued_job("job-x", 1), {}).has_value());
-  EXPECT_FALSE(claims.submit_once(queued_job("job-y", 2), {}).has_value());
+  EXPECT_EQ(claims.submit_once(queued_job("job-x", 1), {}, 3).outcome, Submission::Added);
+  EXPECT_EQ(claims.submit_once(queued_job("job-y", 2), {}, 3).outcome, Submission::Added);
+  const auto full = claims.submit_once(queued_job("job-z", 3), {}, 3);
+  EXPECT_EQ(full.outcome, Submission::QueueFull);
+  EXPECT_EQ(full.waiting, 3);
   EXPECT_EQ(records_->load_all().size(), 3u);
+  v1::Job retry = queued_job("job-retry", 4);
+  retry.mutable_options()->set_request_id("retried-request");
+  EXPECT_EQ(claims.submit_once(retry, {}, 3).outcome, Submission::Existing) << "a retry is answered when full too";
 }
 
 TEST_F(JobClaimsTest, ATenantsQuotaHoldsExactlyUnderConcurrentClaims) {

@@ -18,9 +18,10 @@ FleetMember::FleetMember(FleetOptions options)
 
 FleetMember::~FleetMember() { stop(); }
 
-void FleetMember::start(StopRequestHandler on_stop_request, HealthHandler on_health) {
+void FleetMember::start(StopRequestHandler on_stop_request, HealthHandler on_health, RequeueHandler on_requeued) {
   on_stop_request_ = std::move(on_stop_request);
   on_health_ = std::move(on_health);
+  on_requeued_ = std::move(on_requeued);
   thread_ = std::thread([this] { loop(); });
 }
 
@@ -47,7 +48,11 @@ void FleetMember::tick() {
       spdlog::warn("job {} failed: {}", job.job_id(), job.error());
     else
       spdlog::warn("job {}: its replica stopped answering; queued again (attempt {} ended)", job.job_id(), job.attempt());
+    if (on_requeued_) on_requeued_(job);
   }
+  const int64_t now_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  for (const auto& job : claims_.expire_overdue(now_ms)) spdlog::warn("job {} failed: {}", job.job_id(), job.error());
   for (const auto& [job_id, request] : claims_.stop_requests()) on_stop_request_(job_id, request);
 }
 

@@ -28,14 +28,17 @@ class FleetMember {
   // Called when the database becomes reachable (true) or not (false): readiness follows it, so that a
   // load balancer sends no work to a replica cut off from the fleet.
   using HealthHandler = std::function<void(bool database_reachable)>;
+  // Each job of a silent replica this one gave back to the queue (or failed, past max_attempts), as saved.
+  using RequeueHandler = std::function<void(const v1::Job& job)>;
 
   // Connects (claims and leases each have a connection) and heartbeats once, so the replica is alive
   // from the start; jobs a previous life of this replica id left RUNNING are re-queued at once.
   explicit FleetMember(FleetOptions options);
   ~FleetMember();  // stop()
 
-  // Starts the lease thread: every lease / 4, heartbeat, re-queue orphans, deliver stop requests.
-  void start(StopRequestHandler on_stop_request, HealthHandler on_health = {});
+  // Starts the lease thread: every lease / 4, heartbeat, re-queue orphans, fail queued jobs past their
+  // deadline, deliver stop requests.
+  void start(StopRequestHandler on_stop_request, HealthHandler on_health = {}, RequeueHandler on_requeued = {});
   // Ends the thread and leaves the fleet (this replica's row goes; call it once its jobs are given back).
   void stop();
 
@@ -51,6 +54,7 @@ class FleetMember {
   ReplicaLeases leases_;
   StopRequestHandler on_stop_request_;
   HealthHandler on_health_;
+  RequeueHandler on_requeued_;
   bool reachable_ = true;  // as last reported
   std::mutex mu_;
   std::condition_variable wake_;

@@ -62,10 +62,10 @@ JobClaims::Submission JobClaims::submit_once(const v1::Job& job, const std::vect
     // ON CONFLICT without a target: a clash on the request id's unique index (a retry committed since we
     // looked) inserts nothing either.
     const PgResult inserted = session.run(
-        "INSERT INTO jobs (job_id, state, created_unix_ms, priority, tenant, record, request_id) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING job_id",
+        "INSERT INTO jobs (job_id, state, created_unix_ms, priority, tenant, record, request_id, deadline_unix_ms) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING job_id",
         {job.job_id(), static_cast<int>(job.state()), job.created_unix_ms(), static_cast<int>(job.options().priority()),
-         job.tenant(), PgParam::bytes(encode_job_record(job)), job.options().request_id()});
+         job.tenant(), PgParam::bytes(encode_job_record(job)), job.options().request_id(), job.deadline_unix_ms()});
     if (inserted.rows() == 1) {
       insert_job_events(session, job.job_id(), events);
       return submission;
@@ -111,6 +111,28 @@ bool JobClaims::save_fenced(const v1::Job& job, const std::vector<v1::JobEvent>&
     if (saved.rows() != 1) return false;
     insert_job_events(session, job.job_id(), events);
     return true;
+  });
+}
+
+std::vector<v1::Job> JobClaims::expire_overdue(int64_t now_unix_ms) {
+  return db_.transaction([&](PostgresConnection::Session& session) {
+    const PgResult overdue = session.run(
+        "SELECT job_id, record FROM jobs WHERE state IN ($1, $2) AND deadline_unix_ms > 0 AND deadline_unix_ms <= $3 "
+        "FOR UPDATE SKIP LOCKED",
+        {static_cast<int>(v1::JOB_STATE_QUEUED), static_cast<int>(v1::JOB_STATE_PAUSED), now_unix_ms});
+    std::vector<v1::Job> failed;
+    for (int row = 0; row < overdue.rows(); ++row) {
+      auto job = decode_job_record(overdue.bytes(row, 0), overdue.bytes(row, 1), db_.where());
+      if (!job) continue;
+      job->set_error(deadline_exceeded_message(*job));
+      job->set_state(v1::JOB_STATE_FAILED);
+      job->set_finished_unix_ms(now_unix_ms);
+      insert_job_events(session, job->job_id(), {make_job_event(*job, v1::JobEvent::TYPE_FAILED, job->error())});
+      session.run("UPDATE jobs SET state = $2, record = $3 WHERE job_id = $1",
+                  {job->job_id(), static_cast<int>(v1::JOB_STATE_FAILED), PgParam::bytes(encode_job_record(*job))});
+      failed.push_back(std::move(*job));
+    }
+    return failed;
   });
 }
 

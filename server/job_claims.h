@@ -41,6 +41,9 @@ class JobClaims {
   // the run was superseded. A state other than RUNNING gives the job up (owner cleared): a QUEUED job may
   // be claimed again.
   bool save_fenced(const v1::Job& job, const std::vector<v1::JobEvent>& events = {});
+  // Queued and paused jobs whose deadline passed by `now_unix_ms`: FAILED now, saying so (as a lone server's
+  // deadline sweep does), whichever replica finds them. The jobs failed.
+  std::vector<v1::Job> expire_overdue(int64_t now_unix_ms);
   // Whether this replica still runs `attempt` of the job (no other replica took it over).
   bool owns(const std::string& job_id, int attempt);
   // Changes one job under its row lock, whoever owns it: `change` sees the current record and returns

@@ -1,5 +1,8 @@
 #include "job_events.h"
 
+#include <fmt/format.h>
+
+#include "siren/wire/convert.h"
 #include "siren/wire/job_states.h"
 
 namespace siren::server {
@@ -14,6 +17,11 @@ v1::JobEvent make_job_event(v1::Job& job, v1::JobEvent::Type type, const std::st
   event.set_sequence(job.last_event_sequence());
   *event.mutable_job() = job;
   return event;
+}
+
+std::string deadline_exceeded_message(const v1::Job& job) {
+  return fmt::format("deadline exceeded: the job's {:g} s ran out while it was {}", job.options().deadline_seconds(),
+                     wire::job_state_name(job.state()));
 }
 
 }  // namespace siren::server

@@ -15,6 +15,9 @@ namespace siren::server {
 v1::JobEvent make_job_event(v1::Job& job, v1::JobEvent::Type type, const std::string& message,
                             int64_t checkpoint_step = 0);
 
+// A queued or paused job's error when its deadline (JobOptions.deadline_seconds) ran out before it ran.
+std::string deadline_exceeded_message(const v1::Job& job);
+
 // Most kept events a resumed watch is sent: the newest ones, should a watcher miss more (a fit checkpointing
 // every few steps for days).
 constexpr int kMaxReplayedEvents = 10000;

@@ -48,6 +48,7 @@ std::shared_ptr<Job> JobManager::claim_from_fleet(std::unique_lock<std::mutex>& 
     transition_locked(*job, v1::JOB_STATE_FAILED, v1::JobEvent::TYPE_FAILED, job->record.error());
     return nullptr;
   }
+  metrics_.fleet_claimed();
   spdlog::info("job {}: claimed by replica {} (attempt {}){}", id, fleet_->options().replica_id,
                job->record.attempt(), job->resume_path ? ", continuing from its newest checkpoint" : "");
   return job;
@@ -157,6 +158,7 @@ void JobManager::note_superseded(const v1::Job& record) {
     attempt = record.attempt();
   }
   // Nothing to undo: a finished run's model is published only after this write (publish_after_record).
+  metrics_.fleet_superseded();
   spdlog::warn("job {}: attempt {} on replica {} was superseded (its lease ran out); stopping it", record.job_id(),
                record.attempt(), record.replica());
 }

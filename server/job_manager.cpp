@@ -79,7 +79,11 @@ void JobManager::start(std::function<void(bool)> on_database_health) {
   deadline_sweeper_.start();
   if (fleet_)
     fleet_->start([this](const std::string& id, StopRequest request) { on_stop_request(id, request); },
-                  std::move(on_database_health));
+                  [this, report = std::move(on_database_health)](bool reachable) {
+                    metrics_.fleet_database_reachable(reachable);
+                    if (report) report(reachable);
+                  },
+                  [this](const v1::Job& job) { metrics_.fleet_requeued(job.state()); });
 }
 
 std::optional<v1::Job> JobManager::idempotent_match_locked(const std::string& request_id,
@@ -239,8 +243,7 @@ void JobManager::expire_overdue_locked() {
     const v1::JobState state = job->record.state();
     if ((state != v1::JOB_STATE_QUEUED && state != v1::JOB_STATE_PAUSED) || !deadline_passed(*job)) continue;
     queue_.erase(id);
-    job->record.set_error(fmt::format("deadline exceeded: the job's {:g} s ran out while it was {}",
-                                      job->record.options().deadline_seconds(), wire::job_state_name(state)));
+    job->record.set_error(deadline_exceeded_message(job->record));
     job->record.set_finished_unix_ms(now_unix_ms());
     transition_locked(*job, v1::JOB_STATE_FAILED, v1::JobEvent::TYPE_FAILED, job->record.error());
   }

@@ -282,7 +282,8 @@ std::string JobManager::keep_last_checkpoint_as_model(const Job& job, std::strin
   try {
     if (model_id.empty()) model_id = models_.allocate();
     std::filesystem::rename(*latest, models_.checkpoint_path(model_id));  // no copy: works on a full disk
-    models_.add(model_id, job.record.job_id(), job.record.spec());
+    // A fleet's replica lists it once the record naming it is saved, fenced (fail: publish_after_record).
+    if (!fleet_) models_.add(model_id, job.record.job_id(), job.record.spec());
     return model_id;
   } catch (const std::exception& e) {
     spdlog::warn("job {}: cannot keep its last checkpoint {} as a model: {}", job.record.job_id(), *latest, e.what());
@@ -301,11 +302,14 @@ void JobManager::fail(const std::shared_ptr<Job>& job, const std::string& error,
     message += "; its last checkpoint is kept as model " + kept_model + " (siren download " + kept_model +
                ", then siren fit ... --resume FILE continues it)";
   }
-  std::lock_guard<std::mutex> lock(mu_);
-  if (!kept_model.empty()) job->record.set_model_id(kept_model);
-  job->record.set_error(message);
-  job->record.set_finished_unix_ms(now_unix_ms());
-  transition_locked(*job, v1::JOB_STATE_FAILED, v1::JobEvent::TYPE_FAILED, message);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!kept_model.empty()) job->record.set_model_id(kept_model);
+    job->record.set_error(message);
+    job->record.set_finished_unix_ms(now_unix_ms());
+    transition_locked(*job, v1::JOB_STATE_FAILED, v1::JobEvent::TYPE_FAILED, message);
+  }
+  if (fleet_ && !kept_model.empty()) publish_after_record(*job, kept_model);
 }
 
 void JobManager::on_progress(Job& job, const Progress& p) {

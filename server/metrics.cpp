@@ -125,6 +125,28 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                       .Name("siren_jobs_packed_total")
                       .Help("Fit jobs a worker started in a pack with other small fits (one batched step), by task kind")
                       .Register(r);
+  fleet_database_up_ = &BuildGauge()
+                            .Name("siren_fleet_database_up")
+                            .Help("1 while this fleet replica reaches the shared job database, 0 while it does not")
+                            .Register(r)
+                            .Add({});
+  fleet_database_up_->Set(1);
+  fleet_claims_ = &BuildCounter()
+                       .Name("siren_fleet_claims_total")
+                       .Help("Queued jobs this fleet replica claimed from the shared database")
+                       .Register(r)
+                       .Add({});
+  fleet_requeued_ = &BuildCounter()
+                         .Name("siren_fleet_requeued_jobs_total")
+                         .Help("Running jobs of replicas silent past their lease that this replica gave back to the "
+                               "queue (outcome=queued) or failed after --max-attempts runs (outcome=failed)")
+                         .Register(r);
+  fleet_superseded_ = &BuildCounter()
+                           .Name("siren_fleet_superseded_runs_total")
+                           .Help("Runs of this replica stopped because another replica took their job over (the "
+                                 "lease ran out: a partition or a long pause)")
+                           .Register(r)
+                           .Add({});
   jobs_ = &BuildGauge().Name("siren_jobs").Help("Jobs known to the server, by state and task kind").Register(r);
   queue_length_ = &BuildGauge()
                        .Name("siren_job_queue_length")
@@ -299,6 +321,13 @@ std::string Metrics::task_label(v1::TaskKind kind) {
     return "unknown";
   }
 }
+
+void Metrics::fleet_database_reachable(bool reachable) { fleet_database_up_->Set(reachable ? 1 : 0); }
+void Metrics::fleet_claimed() { fleet_claims_->Increment(); }
+void Metrics::fleet_requeued(v1::JobState outcome) {
+  fleet_requeued_->Add({{"outcome", outcome == v1::JOB_STATE_FAILED ? "failed" : "queued"}}).Increment();
+}
+void Metrics::fleet_superseded() { fleet_superseded_->Increment(); }
 
 void Metrics::job_submitted(const std::string& task) { jobs_submitted_->Add({{"task", task}}).Increment(); }
 

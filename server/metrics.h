@@ -51,6 +51,13 @@ class Metrics {
   void fit_steps(const std::string& task, int64_t steps, int64_t samples_per_step, double seconds_per_step);
   void checkpoint_written(double seconds, int64_t bytes);
 
+  // A fleet's replica (--fleet): the shared database in reach or not; jobs it claimed; jobs of silent
+  // replicas it re-queued (or failed, past --max-attempts); its own runs another replica took over.
+  void fleet_database_reachable(bool reachable);
+  void fleet_claimed();
+  void fleet_requeued(v1::JobState outcome);
+  void fleet_superseded();
+
   // Serving trained fields.
   void query(const std::string& task, int64_t points, double seconds);
   void export_done(const std::string& task, const std::string& format, int64_t bytes, double seconds);
@@ -81,6 +88,10 @@ class Metrics {
   prometheus::Family<prometheus::Histogram>* step_duration_;
   prometheus::Histogram* checkpoint_duration_;
   prometheus::Counter* checkpoint_bytes_;
+  prometheus::Gauge* fleet_database_up_;
+  prometheus::Counter* fleet_claims_;
+  prometheus::Family<prometheus::Counter>* fleet_requeued_;
+  prometheus::Counter* fleet_superseded_;
 
   prometheus::Family<prometheus::Histogram>* query_duration_;
   prometheus::Family<prometheus::Counter>* query_points_;

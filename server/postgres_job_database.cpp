@@ -39,12 +39,12 @@ void PostgresJobDatabase::save(const v1::Job& job, const std::vector<v1::JobEven
   db_->transaction([&](PostgresConnection::Session& session) {
     insert_job_events(session, job.job_id(), events);
     session.run(
-        "INSERT INTO jobs (job_id, state, created_unix_ms, priority, tenant, record, request_id) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7) "
+        "INSERT INTO jobs (job_id, state, created_unix_ms, priority, tenant, record, request_id, deadline_unix_ms) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
         "ON CONFLICT (job_id) DO UPDATE SET state = EXCLUDED.state, created_unix_ms = EXCLUDED.created_unix_ms, "
         "priority = EXCLUDED.priority, tenant = EXCLUDED.tenant, record = EXCLUDED.record",
         {job.job_id(), static_cast<int>(job.state()), job.created_unix_ms(), static_cast<int>(job.options().priority()),
-         job.tenant(), PgParam::bytes(encode_job_record(job)), job.options().request_id()});
+         job.tenant(), PgParam::bytes(encode_job_record(job)), job.options().request_id(), job.deadline_unix_ms()});
   });
 }
 

@@ -20,10 +20,12 @@ ALTER TABLE jobs
   ADD COLUMN IF NOT EXISTS owner        TEXT,
   ADD COLUMN IF NOT EXISTS attempt      INTEGER NOT NULL DEFAULT 0,
   ADD COLUMN IF NOT EXISTS stop_request INTEGER NOT NULL DEFAULT 0,
-  ADD COLUMN IF NOT EXISTS request_id   TEXT NOT NULL DEFAULT '')sql");
+  ADD COLUMN IF NOT EXISTS request_id   TEXT NOT NULL DEFAULT '',
+  ADD COLUMN IF NOT EXISTS deadline_unix_ms BIGINT NOT NULL DEFAULT 0)sql");
   session.run("CREATE INDEX IF NOT EXISTS jobs_by_created ON jobs (created_unix_ms, job_id)");
   session.run("CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs (state, priority DESC, created_unix_ms, job_id)");
   session.run("CREATE INDEX IF NOT EXISTS jobs_by_owner ON jobs (owner) WHERE owner IS NOT NULL");
+  session.run("CREATE INDEX IF NOT EXISTS jobs_by_deadline ON jobs (deadline_unix_ms) WHERE deadline_unix_ms > 0");
   // JobOptions.request_id: one job per key across a fleet, whichever replica a retried submission reaches.
   session.run("CREATE UNIQUE INDEX IF NOT EXISTS jobs_by_request_id ON jobs (request_id) WHERE request_id <> ''");
   session.run(R"sql(

@@ -267,6 +267,67 @@ TEST_F(JobClaimsTest, ALoneServerAndFleetReplicasRefuseToShareADatabase) {
   EXPECT_THROW(server::PostgresJobDatabase(url_, false), std::runtime_error) << "a replica joined a lone server";
 }
 
+TEST_F(JobClaimsTest, QueuedAndPausedJobsPastTheirDeadlineFailWhereverTheyWait) {
+  const auto with_deadline = [](v1::Job job, int64_t deadline_ms, v1::JobState state = v1::JOB_STATE_QUEUED) {
+    job.set_state(state);
+    job.mutable_options()->set_deadline_seconds(5);
+    job.set_deadline_unix_ms(deadline_ms);
+    return job;
+  };
+  records_->save(with_deadline(queued_job("job-late", 1), 1000));
+  records_->save(with_deadline(queued_job("job-paused-late", 2), 1000, v1::JOB_STATE_PAUSED));
+  records_->save(with_deadline(queued_job("job-in-time", 3), 9000));
+  records_->save(queued_job("job-no-deadline", 4));
+  records_->save(with_deadline(queued_job("job-running", 0), 1000));
+  server::JobClaims claims(url_, "replica-a");
+  ASSERT_EQ(claims.claim([](const v1::Job& j) { return j.job_id() == "job-running"; })->job_id(), "job-running");
+
+  auto failed = claims.expire_overdue(/*now_unix_ms=*/5000);
+  std::sort(failed.begin(), failed.end(), [](const v1::Job& a, const v1::Job& b) { return a.job_id() < b.job_id(); });
+  ASSERT_EQ(failed.size(), 2u);
+  EXPECT_EQ(failed[0].job_id(), "job-late");
+  EXPECT_EQ(failed[1].job_id(), "job-paused-late");
+  EXPECT_EQ(records_->load("job-late")->state(), v1::JOB_STATE_FAILED);
+  EXPECT_EQ(records_->load("job-late")->error(), "deadline exceeded: the job's 5 s ran out while it was queued");
+  EXPECT_EQ(records_->load("job-paused-late")->error(), "deadline exceeded: the job's 5 s ran out while it was paused");
+  EXPECT_EQ(records_->events_after("job-late", 0, 10).back().type(), v1::JobEvent::TYPE_FAILED);
+  EXPECT_EQ(records_->load("job-in-time")->state(), v1::JOB_STATE_QUEUED);
+  EXPECT_EQ(records_->load("job-running")->state(), v1::JOB_STATE_RUNNING) << "a running fit checks its own deadline";
+  EXPECT_TRUE(claims.expire_overdue(5000).empty());
+}
+
+TEST_F(JobClaimsTest, AFleetMemberReportsEachJobItTookFromASilentReplica) {
+  records_->save(queued_job("job-a", 1));
+  {
+    server::JobClaims dead(url_, "replica-dead");  // claims, then never heartbeats: no lease at all
+    ASSERT_TRUE(dead.claim().has_value());
+  }
+  std::mutex mu;
+  std::vector<v1::Job> requeued;
+  server::FleetMember member({url_, "replica-b", /*lease_seconds=*/0.4, 5});
+  member.start([](const std::string&, server::StopRequest) {}, {}, [&](const v1::Job& job) {
+    std::lock_guard<std::mutex> lock(mu);
+    requeued.push_back(job);
+  });
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  for (;;) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      if (!requeued.empty() || std::chrono::steady_clock::now() > deadline) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  member.stop();
+  std::lock_guard<std::mutex> lock(mu);
+  ASSERT_EQ(requeued.size(), 1u);
+  EXPECT_EQ(requeued[0].job_id(), "job-a");
+  EXPECT_EQ(requeued[0].state(), v1::JOB_STATE_QUEUED);
+  const auto logged = records_->events_after("job-a", 0, 10);
+  ASSERT_FALSE(logged.empty());
+  EXPECT_EQ(logged.back().type(), v1::JobEvent::TYPE_QUEUED);
+  EXPECT_NE(logged.back().message().find("replica-dead stopped answering"), std::string::npos) << logged.back().message();
+}
+
 TEST(FleetMember, ReportsTheDatabaseGoneAndBackForReadiness) {
   if (!PostgresInstance::available()) GTEST_SKIP() << PostgresInstance::kUnavailable;
   PostgresInstance postgres;  // its own: stopped below

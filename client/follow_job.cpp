@@ -21,7 +21,7 @@ constexpr auto kRewatchWindow = std::chrono::seconds(120);
 }  // namespace
 
 int follow_job(Connection& connection, const std::string& job_id, const Output& output,
-               const PreviewOptions& previews) {
+               const PreviewOptions& previews, int64_t after_sequence) {
   // Created before watching, so an unusable directory fails the command before anything else.
   std::optional<PreviewWriter> preview_writer;
   if (previews.enabled()) preview_writer.emplace(previews.directory);
@@ -31,7 +31,7 @@ int follow_job(Connection& connection, const std::string& job_id, const Output& 
   if (previews.enabled()) *request.mutable_preview() = previews.request();
 
   std::optional<std::chrono::steady_clock::time_point> broke_at;
-  int64_t seen_sequence = 0;  // the newest kept event seen: a watch started again resumes after it
+  int64_t seen_sequence = after_sequence;  // the newest kept event seen: a watch started again resumes after it
   for (auto pause = std::chrono::milliseconds(250);; pause = std::min(pause * 2, std::chrono::milliseconds(4000))) {
     auto context = connection.context(std::nullopt);  // a fit may take hours: no deadline
     // Declared after `context`, so it is gone before the context it cancels.

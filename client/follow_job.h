@@ -11,8 +11,9 @@
 namespace siren::cli {
 
 // Returns the exit code: 0 succeeded, 1 failed/cancelled/interrupted/RPC error, 130 detached.
-// With `previews` enabled, the server's renderings are written there as they arrive.
+// With `previews` enabled, the server's renderings are written there as they arrive. `after_sequence` > 0
+// resumes an earlier watch: the job's kept events after that number come first (WatchJobRequest).
 int follow_job(Connection& connection, const std::string& job_id, const Output& output,
-               const PreviewOptions& previews = {});
+               const PreviewOptions& previews = {}, int64_t after_sequence = 0);
 
 }  // namespace siren::cli

@@ -93,6 +93,20 @@ TEST_F(E2ETest, NoWatchThenWatchReattaches) {
   const ProcessResult again = siren({"watch", job_id});
   EXPECT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(last_json_line(again)["state"], "succeeded");
+
+  // A script resuming its watch after the first kept event gets every later one, numbered, in order.
+  const int64_t last_kept = json_lines(again.out).front()["sequence"];  // a finished job's snapshot: its last
+  ASSERT_GE(last_kept, 3) << "queued, started, finished at least";
+  const ProcessResult resumed = siren({"watch", job_id, "--after", "1"});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  std::vector<int64_t> numbers;
+  for (const json& line : json_lines(resumed.out))
+    if (line.value("event", "") != "result") numbers.push_back(line.value("sequence", 0));
+  std::vector<int64_t> expected;
+  for (int64_t n = 2; n <= last_kept; ++n) expected.push_back(n);
+  EXPECT_EQ(numbers, expected) << resumed.out;
+  EXPECT_EQ(json_lines(resumed.out).front()["event"], "started") << resumed.out;
+  EXPECT_NE(siren({"watch", job_id, "--after", "-1"}).exit_code, 0) << "a negative number is a usage error";
 }
 
 TEST_F(E2ETest, CtrlCDetachesAndCancelEndsTheJob) {

@@ -1,5 +1,6 @@
 #include "job_claims.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "job_events.h"
@@ -38,7 +39,7 @@ bool JobClaims::under_quota(PostgresConnection::Session& session, const std::str
 }
 
 JobClaims::Submission JobClaims::submit_once(const v1::Job& job, const std::vector<v1::JobEvent>& events,
-                                             int max_queued) {
+                                             int max_queued, const std::string& pack_key, int64_t pack_max) {
   return db_.transaction([&](PostgresConnection::Session& session) {
     Submission submission;
     const auto find_existing = [&] {
@@ -62,10 +63,11 @@ JobClaims::Submission JobClaims::submit_once(const v1::Job& job, const std::vect
     // ON CONFLICT without a target: a clash on the request id's unique index (a retry committed since we
     // looked) inserts nothing either.
     const PgResult inserted = session.run(
-        "INSERT INTO jobs (job_id, state, created_unix_ms, priority, tenant, record, request_id, deadline_unix_ms) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING job_id",
+        "INSERT INTO jobs (job_id, state, created_unix_ms, priority, tenant, record, request_id, deadline_unix_ms, "
+        "pack_key, pack_max) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING job_id",
         {job.job_id(), static_cast<int>(job.state()), job.created_unix_ms(), static_cast<int>(job.options().priority()),
-         job.tenant(), PgParam::bytes(encode_job_record(job)), job.options().request_id(), job.deadline_unix_ms()});
+         job.tenant(), PgParam::bytes(encode_job_record(job)), job.options().request_id(), job.deadline_unix_ms(),
+         pack_key, pack_max});
     if (inserted.rows() == 1) {
       insert_job_events(session, job.job_id(), events);
       return submission;
@@ -76,16 +78,20 @@ JobClaims::Submission JobClaims::submit_once(const v1::Job& job, const std::vect
 }
 
 std::optional<v1::Job> JobClaims::claim(const std::function<bool(const v1::Job&)>& accepts) {
-  return db_.transaction([&](PostgresConnection::Session& session) -> std::optional<v1::Job> {
-    const PgResult candidates = session.run(
-        "SELECT job_id, tenant, attempt, record FROM jobs WHERE state = $1 "
-        "ORDER BY priority DESC, created_unix_ms, job_id LIMIT $2 FOR UPDATE SKIP LOCKED",
-        {static_cast<int>(v1::JOB_STATE_QUEUED), kCandidates});
-    for (int row = 0; row < candidates.rows(); ++row) {
-      auto job = decode_job_record(candidates.bytes(row, 0), candidates.bytes(row, 3), db_.where());
-      if (!job || (accepts && !accepts(*job))) continue;
-      if (!under_quota(session, candidates.bytes(row, 1))) continue;
-      const int attempt = static_cast<int>(candidates.integer(row, 2)) + 1;
+  std::vector<v1::Job> claimed = claim_pack(accepts, 1);
+  if (claimed.empty()) return std::nullopt;
+  return std::move(claimed.front());
+}
+
+std::vector<v1::Job> JobClaims::claim_pack(const std::function<bool(const v1::Job&)>& accepts, int max_pack) {
+  return db_.transaction([&](PostgresConnection::Session& session) {
+    std::vector<v1::Job> claimed;
+    // This replica's run of one candidate row (job_id, tenant, attempt, record), if it may take it.
+    const auto take = [&](const PgResult& rows, int row) {
+      auto job = decode_job_record(rows.bytes(row, 0), rows.bytes(row, 3), db_.where());
+      if (!job || (accepts && !accepts(*job))) return false;
+      if (!under_quota(session, rows.bytes(row, 1))) return false;  // counts what this transaction claimed too
+      const int attempt = static_cast<int>(rows.integer(row, 2)) + 1;
       job->set_state(v1::JOB_STATE_RUNNING);
       job->set_attempt(attempt);
       job->set_replica(replica_id_);
@@ -93,9 +99,27 @@ std::optional<v1::Job> JobClaims::claim(const std::function<bool(const v1::Job&)
       session.run("UPDATE jobs SET state = $2, owner = $3, attempt = $4, stop_request = 0, record = $5 WHERE job_id = $1",
                   {job->job_id(), static_cast<int>(v1::JOB_STATE_RUNNING), replica_id_, attempt,
                    PgParam::bytes(encode_job_record(*job))});
-      return job;
-    }
-    return std::nullopt;
+      claimed.push_back(std::move(*job));
+      return true;
+    };
+    const PgResult candidates = session.run(
+        "SELECT job_id, tenant, attempt, record, pack_key, pack_max, priority FROM jobs WHERE state = $1 "
+        "ORDER BY priority DESC, created_unix_ms, job_id LIMIT $2 FOR UPDATE SKIP LOCKED",
+        {static_cast<int>(v1::JOB_STATE_QUEUED), kCandidates});
+    int first = 0;
+    while (first < candidates.rows() && !take(candidates, first)) ++first;
+    if (first == candidates.rows()) return claimed;
+    // Small fits that can share its steps (packed_fit.h): never run before (no checkpoint to continue), of
+    // its priority (higher ones would wait for the pack; lower ones run after it, as without packing).
+    const std::string pack_key = candidates.bytes(first, 4);
+    const int64_t mates = std::min<int64_t>(candidates.integer(first, 5), max_pack) - 1;
+    if (pack_key.empty() || candidates.integer(first, 2) != 0 || mates <= 0) return claimed;
+    const PgResult same_pack = session.run(
+        "SELECT job_id, tenant, attempt, record FROM jobs WHERE state = $1 AND pack_key = $2 AND priority = $3 "
+        "AND attempt = 0 ORDER BY created_unix_ms, job_id LIMIT $4 FOR UPDATE SKIP LOCKED",
+        {static_cast<int>(v1::JOB_STATE_QUEUED), pack_key, candidates.integer(first, 6), mates});
+    for (int row = 0; row < same_pack.rows(); ++row) take(same_pack, row);
+    return claimed;
   });
 }
 

@@ -32,11 +32,18 @@ class JobClaims {
     v1::Job existing;     // Existing: the job of the request_id
     int64_t waiting = 0;  // QueueFull: the jobs waiting
   };
-  Submission submit_once(const v1::Job& job, const std::vector<v1::JobEvent>& events, int max_queued);
+  // `pack_key`, `pack_max`: the job's PackingPlan (fit.h), for claim_pack.
+  Submission submit_once(const v1::Job& job, const std::vector<v1::JobEvent>& events, int max_queued,
+                         const std::string& pack_key = "", int64_t pack_max = 1);
   // The next QUEUED job `accepts` (e.g. this replica's devices serve it) whose tenant is under quota,
   // now RUNNING, owned by this replica, its attempt one more (record.attempt(), record.replica() set);
   // nullopt when there is none.
   std::optional<v1::Job> claim(const std::function<bool(const v1::Job&)>& accepts = {});
+  // claim(), and with the job, when it was submitted packable (a pack key) and never ran, up to
+  // min(its pack's size, `max_pack`) - 1 more QUEUED jobs of its key and priority that never ran either,
+  // each under its tenant's quota, in the same transaction: a pack to train in one batched step
+  // (packed_fit.h). The jobs claimed, first the one claim() would give; empty when there is none.
+  std::vector<v1::Job> claim_pack(const std::function<bool(const v1::Job&)>& accepts, int max_pack);
   // Writes a record of a run this replica owns, with its new kept events; false (and nothing written) when
   // the run was superseded. A state other than RUNNING gives the job up (owner cleared): a QUEUED job may
   // be claimed again.

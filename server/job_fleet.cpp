@@ -16,21 +16,27 @@
 
 namespace siren::server {
 
-std::shared_ptr<Job> JobManager::claim_from_fleet(std::unique_lock<std::mutex>& lock, const std::string& device) {
+std::vector<std::shared_ptr<Job>> JobManager::claim_from_fleet(std::unique_lock<std::mutex>& lock,
+                                                                const std::string& device) {
   lock.unlock();
-  std::optional<v1::Job> claimed;
+  std::vector<v1::Job> claimed;
   try {
     // A job's spec is the resolved one: it names its device, no conversion per candidate needed.
-    claimed = fleet_->claims().claim(
-        [&](const v1::Job& job) { return worker_accepts(device, job.spec().train().device()); });
+    claimed = fleet_->claims().claim_pack(
+        [&](const v1::Job& job) { return worker_accepts(device, job.spec().train().device()); }, queue_.max_pack());
   } catch (const std::exception& e) {  // the database is away: the worker asks again later
     spdlog::warn("replica {}: cannot claim work: {}", fleet_->options().replica_id, e.what());
   }
   lock.lock();
-  if (!claimed) return nullptr;
+  std::vector<std::shared_ptr<Job>> work;
+  for (v1::Job& record : claimed)
+    if (auto job = adopt_claimed_locked(std::move(record))) work.push_back(std::move(job));
+  return work;
+}
 
+std::shared_ptr<Job> JobManager::adopt_claimed_locked(v1::Job claimed) {
   auto job = std::make_shared<Job>();
-  job->record = std::move(*claimed);
+  job->record = std::move(claimed);
   const std::string& id = job->record.job_id();
   job->dir = store_.dir_of(id);
   job->deadline_unix_ms = job->record.deadline_unix_ms();
@@ -61,7 +67,8 @@ v1::Job JobManager::submit_to_fleet(Job& job) {
   JobClaims::Submission submitted;
   try {
     // Durable before the client hears "accepted".
-    submitted = fleet_->claims().submit_once(record, {queued}, queue_.max_queued());
+    submitted = fleet_->claims().submit_once(record, {queued}, queue_.max_queued(), job.packing.key,
+                                             job.packing.max_members);
   } catch (const std::exception& e) {
     store_.remove(id);
     throw RpcError(grpc::StatusCode::UNAVAILABLE, std::string("cannot reach the fleet's job database: ") + e.what());

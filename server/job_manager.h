@@ -168,8 +168,11 @@ class JobManager {
   StopReason should_stop(Job& job) const;
 
   // Fleet (job_fleet.cpp). The job a worker on `device` claims from the shared database, now this
-  // replica's; nullptr when there is none. Unlocks `lock` while it asks the database.
-  std::shared_ptr<Job> claim_from_fleet(std::unique_lock<std::mutex>& lock, const std::string& device);
+  // replica's, with the small fits that share its steps (a pack, as a local queue's); empty when there is
+  // none. Unlocks `lock` while it asks the database.
+  std::vector<std::shared_ptr<Job>> claim_from_fleet(std::unique_lock<std::mutex>& lock, const std::string& device);
+  // A claimed record as this replica's job, ready to run; nullptr (the job FAILED) when it cannot run here.
+  std::shared_ptr<Job> adopt_claimed_locked(v1::Job claimed);
   // A validated new job into the fleet's database, once per request_id across the replicas: the job as
   // accepted, or the one its request_id made before. Throws UNAVAILABLE when the database is out of reach.
   v1::Job submit_to_fleet(Job& job);

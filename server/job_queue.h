@@ -18,6 +18,7 @@ class JobQueue {
   JobQueue(int max_queued, int max_pack);
 
   int max_queued() const { return max_queued_; }
+  int max_pack() const { return max_pack_; }
   // The refusal of a submission when `waiting` jobs wait already, `max_queued` at most.
   static RpcError full(int64_t waiting);
   // Throws RpcError(RESOURCE_EXHAUSTED) when `max_queued` jobs are already waiting.

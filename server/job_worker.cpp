@@ -34,24 +34,26 @@ constexpr auto kFleetProgressSaveInterval = std::chrono::seconds(1);
 
 std::vector<std::shared_ptr<Job>> JobManager::take_work(const std::string& device) {
   std::unique_lock<std::mutex> lock(mu_);
-  std::shared_ptr<Job> job;
+  std::vector<std::shared_ptr<Job>> work;
   for (;;) {
     if (draining_) return {};  // queued jobs stay QUEUED on disk for the next start
-    if (fleet_) {
-      if ((job = claim_from_fleet(lock, device))) break;
+    if (fleet_) {  // a pack, if any, is claimed with its first job
+      if (!(work = claim_from_fleet(lock, device)).empty()) break;
       if (draining_) return {};
       changed_.wait_for(lock, kClaimPollInterval);  // other replicas' submissions: the database is polled
       continue;
     }
-    if ((job = queue_.take_next(device, [this](const Job& j) { return may_start_locked(j.record.tenant()); }))) break;
+    if (auto job = queue_.take_next(device, [this](const Job& j) { return may_start_locked(j.record.tenant()); })) {
+      work.push_back(std::move(job));
+      break;
+    }
     changed_.wait(lock);  // woken by a submission, a resume, a drain or stop
   }
+  const std::shared_ptr<Job> job = work.front();
   // Small fits queued with it that can share its steps run as one pack: the server packs them, the
-  // clients ask for nothing.
-  std::vector<std::shared_ptr<Job>> work{job};
-  // A tenant with a quota has its jobs started one by one, each counted.
+  // clients ask for nothing. A tenant with a quota has its jobs started one by one, each counted.
   const auto without_quota = [this](const Job& j) { return !tenant_quotas_.count(j.record.tenant()); };
-  if (without_quota(*job))
+  if (!fleet_ && without_quota(*job))
     for (auto& mate : queue_.take_pack_mates(*job, device, without_quota)) work.push_back(std::move(mate));
   metrics_.queue_length(queue_.size());
   std::string how =

@@ -141,6 +141,7 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                          .Help("Running jobs of replicas silent past their lease that this replica gave back to the "
                                "queue (outcome=queued) or failed after --max-attempts runs (outcome=failed)")
                          .Register(r);
+  for (const char* outcome : {"queued", "failed"}) fleet_requeued_->Add({{"outcome", outcome}});  // 0 until one comes
   fleet_superseded_ = &BuildCounter()
                            .Name("siren_fleet_superseded_runs_total")
                            .Help("Runs of this replica stopped because another replica took their job over (the "

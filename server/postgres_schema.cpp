@@ -21,7 +21,10 @@ ALTER TABLE jobs
   ADD COLUMN IF NOT EXISTS attempt      INTEGER NOT NULL DEFAULT 0,
   ADD COLUMN IF NOT EXISTS stop_request INTEGER NOT NULL DEFAULT 0,
   ADD COLUMN IF NOT EXISTS request_id   TEXT NOT NULL DEFAULT '',
-  ADD COLUMN IF NOT EXISTS deadline_unix_ms BIGINT NOT NULL DEFAULT 0)sql");
+  ADD COLUMN IF NOT EXISTS deadline_unix_ms BIGINT NOT NULL DEFAULT 0,
+  ADD COLUMN IF NOT EXISTS pack_key     TEXT NOT NULL DEFAULT '',   -- PackingPlan (fit.h): fits that may share steps
+  ADD COLUMN IF NOT EXISTS pack_max     BIGINT NOT NULL DEFAULT 1     -- and the most of them per pack
+)sql");
   session.run("CREATE INDEX IF NOT EXISTS jobs_by_created ON jobs (created_unix_ms, job_id)");
   session.run("CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs (state, priority DESC, created_unix_ms, job_id)");
   session.run("CREATE INDEX IF NOT EXISTS jobs_by_owner ON jobs (owner) WHERE owner IS NOT NULL");

@@ -128,6 +128,31 @@ TEST_F(JobClaimsTest, ARequestIdMakesOneJobUnderConcurrentSubmissionsToAnyReplic
   EXPECT_EQ(claims.submit_once(retry, {}, 3).outcome, Submission::Existing) << "a retry is answered when full too";
 }
 
+TEST_F(JobClaimsTest, APackIsClaimedTogetherOfOneKeyAndPriorityUpToItsSize) {
+  server::JobClaims claims(url_, "replica-a");
+  const auto add = [&](const std::string& id, int64_t created, const std::string& key,
+                       v1::Priority priority = v1::PRIORITY_NORMAL) {
+    ASSERT_EQ(claims.submit_once(queued_job(id, created, priority), {}, 100, key, /*pack_max=*/3).outcome,
+              server::JobClaims::Submission::Added);
+  };
+  for (int i = 1; i <= 4; ++i) add("job-k" + std::to_string(i), i, "key-k");
+  add("job-other-key", 5, "key-l");
+  add("job-k-low", 6, "key-k", v1::PRIORITY_LOW);
+  add("job-alone", 7, "");
+  const auto ids = [&] {
+    std::vector<std::string> out;
+    for (const auto& job : claims.claim_pack({}, /*max_pack=*/64)) out.push_back(job.job_id());
+    return out;
+  };
+  EXPECT_EQ(ids(), (std::vector<std::string>{"job-k1", "job-k2", "job-k3"})) << "at most the pack's size";
+  EXPECT_EQ(ids(), (std::vector<std::string>{"job-k4"})) << "a lower priority waits its turn";
+  EXPECT_EQ(ids(), (std::vector<std::string>{"job-other-key"}));
+  EXPECT_EQ(ids(), (std::vector<std::string>{"job-alone"})) << "no key: alone";
+  EXPECT_EQ(ids(), (std::vector<std::string>{"job-k-low"}));
+  EXPECT_TRUE(ids().empty());
+  for (const auto& job : records_->load_all()) EXPECT_EQ(job.state(), v1::JOB_STATE_RUNNING) << job.job_id();
+}
+
 TEST_F(JobClaimsTest, ATenantsQuotaHoldsExactlyUnderConcurrentClaims) {
   server::JobClaims admin(url_, "admin");
   admin.set_quota("acme", 3);

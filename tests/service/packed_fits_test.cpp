@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "metrics.h"
+#include "postgres_instance.h"
 #include "test_server.h"
 
 namespace siren::testing {
@@ -15,8 +16,9 @@ v1::FitSpec small_fit(uint64_t seed, int hidden = 16) {
   return spec;
 }
 
-TEST(ServicePackedFits, QueuedSmallFitsTrainTogetherAndEachEndsAsAlone) {
-  TestServer server;  // one worker
+// Four compatible small fits and one of another width queue behind a long fit on the only worker: once it
+// is cancelled, the four train as one pack, the other alone; each ends with the loss it gets alone.
+void expect_queued_small_fits_packed(TestServer& server) {
   auto& stub = server.stub();
   const std::string png = gradient_png(12, 12);
   // A long fit holds the only worker while the small ones queue behind it; cancelling it frees the worker.
@@ -62,6 +64,21 @@ TEST(ServicePackedFits, QueuedSmallFitsTrainTogetherAndEachEndsAsAlone) {
   ASSERT_EQ(lone.state(), v1::JOB_STATE_SUCCEEDED) << lone.error();
   EXPECT_NEAR(lone.progress().loss(), packed[2].progress().loss(), 1e-6 * lone.progress().loss());
   expect_server_alive(stub);
+}
+
+TEST(ServicePackedFits, QueuedSmallFitsTrainTogetherAndEachEndsAsAlone) {
+  TestServer server;  // one worker
+  expect_queued_small_fits_packed(server);
+}
+
+TEST(ServicePackedFits, AFleetReplicaClaimsQueuedSmallFitsAsOnePack) {
+  if (!PostgresInstance::shared()) GTEST_SKIP() << PostgresInstance::kUnavailable;
+  server::ServerOptions options;
+  options.database = PostgresInstance::shared()->url(PostgresInstance::shared()->create_database());
+  options.fleet = true;
+  options.replica_id = "replica-a";
+  TestServer server(options);  // one worker, which claims from the shared database
+  expect_queued_small_fits_packed(server);
 }
 
 TEST(ServicePackedFits, APackedFitPausedAndResumedEndsAsAnUninterruptedOne) {

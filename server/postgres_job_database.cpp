@@ -1,6 +1,8 @@
 #include "postgres_job_database.h"
 
+#include <chrono>
 #include <stdexcept>
+#include <thread>
 
 #include "job_record_codec.h"
 #include "postgres_job_events.h"
@@ -12,16 +14,26 @@ namespace {
 // Any constant works: it names "the siren-servers using this job database" among advisory locks.
 constexpr int64_t kExclusiveServerLock = 7306093811224733293;
 
+// How long a server waits for the lock before it says another holds it: a server that just stopped (a
+// restart) holds it until the database notices its connection closed, a moment later.
+constexpr auto kLockGrace = std::chrono::seconds(3);
+
 // A lone server holds the lock exclusively, fleet replicas share it: either kind refuses the other.
 void take_server_lock(PostgresConnection::Session& session, const std::string& where, bool exclusive) {
   const char* take = exclusive ? "SELECT pg_try_advisory_lock($1::bigint)" : "SELECT pg_try_advisory_lock_shared($1::bigint)";
-  if (session.run(take, {kExclusiveServerLock}).boolean(0, 0)) return;
-  if (exclusive)
-    throw std::runtime_error("another siren-server is using the job database " + where +
-                             ": one server per database (stop the other, or give this one a database of its own; "
-                             "replicas of a fleet share one with --fleet)");
-  throw std::runtime_error("a siren-server without --fleet is using the job database " + where +
-                           ": stop it, or restart it with --fleet, before replicas join");
+  const auto give_up = std::chrono::steady_clock::now() + kLockGrace;
+  while (!session.run(take, {kExclusiveServerLock}).boolean(0, 0)) {
+    if (std::chrono::steady_clock::now() < give_up) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      continue;
+    }
+    if (exclusive)
+      throw std::runtime_error("another siren-server is using the job database " + where +
+                               ": one server per database (stop the other, or give this one a database of its own; "
+                               "replicas of a fleet share one with --fleet)");
+    throw std::runtime_error("a siren-server without --fleet is using the job database " + where +
+                             ": stop it, or restart it with --fleet, before replicas join");
+  }
 }
 
 }  // namespace

@@ -12,12 +12,13 @@ namespace {
 
 TEST_F(E2ETest, KilledServerContinuesTheRunningFitFromItsCheckpoint) {
   const std::string image = write_image("gradient.png", synthetic_image());
-  const std::vector<std::string> fit = {"fit", "image", image, "--hidden", "32", "--steps", "600",
+  const std::vector<std::string> fit = {"fit", "image", image, "--hidden", "32", "--steps", "4000",
                                         "--checkpoint-every", "20", "--seed", "9"};
   const std::string job_id = submit_no_watch(fit);
   ASSERT_FALSE(job_id.empty());
 
-  // Kill as soon as the first periodic checkpoint is on disk, long before step 600.
+  // Kill as soon as the first periodic checkpoint is on disk, long before step 4000: the fit must outlast
+  // the CLI's own exit after submitting (a 600-step fit once finished within it on a fast CI machine).
   ASSERT_NO_FATAL_FAILURE(kill_server_after_first_checkpoint(job_id));
 
   start_server();
@@ -30,7 +31,7 @@ TEST_F(E2ETest, KilledServerContinuesTheRunningFitFromItsCheckpoint) {
   ASSERT_EQ(watched.exit_code, 0) << describe(siren_argv({"watch", job_id}), watched) << server_log();
   const json recovered = last_json_line(watched);
   EXPECT_EQ(recovered["state"], "succeeded");
-  EXPECT_EQ(recovered["step"], 600);
+  EXPECT_EQ(recovered["step"], 4000);
 
   // The same fit, uninterrupted: bit for bit the same loss and PSNR.
   const ProcessResult uninterrupted = siren(fit);

@@ -149,7 +149,7 @@ TEST_F(E2ETest, CtrlCDetachesAndCancelEndsTheJob) {
 // after the restart the job runs to SUCCEEDED with the final loss of an uninterrupted fit.
 TEST_F(E2ETest, SigtermMidFitAndRestartFinishTheFitAsIfUninterrupted) {
   const std::string image = write_image("gradient.png", synthetic_image());
-  const std::vector<std::string> fit_args = {"fit", "image", image, "--hidden", "32", "--steps", "600", "--seed", "5"};
+  const std::vector<std::string> fit_args = {"fit", "image", image, "--hidden", "32", "--steps", "3000", "--seed", "5"};
   auto fit = start_siren(fit_args);
   ASSERT_TRUE(fit->wait_for_stdout(
       [](const std::string& out) { return out.find("\"event\":\"progress\"") != std::string::npos; },
@@ -170,14 +170,14 @@ TEST_F(E2ETest, SigtermMidFitAndRestartFinishTheFitAsIfUninterrupted) {
     EXPECT_NE(last.value("error", "").find("UNAVAILABLE"), std::string::npos) << result.out;
   }
   ASSERT_EQ(server_->wait(std::chrono::seconds(30)).exit_code, 0) << server_log();
-  ASSERT_LT(last.value("step", 0), 600) << "the fit finished before SIGTERM; the test needs a longer fit";
+  ASSERT_LT(last.value("step", 0), 3000) << "the fit finished before SIGTERM; the test needs a longer fit";
 
   start_server();
   const ProcessResult watched = siren({"watch", job_id});
   ASSERT_EQ(watched.exit_code, 0) << describe(siren_argv({"watch", job_id}), watched) << server_log();
   const json finished = last_json_line(watched);
   EXPECT_EQ(finished["state"], "succeeded");
-  EXPECT_EQ(finished["step"], 600);
+  EXPECT_EQ(finished["step"], 3000);
 
   const ProcessResult uninterrupted = siren(fit_args);
   ASSERT_EQ(uninterrupted.exit_code, 0) << uninterrupted.err;

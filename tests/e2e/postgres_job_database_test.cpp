@@ -33,7 +33,7 @@ class PostgresJobDatabaseE2E : public E2ETest {
 
 TEST_F(PostgresJobDatabaseE2E, AKilledServerContinuesTheFitWhoseRecordIsInPostgres) {
   const std::string image = write_image("gradient.png", synthetic_image());
-  const std::vector<std::string> fit = {"fit", "image", image, "--hidden", "32", "--steps", "300",
+  const std::vector<std::string> fit = {"fit", "image", image, "--hidden", "32", "--steps", "3000",
                                         "--checkpoint-every", "20", "--seed", "4"};
   const std::string job_id = submit_no_watch(fit);
   ASSERT_FALSE(job_id.empty());
@@ -46,7 +46,7 @@ TEST_F(PostgresJobDatabaseE2E, AKilledServerContinuesTheFitWhoseRecordIsInPostgr
   ASSERT_EQ(watched.exit_code, 0) << describe(siren_argv({"watch", job_id}), watched) << server_log();
   const json recovered = last_json_line(watched);
   EXPECT_EQ(recovered["state"], "succeeded");
-  EXPECT_EQ(recovered["step"], 300);
+  EXPECT_EQ(recovered["step"], 3000);
 
   const ProcessResult uninterrupted = siren(fit);
   ASSERT_EQ(uninterrupted.exit_code, 0) << uninterrupted.err;

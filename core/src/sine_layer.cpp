@@ -58,12 +58,16 @@ struct FusedSineLinear : public torch::autograd::Function<FusedSineLinear> {
     const torch::Tensor& x = saved[0];
     const torch::Tensor& weight = saved[1];
     const torch::Tensor& scaled_cosine = saved[2];
+    // The backward's products run in the forward's dtype (bf16 under autocast, which the backward pass
+    // does not see), each gradient returned in its input's dtype.
+    const auto computed_in = scaled_cosine.scalar_type();
     // d loss / d pre-activation (before the ω0 scale): grad ⊙ ω0·cos(z).
-    const torch::Tensor grad_pre = grad_outputs[0] * scaled_cosine;
+    const torch::Tensor grad_pre = grad_outputs[0].to(computed_in) * scaled_cosine;
     torch::Tensor grad_x, grad_weight, grad_bias;
-    if (ctx->needs_input_grad(0)) grad_x = matrix_product(grad_pre, weight);
-    if (ctx->needs_input_grad(1)) grad_weight = matrix_product(grad_pre.t(), x);
-    if (ctx->needs_input_grad(2)) grad_bias = grad_pre.sum(0);
+    if (ctx->needs_input_grad(0)) grad_x = matrix_product(grad_pre, weight.to(computed_in)).to(x.scalar_type());
+    if (ctx->needs_input_grad(1))
+      grad_weight = matrix_product(grad_pre.t(), x.to(computed_in)).to(weight.scalar_type());
+    if (ctx->needs_input_grad(2)) grad_bias = grad_pre.sum(0).to(weight.scalar_type());
     return {grad_x, grad_weight, grad_bias, torch::Tensor()};
   }
 };
@@ -81,11 +85,16 @@ struct PackedFusedSineLinear : public torch::autograd::Function<PackedFusedSineL
   static tensor_list backward(AutogradContext* ctx, tensor_list grad_outputs) {
     TORCH_CHECK(!torch::GradMode::is_enabled(), "the packed sine layer has no second derivative");
     const auto saved = ctx->get_saved_variables();
-    const torch::Tensor grad_pre = grad_outputs[0] * saved[2];
+    const torch::Tensor& x = saved[0];
+    const torch::Tensor& weight = saved[1];
+    const auto computed_in = saved[2].scalar_type();  // as FusedSineLinear's backward
+    const torch::Tensor grad_pre = grad_outputs[0].to(computed_in) * saved[2];
     torch::Tensor grad_x, grad_weight, grad_bias;
-    if (ctx->needs_input_grad(0)) grad_x = batched_matrix_product(grad_pre, saved[1]);
-    if (ctx->needs_input_grad(1)) grad_weight = batched_matrix_product(grad_pre.transpose(1, 2), saved[0]);
-    if (ctx->needs_input_grad(2)) grad_bias = grad_pre.sum(1);
+    if (ctx->needs_input_grad(0))
+      grad_x = batched_matrix_product(grad_pre, weight.to(computed_in)).to(x.scalar_type());
+    if (ctx->needs_input_grad(1))
+      grad_weight = batched_matrix_product(grad_pre.transpose(1, 2), x.to(computed_in)).to(weight.scalar_type());
+    if (ctx->needs_input_grad(2)) grad_bias = grad_pre.sum(1).to(weight.scalar_type());
     return {grad_x, grad_weight, grad_bias, torch::Tensor()};
   }
 };

@@ -10,6 +10,7 @@
 #include "siren/device_precision.h"
 #include "siren/errors.h"
 #include "siren/field_model.h"
+#include "siren/optim/clip_grad_norm.h"
 #include "siren/optim/lbfgs.h"
 
 namespace siren {
@@ -100,7 +101,6 @@ Trainer::Forward Trainer::forward(const Batch& batch) {
 std::string Trainer::graphs_unavailable_reason() const {
   if (!options_.cuda_graphs) return "off (cuda_graphs = false)";
   if (const std::string reason = TrainingStepGraph::unavailable_reason(device_); !reason.empty()) return reason;
-  if (options_.clip_grad_norm > 0) return "off: gradient clipping reads the norm back every step";
   if (lbfgs_) return "off: L-BFGS's line search evaluates the loss a varying number of times per step";
   if (const std::string reason = optim::CapturableAdam::unsupported_reason(*optimizer_); !reason.empty())
     return "off: the optimizer uses " + reason;
@@ -131,12 +131,16 @@ Trainer::StepResult Trainer::lbfgs_update(const Batch& batch) {
   return {before->loss, before->output, &batch};
 }
 
+void Trainer::clip_gradients() {
+  if (options_.clip_grad_norm > 0) optim::clip_grad_norm_on_device(network_->parameters(), options_.clip_grad_norm);
+}
+
 Trainer::StepResult Trainer::eager_update(const Batch& batch) {
   if (lbfgs_) return lbfgs_update(batch);
   const Forward f = forward(batch);
   optimizer_->zero_grad();
   f.loss.backward();
-  if (options_.clip_grad_norm > 0) torch::nn::utils::clip_grad_norm_(network_->parameters(), options_.clip_grad_norm);
+  clip_gradients();
   optimizer_->step();
   return {f.loss.detach(), f.output.detach(), &batch};
 }
@@ -161,6 +165,7 @@ void Trainer::consider_capture(const Batch& batch) {
   const bool captured = graph_->capture(batch, [this](const Batch& inputs) {
     const Forward f = forward(inputs);
     f.loss.backward();
+    clip_gradients();
     capturable_adam_->step();
     return std::vector<torch::Tensor>{f.loss.detach(), f.output.detach()};
   });

@@ -68,6 +68,7 @@ class Trainer {
   StepResult update(const Batch& batch);
   StepResult eager_update(const Batch& batch);
   StepResult lbfgs_update(const Batch& batch);
+  void clip_gradients();  // clip_grad_norm on the device: inside a captured step too
   // The batch of this step: a new draw, or under L-BFGS the one held since its last draw (lbfgs.h).
   Batch next_batch();
   // Adam, or L-BFGS when TrainOptions::optimizer asks for it.

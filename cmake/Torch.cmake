@@ -71,8 +71,10 @@ if(NOT SIREN_FUZZ)
   # The wheel's libtorch.so exports its own statically linked std::filesystem (64 symbols, from the GCC 13
   # it was built with); linked before libstdc++, it would be the copy every executable calls, and its
   # remove_all jumps to a null address. libstdc++ first in each executable's needed libraries makes the
-  # dynamic linker resolve the standard library to the system's.
-  add_link_options("SHELL:-Wl,--push-state,--no-as-needed -lstdc++ -Wl,--pop-state")
+  # dynamic linker resolve the standard library to the system's. The shared library by its file name: a
+  # toolchain that links libstdc++ statically (the H200 machines' /opt/gcc) resolves a plain -lstdc++ to
+  # its archive, which at the front of the link contributes nothing, and libtorch's copy won again there.
+  add_link_options("SHELL:-Wl,--push-state,--no-as-needed -l:libstdc++.so.6 -Wl,--pop-state")
   add_compile_definitions(SIREN_TORCH_PYTHON="${SIREN_TORCH_PYTHON}")  # bench/eager_baseline.cpp runs it
   if(SIREN_HAVE_CUDA)
     enable_language(CUDA)

@@ -279,8 +279,22 @@ TEST_F(SdfFit, ExportOptionsAreChecked) {
   EXPECT_THROW(export_model(model, "ply", {{"bbox", "0,0,0,-1,1,1"}}, sink), InvalidInput);
   EXPECT_THROW(export_model(model, "ply", {{"resolution", "1"}}, sink), InvalidInput);
   EXPECT_THROW(export_model(model, "ply", {{"original_units", "2"}}, sink), InvalidInput);
+  EXPECT_THROW(export_model(model, "ply", {{"sampling", "sparse"}}, sink), InvalidInput);
   EXPECT_THROW(export_model(model, "ply", {{"resolution", "16"}}, sink, /*max_samples=*/255), InvalidInput);
   EXPECT_NO_THROW(export_model(model, "ply", {{"resolution", "16"}}, sink, /*max_samples=*/256));  // per slab
+}
+
+// The default coarse-to-fine sampling against every sample, on a fitted SIREN (not an exact SDF).
+TEST_F(SdfFit, NearSurfaceSamplingMeshesTheFittedFieldAsDenseSamplingDoes) {
+  const PlyGeometry near = export_mesh({{"resolution", "72"}});
+  const PlyGeometry dense = export_mesh({{"resolution", "72"}, {"sampling", "dense"}});
+  ASSERT_GT(dense.face_count(), 1000);
+  EXPECT_EQ(near.faces, dense.faces);
+  ASSERT_EQ(near.positions.size(), dense.positions.size());
+  float largest = 0;
+  for (size_t i = 0; i < near.positions.size(); ++i)
+    largest = std::max(largest, std::abs(near.positions[i] - dense.positions[i]));
+  EXPECT_LT(largest, 1e-6f);
 }
 
 TEST_F(SdfFit, FieldGradientsMatchFiniteDifferences) {

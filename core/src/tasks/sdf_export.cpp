@@ -2,9 +2,11 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <memory>
 #include <sstream>
 
 #include "siren/errors.h"
+#include "siren/mesh/near_surface_sampling.h"
 #include "siren/mesh/ply_writer.h"
 
 namespace siren {
@@ -62,6 +64,25 @@ IsosurfaceGrid parse_grid(const ExportOptions& options) {
   return grid;
 }
 
+// Dense sampling: every grid sample, a whole z-slab per query.
+SlabSampler every_sample_of(const FieldModel& model, const IsosurfaceGrid& grid) {
+  const int n = grid.resolution;
+  const size_t plane = static_cast<size_t>(n) * n;
+  auto coords = std::make_shared<std::vector<float>>(plane * 3);
+  for (int j = 0; j < n; ++j)
+    for (int i = 0; i < n; ++i) {
+      const size_t p = static_cast<size_t>(j) * n + i;
+      (*coords)[3 * p] = static_cast<float>(grid.coordinate(0, i));
+      (*coords)[3 * p + 1] = static_cast<float>(grid.coordinate(1, j));
+    }
+  return [&model, grid, coords, plane](int k, float* values) {
+    const auto z = static_cast<float>(grid.coordinate(2, k));
+    for (size_t p = 0; p < plane; ++p) (*coords)[3 * p + 2] = z;
+    const std::vector<float> sdf = model.query(*coords);
+    std::copy(sdf.begin(), sdf.end(), values);
+  };
+}
+
 }  // namespace
 
 IsosurfaceStats write_sdf_mesh(const FieldModel& model, const SdfMeshOptions& options, const ByteSink& sink) {
@@ -75,24 +96,15 @@ IsosurfaceStats write_sdf_mesh(const FieldModel& model, const SdfMeshOptions& op
     offset = {metadata_number(model, "center_x"), metadata_number(model, "center_y"), metadata_number(model, "center_z")};
     scale = metadata_number(model, "scale");
   }
-  const int n = grid.resolution;
-  const size_t plane = static_cast<size_t>(n) * n;
-  std::vector<float> coords(plane * 3);
-  for (int j = 0; j < n; ++j)
-    for (int i = 0; i < n; ++i) {
-      const size_t p = static_cast<size_t>(j) * n + i;
-      coords[3 * p] = static_cast<float>(grid.coordinate(0, i));
-      coords[3 * p + 1] = static_cast<float>(grid.coordinate(1, j));
-    }
-  auto sample = [&](int k, float* values) {
-    const auto z = static_cast<float>(grid.coordinate(2, k));
-    for (size_t p = 0; p < plane; ++p) coords[3 * p + 2] = z;
-    const std::vector<float> sdf = model.query(coords);
-    std::copy(sdf.begin(), sdf.end(), values);
-  };
   PlyMeshFileWriter writer;
   PlyFileSink mesh_sink(writer, offset, scale);
-  const IsosurfaceStats stats = extract_isosurface(grid, sample, mesh_sink);
+  IsosurfaceStats stats;
+  if (options.near_surface) {
+    NearSurfaceSampler sampler(grid, [&model](const std::vector<float>& xyz) { return model.query(xyz); });
+    stats = extract_isosurface(grid, [&sampler](int k, float* values) { sampler(k, values); }, mesh_sink);
+  } else {
+    stats = extract_isosurface(grid, every_sample_of(model, grid), mesh_sink);
+  }
   writer.write_to(sink);
   return stats;
 }
@@ -106,11 +118,20 @@ TaskExporter sdf_ply_exporter() {
        {"bbox", "sampled box in the network's normalised coordinates, \"xmin,ymin,zmin,xmax,ymax,zmax\" (default "
                 "-1,-1,-1,1,1,1, the reference's)"},
        {"original_units", "1 = map vertices back to the input point cloud's units by the stored centre and scale; "
-                          "0 = normalised [-1,1] units, as the reference (default 0)"}}};
+                          "0 = normalised [-1,1] units, as the reference (default 0)"},
+       {"sampling", "near-surface (default): a coarse grid first, then the fine samples only of the cells the "
+                    "surface may cross (3x the field's steepest coarse slope as the bound; the same mesh as dense "
+                    "where it holds, from a fraction of the evaluations); dense: every grid sample, as the "
+                    "reference"}}};
   auto write = [](const FieldModel& model, const ExportOptions& options, const ByteSink& sink, int64_t max_samples) {
     SdfMeshOptions mesh;
     mesh.grid = parse_grid(options);
     mesh.original_units = export_int_option(options, "original_units", 0, 0, 1) == 1;
+    const auto sampling = options.find("sampling");
+    const std::string how = sampling == options.end() || sampling->second.empty() ? "near-surface" : sampling->second;
+    if (how != "near-surface" && how != "dense")
+      throw InvalidInput("option sampling must be near-surface or dense, got \"" + how + "\"");
+    mesh.near_surface = how == "near-surface";
     // The limit bounds what one evaluation holds in memory: the mesh is sampled one z-slab (resolution^2
     // points) at a time, so resolution 1600 (2.6M points per slab) fits the default 2^26.
     const int64_t n = mesh.grid.resolution;

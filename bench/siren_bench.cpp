@@ -43,7 +43,7 @@ same device. Prints figures; asserts nothing.
               [--repeats N] [--steps-per-repeat N] [--eager on|off] [--fused-sine on|off]
               [--cuda-graphs on|off] [--closed-form on|off]
               [--size N] [--sdf-points N] [--poisson-size N] [--query-points N] [--mesh-resolutions N,N]
-              [--pde-points N] [--pack-fits N] [--pack-size N] [--pack-steps N]
+              [--mesh-sampling S] [--pde-points N] [--pack-fits N] [--pack-size N] [--pack-steps N]
 
 Where it runs
   --device D            cpu (default), cuda or cuda:N. Fits, queries and meshing run there, and so
@@ -65,7 +65,8 @@ Workloads (default: all but gemm-peak, which is asked for by name)
                         and out; prints points/s
   mesh                  a PLY export at each of --mesh-resolutions (default 256,512): the grid evaluated
                         on the device, marching tetrahedra on the host; prints the host's peak resident
-                        memory (VmHWM) and the PLY's size. At most 2 samples each
+                        memory (VmHWM) and the PLY's size. At most 2 samples each; --mesh-sampling
+                        near-surface (default, the export's) or dense (every grid sample)
   inverse-helmholtz     one inverse Helmholtz step: 5 sources (a 2 -> 11 network), --pde-points points
                         (default 13225, the reference's 115^2); the PML residual takes every wavefield's
                         Jacobian and Hessian diagonal (--closed-form). No eager figure
@@ -125,6 +126,7 @@ struct Args {
   int pack_steps = 200;
   int64_t pde_points = 13225;  // the reference's inverse Helmholtz batch (115^2)
   std::vector<int> mesh_resolutions = {256, 512};
+  std::string mesh_sampling = "near-surface";
 
   bool on_gpu() const { return device != "cpu"; }
   int warmup_steps() const { return on_gpu() ? 5 : 1; }
@@ -172,6 +174,7 @@ Args parse(int argc, char** argv) {
     else if (k == "--sdf-points") a.sdf_points = std::atoll(v.c_str());
     else if (k == "--poisson-size") a.poisson_size = std::atoi(v.c_str());
     else if (k == "--query-points") a.query_points = std::atoll(v.c_str());
+    else if (k == "--mesh-sampling") a.mesh_sampling = v;
     else if (k == "--mesh-resolutions") {
       a.mesh_resolutions.clear();
       for (const auto& r : split(v)) a.mesh_resolutions.push_back(std::atoi(r.c_str()));
@@ -369,10 +372,12 @@ void query_workload(const Args& args, const Placement& placement) {
 void mesh_workload(const Args& args, const Placement& placement) {
   const int repeats = std::min(args.repeats, 2);  // a 1024^3 export takes a while
   for (int r : args.mesh_resolutions) {
-    const MeshFigures m = mesh(r, repeats, placement);
-    const double flop = 2.0 * multiply_adds_per_point(3, 1) * double(r) * r * r;
+    const MeshFigures m = mesh(r, repeats, placement, args.mesh_sampling);
+    const double flop = 2.0 * multiply_adds_per_point(3, 1) * double(r) * r * r;  // dense: the rate is per grid
     const std::string rs = std::to_string(r);
-    report_ours("mesh, resolution " + rs + "^3 (evaluate the grid + marching tetrahedra + PLY)", m.timing, flop);
+    report_ours("mesh, resolution " + rs + "^3, " + args.mesh_sampling +
+                    " sampling (evaluate the grid + marching tetrahedra + PLY)",
+                m.timing, flop);
     std::printf("  siren: peak host memory %.0f MiB during the export (%.0f MiB before it), PLY %.1f MB\n",
                 m.peak_rss_mib, m.rss_before_mib, m.ply_bytes / 1e6);
     report_eager(args, m.timing, flop, "mesh", "--size " + rs, repeats);

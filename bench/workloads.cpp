@@ -183,7 +183,7 @@ Timing query(int64_t points, int repeats, const Placement& placement) {
   return summarize(ms);
 }
 
-MeshFigures mesh(int resolution, int repeats, const Placement& placement) {
+MeshFigures mesh(int resolution, int repeats, const Placement& placement, const std::string& sampling) {
   FitConfig config = preset_fit_config("sdf");
   config.train.steps = 20;
   config.task.options["on_surface_points"] = "2000";
@@ -196,7 +196,7 @@ MeshFigures mesh(int resolution, int repeats, const Placement& placement) {
     int64_t bytes = 0;
     wait_for_device(placement.device);
     const auto start = Clock::now();
-    export_model(model, "ply", {{"resolution", std::to_string(resolution)}},
+    export_model(model, "ply", {{"resolution", std::to_string(resolution)}, {"sampling", sampling}},
                  [&](const std::string& piece) { bytes += static_cast<int64_t>(piece.size()); },
                  int64_t{1} << 30);
     wait_for_device(placement.device);

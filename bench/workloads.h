@@ -47,8 +47,9 @@ struct MeshFigures {
   double rss_before_mib = 0;       // its resident memory just before (model, libraries, caches)
   int64_t ply_bytes = 0;
 };
-// Each sample one PLY export at resolution^3: the grid evaluated on the device, the mesh built on the host.
-MeshFigures mesh(int resolution, int repeats, const Placement& placement);
+// Each sample one PLY export at resolution^3: the grid evaluated on the device, the mesh built on the host;
+// sampling is the export's option (near-surface or dense).
+MeshFigures mesh(int resolution, int repeats, const Placement& placement, const std::string& sampling);
 
 // One matrix product C[m x n] = A[m x k] * B[k x n] of a given precision, timed on a GPU.
 struct GemmFigures {

@@ -103,6 +103,8 @@ run_checks() {
   $bench --device cuda --repeats "$REPEATS" --workloads image,sdf --size 512 --sdf-points 250000 --eager off \
     --cuda-graphs off || status=$?
   $bench --device cuda --workloads mesh --mesh-resolutions 512,1024 --eager off --repeats 1 || status=$?
+  $bench --device cuda --workloads mesh --mesh-resolutions 512 --mesh-sampling dense --eager off --repeats 1 \
+    || status=$?
   $bench --device cuda --workloads gemm-peak --eager off || status=$?
   # Many small fits: 64 fits of 32^2 with 3x64 networks one at a time, then as one pack (fits/s).
   $bench --device cuda --workloads packed --eager off --repeats 2 || status=$?

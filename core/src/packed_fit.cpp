@@ -40,13 +40,13 @@ std::string batch_layout(const Batch& batch) {
 // How many members one forward and backward pass takes. On a CPU a group's activations (points x width per
 // layer, a few copies) should stay in the caches from the forward pass to the backward, the batched
 // products splitting a group's members between the threads. On a GPU every pass is a handful of kernel
-// launches whatever its size, so a group is as large as memory comfortably allows (16M points: 4 GiB of
-// activations at width 256); the cache-sized groups made the H200's packed fits 0.6x as fast as lone ones.
-// SIREN_PACK_GROUP_POINTS overrides the points per group on either.
+// launches whatever its size, so the whole pack (at most 2^20 points a step: packing_plan) is one group;
+// cache-sized groups made the H200's packed fits 0.6x as fast as lone ones. SIREN_PACK_GROUP_POINTS
+// overrides the points per group on either.
 int64_t members_per_group(int64_t points, const torch::Device& device) {
   static const char* given = std::getenv("SIREN_PACK_GROUP_POINTS");
-  const int64_t group_points =
-      given ? std::max<int64_t>(1, std::atoll(given)) : (device.is_cuda() ? int64_t{1} << 24 : int64_t{4096});
+  if (!given && device.is_cuda()) return int64_t{1} << 30;  // more than a pack ever holds
+  const int64_t group_points = given ? std::max<int64_t>(1, std::atoll(given)) : int64_t{4096};
   return std::max<int64_t>(1, group_points / std::max<int64_t>(points, 1));
 }
 

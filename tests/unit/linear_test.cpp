@@ -18,9 +18,18 @@ void expect_close(const torch::Tensor& got, const torch::Tensor& want, double to
 
 TEST(CpuGemm, SaysWhichGemmRuns) {
   const std::string description = blas::cpu_gemm_description();
-  EXPECT_FALSE(description.empty());
-  // install-deps.sh installs BLIS: a build on this kind of machine routes its products to it.
-  if (blas::blis_enabled()) EXPECT_EQ(description.rfind("blis", 0), 0u) << description;
+  EXPECT_EQ(description.rfind(blas::blis_enabled() ? "blis" : "torch", 0), 0u) << description;
+}
+
+TEST(CpuGemm, AutoTakesMklOnIntelAndBlisElsewhereUnlessTold) {
+  using blas::CpuGemm;
+  EXPECT_EQ(blas::choose_cpu_gemm(nullptr, "GenuineIntel"), CpuGemm::kTorch);
+  EXPECT_EQ(blas::choose_cpu_gemm(nullptr, "AuthenticAMD"), CpuGemm::kBlis);
+  EXPECT_EQ(blas::choose_cpu_gemm(nullptr, ""), CpuGemm::kBlis);
+  EXPECT_EQ(blas::choose_cpu_gemm("auto", "GenuineIntel"), CpuGemm::kTorch);
+  EXPECT_EQ(blas::choose_cpu_gemm("blis", "GenuineIntel"), CpuGemm::kBlis);
+  EXPECT_EQ(blas::choose_cpu_gemm("torch", "AuthenticAMD"), CpuGemm::kTorch);
+  EXPECT_EQ(blas::choose_cpu_gemm("mkl?", "AuthenticAMD"), CpuGemm::kBlis);  // not understood: auto
 }
 
 TEST(MatrixProduct, EqualsTorchMmForEveryLayoutAndShape) {

@@ -1,6 +1,6 @@
 #pragma once
 // The network's matrix products. On CPU float32 they run BLIS's GEMM when it is enabled (blas/blis.h:
-// faster than the wheel's MKL on AMD CPUs), elsewhere (CUDA, other dtypes, SIREN_CPU_GEMM=torch)
+// faster than the wheel's MKL on AMD CPUs), elsewhere (CUDA, other dtypes, Intel CPUs, SIREN_CPU_GEMM=torch)
 // LibTorch's own. affine() and matrix_product() are differentiable to any order: their backward passes
 // are made of the same differentiable ops, so gradient and Laplacian losses (create_graph) use them too.
 #include <torch/torch.h>

@@ -1,5 +1,6 @@
 #include "siren/blas/blis.h"
 
+#include <cpuid.h>
 #include <dlfcn.h>
 
 #include <cstddef>
@@ -72,10 +73,25 @@ bool rntm_layout_matches(void* handle, RntmInitFromGlobal init_from_global) {
          rntm.num_threads == num_threads() && rntm.ways[kJc] == jc() && rntm.ways[kIc] == ic();
 }
 
+// cpuid leaf 0's vendor string: "GenuineIntel", "AuthenticAMD", ... ("" where there is no cpuid).
+std::string cpu_vendor() {
+  unsigned int eax = 0, ebx = 0, ecx = 0, edx = 0;
+  if (!__get_cpuid(0, &eax, &ebx, &ecx, &edx)) return "";
+  char vendor[13] = {};
+  std::memcpy(vendor, &ebx, 4);
+  std::memcpy(vendor + 4, &edx, 4);
+  std::memcpy(vendor + 8, &ecx, 4);
+  return vendor;
+}
+
 Blis open_blis() {
   Blis blis;
-  if (const char* choice = std::getenv("SIREN_CPU_GEMM"); choice && std::strcmp(choice, "torch") == 0) {
-    blis.description = "torch (SIREN_CPU_GEMM=torch)";
+  const char* env = std::getenv("SIREN_CPU_GEMM");
+  const std::string vendor = cpu_vendor();
+  if (choose_cpu_gemm(env, vendor) == CpuGemm::kTorch) {
+    blis.description = env && std::strcmp(env, "torch") == 0
+                           ? "torch (SIREN_CPU_GEMM=torch)"
+                           : "torch (MKL, on this " + vendor + " CPU; SIREN_CPU_GEMM=blis for BLIS)";
     return blis;
   }
   void* handle = ::dlopen("libblis.so.4", RTLD_NOW | RTLD_LOCAL);
@@ -111,6 +127,13 @@ const Blis& blis() {
 }
 
 }  // namespace
+
+CpuGemm choose_cpu_gemm(const char* env_choice, const std::string& cpu_vendor) {
+  const std::string choice = env_choice ? env_choice : "auto";
+  if (choice == "torch") return CpuGemm::kTorch;
+  if (choice == "blis") return CpuGemm::kBlis;
+  return cpu_vendor == "GenuineIntel" ? CpuGemm::kTorch : CpuGemm::kBlis;  // "auto", or a value not understood
+}
 
 bool blis_enabled() { return blis().sgemm != nullptr; }
 

@@ -3,16 +3,25 @@
 // PyTorch wheel's LibTorch has Intel MKL built in and exports MKL's BLAS symbols; BLIS is opened
 // privately so the two never interpose each other, and siren calls BLIS by its own API (bli_sgemm).
 // Why at all: on AMD CPUs MKL's SGEMM runs its generic AVX2 path, about half of BLIS's speed on the
-// (points x 256) x (256 x 256) products a SIREN step is made of (bench/RESULTS.md). No LibTorch here.
+// (points x 256) x (256 x 256) products a SIREN step is made of (bench/RESULTS.md); on Intel CPUs MKL is
+// the faster, and siren leaves the products to it (choose_cpu_gemm). No LibTorch here.
 #include <cstdint>
 #include <string>
 
 namespace siren::blas {
 
-// BLIS was found and siren's CPU GEMMs go to it. False when libblis.so.4 cannot be opened, or when
-// SIREN_CPU_GEMM=torch asks for LibTorch's own GEMMs (the wheel's MKL) instead.
+enum class CpuGemm { kBlis, kTorch };
+// Where siren's CPU GEMMs go, from SIREN_CPU_GEMM (blis | torch | auto; unset or not understood: auto) and
+// the CPU's cpuid vendor. auto: LibTorch's (the wheel's MKL) on Intel CPUs, where MKL runs its own AVX-512
+// kernels (on a Xeon, image steps 1.25-1.7x and SDF, Poisson and query 1.2-1.3x faster than on BLIS 0.9's
+// skx kernels: bench/RESULTS.md); BLIS on every other CPU (MKL takes a generic path on AMD's).
+CpuGemm choose_cpu_gemm(const char* env_choice, const std::string& cpu_vendor);
+
+// BLIS was chosen (choose_cpu_gemm), found, and siren's CPU GEMMs go to it. False when LibTorch's own
+// GEMMs were chosen, or libblis.so.4 cannot be opened.
 bool blis_enabled();
-// "blis 0.9.0 (zen3)", "torch (SIREN_CPU_GEMM=torch)" or "torch (libblis.so.4 not found)".
+// "blis 0.9.0 (zen3)", "torch (SIREN_CPU_GEMM=torch)", "torch (MKL, on this GenuineIntel CPU; ...)" or
+// "torch (libblis.so.4 not found)".
 std::string cpu_gemm_description();
 // Sets BLIS's thread count (BLIS ignores LibTorch's). No-op without BLIS.
 void set_blis_threads(int threads);

@@ -18,6 +18,7 @@
 
 #include "auth.h"
 #include "data_dir_lock.h"
+#include "siren/blas/blis.h"
 #include "siren/io/files.h"
 #include "job_manager.h"
 #include "malformed_request_interceptor.h"
@@ -178,10 +179,10 @@ void Server::Start() {
   if (auto* health = grpc_server_->GetHealthCheckService()) health->SetServingStatus(true);
   if (!options_.port_file.empty()) write_file_atomically(options_.port_file, std::to_string(port_) + "\n");
   spdlog::info("siren-server listening on {} ({}, data dir {}, job database {}, {} worker(s) on {}, {} CPU thread(s) "
-               "per fit{})",
+               "per fit, CPU products on {}{})",
                host_port(options_.host, port_), transport_name(options_), options_.data_dir, jobs_->database_name(),
                worker_devices(options_).size(), fmt::join(expand_devices(options_.devices), ","), threads_per_worker_,
-               auth_->enabled() ? ", token required" : "");
+               blas::cpu_gemm_description(), auth_->enabled() ? ", token required" : "");
 }
 
 void Server::Wait() {

@@ -62,7 +62,8 @@ Workloads (default: all but gemm-peak, which is asked for by name)
   poisson-lapl          one Poisson-from-Laplacian step on a --poisson-size^2 grid (default 256;
                         third-order autodiff)
   query                 one dense query of --query-points 2-D points (default 1048576), host memory in
-                        and out; prints points/s
+                        and out; prints points/s, then each stage alone (check and copy in, the
+                        forward pass on the device, copy out) to tell copies from kernels
   mesh                  a PLY export at each of --mesh-resolutions (default 256,512): the grid evaluated
                         on the device, marching tetrahedra on the host; prints the host's peak resident
                         memory (VmHWM) and the PLY's size. At most 2 samples each; --mesh-sampling
@@ -367,6 +368,12 @@ void query_workload(const Args& args, const Placement& placement) {
   report_ours("dense query, " + std::to_string(args.query_points) + " points (2-D, 3x256)", t, flop);
   std::printf("  siren: %.3g points/s\n", args.query_points / (t.median_ms * 1e-3));
   report_eager(args, t, flop, "query", "--points " + std::to_string(args.query_points), args.repeats);
+  // Each stage of siren's query alone, to tell copies from kernels (bench/RESULTS.md: GPU queries).
+  const QueryParts parts = query_parts(args.query_points, args.repeats, placement);
+  std::printf("  siren's query in parts:\n");
+  print_timing("check, copy in", parts.copy_in, 0);
+  print_timing("forward, values on the device", parts.forward, flop);
+  print_timing("copy out into a vector", parts.copy_out, 0);
 }
 
 void mesh_workload(const Args& args, const Placement& placement) {

@@ -15,10 +15,12 @@
 #include <stdexcept>
 #include <unistd.h>
 
+#include "siren/device_precision.h"
 #include "siren/export.h"
 #include "siren/field_model.h"
 #include "siren/fit.h"
 #include "siren/io/image.h"
+#include "siren/network.h"
 #include "siren/packed_fit.h"
 #include "siren/prepared_fit.h"
 #include "siren/task_registry.h"
@@ -181,6 +183,64 @@ Timing query(int64_t points, int repeats, const Placement& placement) {
     ms.push_back(ms_between(start, Clock::now()));
   }
   return summarize(ms);
+}
+
+QueryParts query_parts(int64_t points, int repeats, const Placement& placement) {
+  const torch::Device device(placement.device);
+  apply_matmul_precision(device, placement.precision);
+  const AutocastScope autocast(device, placement.precision);
+  torch::NoGradGuard no_grad;
+  ModelSpec spec;  // the image preset's 3x256 sine network, 2 -> 1
+  FieldNetwork network(spec);
+  network->to(device);
+  std::vector<float> coords(static_cast<size_t>(points) * 2);
+  for (size_t i = 0; i < coords.size(); ++i) coords[i] = std::fmod(i * 0.618034f, 2.0f) - 1.0f;
+
+  auto copy_in = [&] {  // as FieldModel: every value checked, then through a pinned buffer onto the device
+    for (float v : coords)
+      if (!std::isfinite(v)) throw std::runtime_error("non-finite coordinate");
+    const torch::Tensor host = torch::from_blob(coords.data(), {points, 2}, torch::kFloat32);
+    if (device.is_cpu()) return host;
+    torch::Tensor pinned = torch::empty(host.sizes(), host.options().pinned_memory(true));
+    pinned.copy_(host);
+    return pinned.to(device, /*non_blocking=*/true);
+  };
+  const torch::Tensor on_device = copy_in();
+  auto forward = [&] {  // in FieldModel's blocks (field_model.cpp): 2^16 points on a CPU, 2^20 on a GPU
+    const int64_t block = device.is_cpu() ? int64_t{1} << 16 : int64_t{1} << 20;
+    std::vector<torch::Tensor> blocks;
+    for (int64_t start = 0; start < points; start += block)
+      blocks.push_back(network->forward(on_device.narrow(0, start, std::min(block, points - start))));
+    return blocks.size() == 1 ? blocks.front() : torch::cat(blocks, 0);
+  };
+  const torch::Tensor values = forward().to(torch::kFloat32);
+  auto copy_out = [&] {
+    torch::Tensor host = values;
+    if (!device.is_cpu()) {
+      host = torch::empty(values.sizes(), values.options().device(torch::kCPU).pinned_memory(true));
+      host.copy_(values);
+    }
+    const torch::Tensor contiguous = host.contiguous();
+    return std::vector<float>(contiguous.data_ptr<float>(), contiguous.data_ptr<float>() + contiguous.numel());
+  };
+
+  auto time = [&](auto&& stage) {
+    stage();  // warm-up
+    std::vector<double> ms;
+    for (int r = 0; r < repeats; ++r) {
+      wait_for_device(placement.device);
+      const auto start = Clock::now();
+      stage();
+      wait_for_device(placement.device);
+      ms.push_back(ms_between(start, Clock::now()));
+    }
+    return summarize(ms);
+  };
+  QueryParts parts;
+  parts.copy_in = time(copy_in);
+  parts.forward = time(forward);
+  parts.copy_out = time(copy_out);
+  return parts;
 }
 
 MeshFigures mesh(int resolution, int repeats, const Placement& placement, const std::string& sampling) {

@@ -41,6 +41,15 @@ Timing inverse_helmholtz_step(int sources, int64_t points, const StepOptions& op
 // Each sample one FieldModel::query call over all points: host coordinates in, host values out.
 Timing query(int64_t points, int repeats, const Placement& placement);
 
+// Where a query's time goes (FieldModel::query's stages, each timed alone on `points` 2-D points of a 3x256
+// network): the validity check and the copy into a pinned buffer and onto the device, the forward pass on
+// points already on the device with its values left there, and the values copied back into a host vector.
+// On a CPU the copies are a check and a memcpy.
+struct QueryParts {
+  Timing copy_in, forward, copy_out;
+};
+QueryParts query_parts(int64_t points, int repeats, const Placement& placement);
+
 struct MeshFigures {
   Timing timing;
   double peak_rss_mib = 0;         // the process's high-water mark during the export (VmHWM)

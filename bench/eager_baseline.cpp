@@ -48,10 +48,10 @@ struct Environment {
 
 std::vector<Environment> cpu_environments() {
   // The wheel's PyTorch brings its own BLAS (MKL, built in) and OpenMP threads (--threads): what is left
-  // to give it is siren's allocator.
-  std::vector<Environment> environments = {{"as installed", "env -u LD_PRELOAD", ""}};
+  // to give it is siren's allocator. Not siren's MKL_CBWR (runtime.cpp): reproducible rounding costs a little.
+  std::vector<Environment> environments = {{"as installed", "env -u LD_PRELOAD -u MKL_CBWR", ""}};
   if (const std::string tcmalloc = tcmalloc_path(); !tcmalloc.empty())
-    environments.push_back({"tuned (tcmalloc)", "env LD_PRELOAD=" + tcmalloc, ""});
+    environments.push_back({"tuned (tcmalloc)", "env -u MKL_CBWR LD_PRELOAD=" + tcmalloc, ""});
   return environments;
 }
 

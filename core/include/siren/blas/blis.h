@@ -13,7 +13,7 @@ namespace siren::blas {
 enum class CpuGemm { kBlis, kTorch };
 // Where siren's CPU GEMMs go, from SIREN_CPU_GEMM (blis | torch | auto; unset or not understood: auto) and
 // the CPU's cpuid vendor. auto: LibTorch's (the wheel's MKL) on Intel CPUs, where MKL runs its own AVX-512
-// kernels (on a Xeon, image steps 1.25-1.7x and SDF, Poisson and query 1.2-1.3x faster than on BLIS 0.9's
+// kernels (on a Xeon, image steps 1.0-1.7x and SDF, Poisson and query 1.1-1.4x faster than on BLIS 0.9's
 // skx kernels: bench/RESULTS.md); BLIS on every other CPU (MKL takes a generic path on AMD's).
 CpuGemm choose_cpu_gemm(const char* env_choice, const std::string& cpu_vendor);
 

@@ -23,6 +23,7 @@
 #include "siren/network.h"
 #include "siren/packed_fit.h"
 #include "siren/prepared_fit.h"
+#include "siren/query_stages.h"
 #include "siren/task_registry.h"
 #include "siren/tasks/image_task.h"
 #include "siren/tasks/inverse_helmholtz_task.h"
@@ -189,39 +190,20 @@ QueryParts query_parts(int64_t points, int repeats, const Placement& placement) 
   const torch::Device device(placement.device);
   apply_matmul_precision(device, placement.precision);
   const AutocastScope autocast(device, placement.precision);
-  torch::NoGradGuard no_grad;
   ModelSpec spec;  // the image preset's 3x256 sine network, 2 -> 1
   FieldNetwork network(spec);
   network->to(device);
   std::vector<float> coords(static_cast<size_t>(points) * 2);
   for (size_t i = 0; i < coords.size(); ++i) coords[i] = std::fmod(i * 0.618034f, 2.0f) - 1.0f;
 
-  auto copy_in = [&] {  // as FieldModel: every value checked, then through a pinned buffer onto the device
-    for (float v : coords)
-      if (!std::isfinite(v)) throw std::runtime_error("non-finite coordinate");
-    const torch::Tensor host = torch::from_blob(coords.data(), {points, 2}, torch::kFloat32);
-    if (device.is_cpu()) return host;
-    torch::Tensor pinned = torch::empty(host.sizes(), host.options().pinned_memory(true));
-    pinned.copy_(host);
-    return pinned.to(device, /*non_blocking=*/true);
-  };
+  // FieldModel::query's own stages (query_stages.h), each timed alone.
+  auto copy_in = [&] { return coordinates_on_device(coordinate_tensor(coords, 2), device); };
   const torch::Tensor on_device = copy_in();
-  auto forward = [&] {  // in FieldModel's blocks (field_model.cpp): 2^16 points on a CPU, 2^20 on a GPU
-    const int64_t block = device.is_cpu() ? int64_t{1} << 16 : int64_t{1} << 20;
-    std::vector<torch::Tensor> blocks;
-    for (int64_t start = 0; start < points; start += block)
-      blocks.push_back(network->forward(on_device.narrow(0, start, std::min(block, points - start))));
-    return blocks.size() == 1 ? blocks.front() : torch::cat(blocks, 0);
-  };
+  auto forward = [&] { return evaluate_in_blocks(network, on_device); };
   const torch::Tensor values = forward().to(torch::kFloat32);
   auto copy_out = [&] {
-    torch::Tensor host = values;
-    if (!device.is_cpu()) {
-      host = torch::empty(values.sizes(), values.options().device(torch::kCPU).pinned_memory(true));
-      host.copy_(values);
-    }
-    const torch::Tensor contiguous = host.contiguous();
-    return std::vector<float>(contiguous.data_ptr<float>(), contiguous.data_ptr<float>() + contiguous.numel());
+    const torch::Tensor host = values_on_host(values);
+    return std::vector<float>(host.data_ptr<float>(), host.data_ptr<float>() + host.numel());
   };
 
   auto time = [&](auto&& stage) {

@@ -6,6 +6,7 @@
 #include "siren/errors.h"
 #include "siren/grid.h"
 #include "siren/network.h"
+#include "siren/query_stages.h"
 #include "siren/runtime.h"
 #include "siren/task_kinds.h"
 #include "siren/tasks/image_task.h"
@@ -13,22 +14,8 @@
 namespace siren {
 namespace {
 
-constexpr int64_t kQueryBlockPoints = 1 << 16;  // bounds activation memory per forward pass
 constexpr int64_t kGradientBlockPoints = 1 << 14;  // the backward pass keeps every activation
-// On a GPU a block fills the device: 2^20 points x 256 features is 1 GiB per activation.
-constexpr int64_t kDeviceQueryBlockPoints = 1 << 20;
 constexpr int64_t kDeviceGradientBlockPoints = 1 << 18;
-
-// n * in floats -> an (n, in) tensor viewing them; throws InvalidInput for a bad length or NaN/Inf.
-torch::Tensor coordinate_tensor(const std::vector<float>& coords, int in) {
-  if (coords.size() % static_cast<size_t>(in) != 0)
-    throw InvalidInput("got " + std::to_string(coords.size()) + " coordinate values, not a multiple of the model's " +
-                       std::to_string(in) + " input features");
-  for (float v : coords)
-    if (!std::isfinite(v)) throw InvalidInput("coordinates contain NaN or infinite values");
-  const auto n = static_cast<int64_t>(coords.size() / in);
-  return torch::from_blob(const_cast<float*>(coords.data()), {n, in}, torch::kFloat32);
-}
 
 }  // namespace
 
@@ -37,38 +24,13 @@ struct FieldModel::Impl {
   FieldNetwork network{nullptr};
   torch::Device device = torch::kCPU;
 
-  // Host coordinates onto the model's device: through a pinned buffer for a GPU, so the copy is a DMA.
-  torch::Tensor to_device(const torch::Tensor& host) const {
-    if (device.is_cpu()) return host;
-    torch::Tensor pinned = torch::empty(host.sizes(), host.options().pinned_memory(true));
-    pinned.copy_(host);
-    return pinned.to(device, /*non_blocking=*/true);
-  }
-
-  // Device results back into host memory the caller may read at once (pinned for a GPU).
-  torch::Tensor to_host(const torch::Tensor& values) const {
-    if (device.is_cpu()) return values.contiguous();
-    torch::Tensor pinned = torch::empty(values.sizes(), values.options().device(torch::kCPU).pinned_memory(true));
-    pinned.copy_(values, /*non_blocking=*/false);
-    return pinned;
-  }
-
   torch::Tensor evaluate(const torch::Tensor& host_coords) {
-    torch::NoGradGuard no_grad;
-    const torch::Tensor coords = to_device(host_coords);
-    const int64_t block = device.is_cpu() ? kQueryBlockPoints : kDeviceQueryBlockPoints;
-    std::vector<torch::Tensor> blocks;
-    for (int64_t start = 0; start < coords.size(0); start += block) {
-      const int64_t n = std::min(block, coords.size(0) - start);
-      blocks.push_back(network->forward(coords.narrow(0, start, n)));
-    }
-    if (blocks.empty()) return torch::zeros({0, info.config.model.out_features});
-    return to_host(torch::cat(blocks, 0));
+    return values_on_host(evaluate_in_blocks(network, coordinates_on_device(host_coords, device)));
   }
 
   torch::Tensor evaluate_gradients(const torch::Tensor& host_coords) {
     torch::AutoGradMode enable_grad(true);
-    const torch::Tensor coords = to_device(host_coords);
+    const torch::Tensor coords = coordinates_on_device(host_coords, device);
     const int64_t block = device.is_cpu() ? kGradientBlockPoints : kDeviceGradientBlockPoints;
     std::vector<torch::Tensor> blocks;
     for (int64_t start = 0; start < coords.size(0); start += block) {
@@ -81,7 +43,7 @@ struct FieldModel::Impl {
       blocks.push_back(g[0].defined() ? g[0] : torch::zeros_like(x));
     }
     if (blocks.empty()) return torch::zeros({0, info.config.model.in_features});
-    return to_host(torch::cat(blocks, 0));
+    return values_on_host(torch::cat(blocks, 0));
   }
 };
 

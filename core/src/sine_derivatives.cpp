@@ -22,8 +22,10 @@ FieldDerivatives sine_network_derivatives(const std::vector<torch::nn::Linear>& 
   TORCH_CHECK(layers.size() >= 2, "a SIREN has at least one sine layer and the output layer");
   const bool first = order != DerivativeOrder::None;
   const bool second = order == DerivativeOrder::Second;
+  const bool summed = order == DerivativeOrder::Laplacian;
   torch::Tensor h = coords;
   torch::Tensor dh, d2h;  // (D, N, width): dh/dx_d and d²h/dx_d² for each coordinate d
+  torch::Tensor lap;      // (N, width): sum_d d²h/dx_d², for the Laplacian alone
   const size_t last = layers.size() - 1;
   for (size_t i = 0; i < last; ++i) {
     const double omega = i == 0 ? first_omega0 : hidden_omega0;
@@ -39,6 +41,12 @@ FieldDerivatives sine_network_derivatives(const std::vector<torch::nn::Linear>& 
         if (i > 0) next = next + c * (times_transposed(d2h, weight) * omega);  // d²z/dx_d² from the layer below
         d2h = next;
       }
+      if (summed) {
+        // The second-derivative recurrence is linear in d²h, so its sum over d carries as one stream.
+        torch::Tensor next = -s * (dz * dz).sum(0);
+        if (i > 0) next = next + c * (matrix_product(lap, weight.t()) * omega);
+        lap = next;
+      }
       dh = c * dz;
     }
     h = s;
@@ -47,6 +55,7 @@ FieldDerivatives sine_network_derivatives(const std::vector<torch::nn::Linear>& 
   field.value = affine(h, layers[last]->weight, layers[last]->bias);
   if (first) field.jacobian = points_first(times_transposed(dh, layers[last]->weight));
   if (second) field.second = points_first(times_transposed(d2h, layers[last]->weight));
+  if (summed) field.laplacian_of_all = matrix_product(lap, layers[last]->weight.t());
   return field;
 }
 

@@ -56,6 +56,34 @@ TEST(FieldDerivatives, FirstOrderAloneLeavesTheSecondUndefined) {
   EXPECT_LT(relative_difference(closed.jacobian.squeeze(1), gradient(net->forward(coords), coords)), 1e-5);
 }
 
+TEST(FieldDerivatives, TheLaplacianAloneEqualsTheSumOfTheDiagonalAndItsWeightGradients) {
+  // Poisson's route: the summed second derivatives as one stream, against autograd's per-coordinate
+  // diagonal summed, in value and in the weight gradients of a loss on it.
+  for (const Shape& s : {Shape{2, 1, 64, 3}, Shape{3, 2, 32, 2}, Shape{2, 1, 48, 0}}) {
+    FieldNetwork net = siren_network(s.in, s.out, s.hidden, s.layers, 5);
+    const torch::Tensor coords = (torch::rand({150, s.in}) * 2 - 1).requires_grad_(true);
+    auto laplacian_and_gradient = [&](bool closed_form) {
+      net->zero_grad();
+      const FieldDerivatives f = net->forward_with_derivatives(coords, DerivativeOrder::Laplacian, closed_form);
+      EXPECT_FALSE(f.second.defined());
+      (f.laplacian().pow(2).mean() + f.value.pow(2).mean()).backward();
+      std::vector<torch::Tensor> grads;
+      for (const auto& p : net->parameters()) grads.push_back(p.grad().clone().flatten());
+      return std::make_pair(f.laplacian().detach(), torch::cat(grads));
+    };
+    const auto [closed, closed_grad] = laplacian_and_gradient(true);
+    const auto [autograd, autograd_grad] = laplacian_and_gradient(false);
+    const torch::Tensor diagonal_sum =
+        net->forward_with_derivatives(coords, DerivativeOrder::Second, true).second.sum(2).detach();
+    ASSERT_EQ(closed.sizes(), diagonal_sum.sizes());
+    EXPECT_LT(relative_difference(closed, autograd), 1e-5) << s.in << "->" << s.out;
+    EXPECT_LT(relative_difference(closed, diagonal_sum), 1e-5) << s.in << "->" << s.out;
+    EXPECT_LT(relative_difference(closed_grad, autograd_grad), 1e-4) << s.in << "->" << s.out;
+    EXPECT_GT(autograd.abs().max().item<double>(), 10.0);
+    EXPECT_THROW(net->forward_with_derivatives(coords, DerivativeOrder::Laplacian, true).laplacian(1), c10::Error);
+  }
+}
+
 TEST(FieldDerivatives, ParameterGradientsOfALossOnThemAgree) {
   // Training differentiates the derivatives w.r.t. the weights: both routes give the same update.
   FieldNetwork net = siren_network(2, 4, 32, 2, 11);

@@ -10,16 +10,21 @@
 
 namespace siren {
 
-enum class DerivativeOrder { None, First, Second };
+// First: the Jacobian. Second: the Jacobian and each coordinate's second derivative. Laplacian: the
+// Jacobian and only their sum, which a SIREN carries as one stream (a product per layer for all the
+// coordinates together, where Second takes one per coordinate): losses that use the Laplacian alone.
+enum class DerivativeOrder { None, First, Second, Laplacian };
 
 struct FieldDerivatives {
   torch::Tensor value;     // (N, C)
   torch::Tensor jacobian;  // (N, C, D): dy_c/dx_d; defined from DerivativeOrder::First
   torch::Tensor second;    // (N, C, D): d²y_c/dx_d²; defined for DerivativeOrder::Second
+  torch::Tensor laplacian_of_all;  // (N, C): sum_d d²y_c/dx_d²; defined for DerivativeOrder::Laplacian
 
   // Channels [start, start + count) of all three.
   FieldDerivatives channels(int64_t start, int64_t count) const;
   // sum_d d²y_c/dx_d² over the coordinates [first_dim, D): (N, C). (Wave: the spatial Laplacian skips t.)
+  // From DerivativeOrder::Laplacian only over all coordinates (first_dim 0).
   torch::Tensor laplacian(int64_t first_dim = 0) const;
 };
 

@@ -53,7 +53,7 @@ Batch PoissonTask::sample(int64_t batch_size, at::Generator& gen) const {
 }
 
 DerivativeOrder PoissonTask::coordinate_derivatives() const {
-  return target_kind_ == PoissonTarget::Gradients ? DerivativeOrder::First : DerivativeOrder::Second;
+  return target_kind_ == PoissonTarget::Gradients ? DerivativeOrder::First : DerivativeOrder::Laplacian;
 }
 
 LossTerms PoissonTask::losses_on_field(const torch::Tensor& /*coords*/, const FieldDerivatives& field,

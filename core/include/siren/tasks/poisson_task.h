@@ -39,7 +39,7 @@ class PoissonTask : public Task {
   int64_t num_points() const override { return coords_.size(0); }
   Batch sample(int64_t batch_size, at::Generator& gen) const override;
   bool needs_coordinate_gradients() const override { return true; }
-  DerivativeOrder coordinate_derivatives() const override;  // gradients: first; Laplacian: second
+  DerivativeOrder coordinate_derivatives() const override;  // gradients: first; Laplacian: the Laplacian alone
   LossTerms losses_on_field(const torch::Tensor& coords, const FieldDerivatives& field, const Batch& batch) const override;
   std::map<std::string, double> metrics(const torch::Tensor& output, const Batch& batch) const override;
   std::map<std::string, std::string> metadata() const override;

@@ -21,7 +21,7 @@ struct FieldDerivatives {
   torch::Tensor second;    // (N, C, D): d²y_c/dx_d²; defined for DerivativeOrder::Second
   torch::Tensor laplacian_of_all;  // (N, C): sum_d d²y_c/dx_d²; defined for DerivativeOrder::Laplacian
 
-  // Channels [start, start + count) of all three.
+  // Channels [start, start + count) of every tensor it holds.
   FieldDerivatives channels(int64_t start, int64_t count) const;
   // sum_d d²y_c/dx_d² over the coordinates [first_dim, D): (N, C). (Wave: the spatial Laplacian skips t.)
   // From DerivativeOrder::Laplacian only over all coordinates (first_dim 0).

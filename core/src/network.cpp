@@ -4,6 +4,7 @@
 #include "siren/linear.h"
 #include "siren/sine.h"
 #include "siren/sine_derivatives.h"
+#include "siren/sine_gradient.h"
 #include "siren/sine_layer.h"
 
 namespace siren {
@@ -84,8 +85,16 @@ torch::Tensor FieldNetworkImpl::forward(const torch::Tensor& coords) {
 
 FieldDerivatives FieldNetworkImpl::forward_with_derivatives(const torch::Tensor& coords, DerivativeOrder order,
                                                            bool closed_form) {
-  if (closed_form && has_closed_form_derivatives())
-    return sine_network_derivatives(layers_, spec_.first_omega0, spec_.hidden_omega0, coords, order);
+  if (closed_form && has_closed_form_derivatives()) {
+    // Products per hidden layer, backward pass included: forward-mode tangents (sine_derivatives.h) 3(D+1)
+    // whatever the outputs; reverse over reverse 3 + 3C, as the one node of sine_gradient.h for C = 1 or
+    // as autograd's graph. So a one-output gradient takes the node, and where it cannot (autocast) a
+    // gradient of 3 or more coordinates (SDF) is cheaper by autograd than by tangents.
+    if (order == DerivativeOrder::First && sine_network_gradient_applies(layers_, coords))
+      return sine_network_gradient(layers_, spec_.first_omega0, spec_.hidden_omega0, coords);
+    if (order != DerivativeOrder::First || coords.size(-1) < 3)
+      return sine_network_derivatives(layers_, spec_.first_omega0, spec_.hidden_omega0, coords, order);
+  }
   const torch::AutoGradMode differentiable(true);  // autograd derivatives even for an evaluation under no_grad
   const torch::Tensor x = coords.requires_grad() ? coords : coords.detach().requires_grad_(true);
   return derivatives_by_autograd(forward(x), x, order);

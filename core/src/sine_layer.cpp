@@ -17,29 +17,6 @@ namespace {
 using torch::autograd::AutogradContext;
 using torch::autograd::tensor_list;
 
-// sin and ω0·cos of z (which is overwritten with the sine) in one pass where a kernel of ours runs (float32
-// on the CPU with SLEEF, on CUDA devices), two ATen kernels elsewhere (other dtypes, builds without them).
-torch::Tensor sine_and_scaled_cosine_(torch::Tensor& z, double omega0) {
-#ifdef SIREN_HAVE_CUDA_KERNELS
-  if (z.is_cuda() && z.scalar_type() == torch::kFloat32 && z.is_contiguous()) {
-    torch::Tensor cosine = torch::empty_like(z);
-    kernels::sine_cosine_inplace_cuda(z.data_ptr<float>(), cosine.data_ptr<float>(), z.numel(),
-                                      static_cast<float>(omega0), c10::cuda::getCurrentCUDAStream(z.get_device()).stream());
-    return cosine;
-  }
-#endif
-#ifdef SIREN_HAVE_SLEEF
-  if (z.device().is_cpu() && z.scalar_type() == torch::kFloat32 && z.is_contiguous()) {
-    torch::Tensor cosine = torch::empty_like(z);
-    kernels::sine_cosine_inplace(z.data_ptr<float>(), cosine.data_ptr<float>(), z.numel(), static_cast<float>(omega0));
-    return cosine;
-  }
-#endif
-  torch::Tensor cosine = torch::cos(z).mul_(omega0);
-  z.sin_();
-  return cosine;
-}
-
 struct FusedSineLinear : public torch::autograd::Function<FusedSineLinear> {
   static torch::Tensor forward(AutogradContext* ctx, const torch::Tensor& x, const torch::Tensor& weight,
                                const torch::Tensor& bias, double omega0) {
@@ -100,6 +77,27 @@ struct PackedFusedSineLinear : public torch::autograd::Function<PackedFusedSineL
 };
 
 }  // namespace
+
+torch::Tensor sine_and_scaled_cosine_(torch::Tensor& z, double omega0) {
+#ifdef SIREN_HAVE_CUDA_KERNELS
+  if (z.is_cuda() && z.scalar_type() == torch::kFloat32 && z.is_contiguous()) {
+    torch::Tensor cosine = torch::empty_like(z);
+    kernels::sine_cosine_inplace_cuda(z.data_ptr<float>(), cosine.data_ptr<float>(), z.numel(),
+                                      static_cast<float>(omega0), c10::cuda::getCurrentCUDAStream(z.get_device()).stream());
+    return cosine;
+  }
+#endif
+#ifdef SIREN_HAVE_SLEEF
+  if (z.device().is_cpu() && z.scalar_type() == torch::kFloat32 && z.is_contiguous()) {
+    torch::Tensor cosine = torch::empty_like(z);
+    kernels::sine_cosine_inplace(z.data_ptr<float>(), cosine.data_ptr<float>(), z.numel(), static_cast<float>(omega0));
+    return cosine;
+  }
+#endif
+  torch::Tensor cosine = torch::cos(z).mul_(omega0);
+  z.sin_();
+  return cosine;
+}
 
 torch::Tensor packed_fused_sine_linear(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias,
                                        double omega0) {

@@ -84,6 +84,59 @@ TEST(FieldDerivatives, TheLaplacianAloneEqualsTheSumOfTheDiagonalAndItsWeightGra
   }
 }
 
+// The one-output gradient node (sine_gradient.h) against autograd's double backward: the value, the
+// gradient, and the gradients of a loss on both w.r.t. every weight and bias and the coordinates.
+TEST(FieldDerivatives, TheGradientNodeEqualsAutogradInValuesAndEveryWeightGradient) {
+  for (const Shape& s : {Shape{3, 1, 64, 3}, Shape{2, 1, 48, 2}, Shape{1, 1, 32, 1}, Shape{3, 1, 40, 0}}) {
+    FieldNetwork net = siren_network(s.in, 1, s.hidden, s.layers, 17);
+    const torch::Tensor normals = torch::randn({180, s.in});
+    const torch::Tensor coords = (torch::rand({180, s.in}) * 2 - 1).requires_grad_(true);
+    auto gradient_and_its_weight_gradients = [&](bool closed_form) {
+      net->zero_grad();
+      coords.mutable_grad() = torch::Tensor();
+      const FieldDerivatives f = net->forward_with_derivatives(coords, DerivativeOrder::First, closed_form);
+      const torch::Tensor g = f.jacobian.select(1, 0);
+      // The SDF loss's kinds of terms (on the value, the gradient's norm, its direction), made smooth: the
+      // loss's own |.| and cosine turn rounding-size differences near their kinks into 1e-4 ones.
+      const torch::Tensor loss = f.value.pow(2).mean() * 3 + (g.pow(2).sum(-1) - 1).pow(2).mean() +
+                                 (g * normals).sum(-1).mean() + torch::exp(-f.value.pow(2)).mean();
+      loss.backward();
+      std::vector<torch::Tensor> grads;
+      for (const auto& p : net->parameters()) grads.push_back(p.grad().clone().flatten());
+      return std::make_tuple(f.value.detach(), g.detach(), torch::cat(grads), coords.grad().clone());
+    };
+    const auto [value, gradient, weight_grads, coord_grads] = gradient_and_its_weight_gradients(true);
+    const auto [value_ag, gradient_ag, weight_grads_ag, coord_grads_ag] = gradient_and_its_weight_gradients(false);
+    const std::string shape = std::to_string(s.in) + "x" + std::to_string(s.hidden) + "x" + std::to_string(s.layers);
+    // 1e-5: the node's GEMM computes ω·b + ω·(xWᵀ), the autograd layers ω·(xWᵀ + b).
+    EXPECT_LT(relative_difference(value, value_ag), 1e-5) << shape;
+    EXPECT_LT(relative_difference(gradient, gradient_ag), 1e-5) << shape;
+    EXPECT_LT(relative_difference(weight_grads, weight_grads_ag), 1e-5) << shape;
+    EXPECT_LT(relative_difference(coord_grads, coord_grads_ag), 1e-5) << shape;
+    // Not trivially equal: the gradient and the weights' gradients are not small.
+    EXPECT_GT(gradient_ag.abs().max().item<double>(), 0.25) << shape;
+    EXPECT_GT(weight_grads_ag.abs().max().item<double>(), 1e-3) << shape;
+  }
+}
+
+TEST(FieldDerivatives, TheGradientNodeTrainsOnALossOfTheValueOrOfTheGradientAlone) {
+  // A loss on one of the two outputs leaves the other's incoming gradient undefined.
+  FieldNetwork net = siren_network(3, 1, 32, 2, 23);
+  const torch::Tensor coords = torch::rand({64, 3}) * 2 - 1;
+  for (const bool on_value : {true, false}) {
+    auto weight_gradients = [&](bool closed_form) {
+      net->zero_grad();
+      const FieldDerivatives f = net->forward_with_derivatives(coords, DerivativeOrder::First, closed_form);
+      (on_value ? f.value.pow(2).mean() : f.jacobian.pow(2).mean()).backward();
+      std::vector<torch::Tensor> grads;
+      for (const auto& p : net->parameters())
+        grads.push_back(p.grad().defined() ? p.grad().clone().flatten() : torch::zeros({p.numel()}));
+      return torch::cat(grads);
+    };
+    EXPECT_LT(relative_difference(weight_gradients(true), weight_gradients(false)), 1e-5) << on_value;
+  }
+}
+
 TEST(FieldDerivatives, ParameterGradientsOfALossOnThemAgree) {
   // Training differentiates the derivatives w.r.t. the weights: both routes give the same update.
   FieldNetwork net = siren_network(2, 4, 32, 2, 11);

@@ -22,4 +22,9 @@ torch::Tensor fused_sine_linear(const torch::Tensor& x, const torch::Tensor& wei
 torch::Tensor packed_fused_sine_linear(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias,
                                        double omega0);
 
+// The layers' elementwise pass on a scaled pre-activation z = ω0·(x Wᵀ + b): overwrites z with sin z and
+// returns ω0·cos z (the backward pass's factor), in one pass where a kernel of ours runs (float32 on the
+// CPU with SLEEF, on CUDA devices), two ATen kernels elsewhere (other dtypes, builds without them).
+torch::Tensor sine_and_scaled_cosine_(torch::Tensor& z, double omega0);
+
 }  // namespace siren

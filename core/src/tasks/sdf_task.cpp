@@ -120,14 +120,13 @@ LossTerms sdf_loss_terms(const torch::Tensor& output, const torch::Tensor& gradi
           {"grad_constraint", grad_constraint.mean() * 5e1}};
 }
 
-LossTerms SdfTask::losses(const torch::Tensor& coords, const torch::Tensor& output, const Batch& batch) const {
-  const torch::Tensor g = gradient(output, coords);
-  const torch::Tensor& gt_sdf = batch.field("sdf");
-  const torch::Tensor& gt_normals = batch.field("normals");
+LossTerms SdfTask::losses_on_field(const torch::Tensor& /*coords*/, const FieldDerivatives& field,
+                                   const Batch& batch) const {
+  const torch::Tensor g = field.jacobian.select(1, 0);  // (N, 3): the one output's gradient
   // Kept for metrics(), which reads it back only at the progress cadence: reading it here would make the
   // host wait for the device every step (and no CUDA graph could capture the step).
   last_gradient_ = g.detach();
-  return sdf_loss_terms(output, g, gt_sdf, gt_normals);
+  return sdf_loss_terms(field.value, g, batch.field("sdf"), batch.field("normals"));
 }
 
 std::map<std::string, double> SdfTask::metrics(const torch::Tensor& output, const Batch& batch) const {
@@ -135,7 +134,7 @@ std::map<std::string, double> SdfTask::metrics(const torch::Tensor& output, cons
   const torch::Tensor surface = output.detach().squeeze(-1).index({on_surface});
   std::map<std::string, double> figures{
       {"surface_sdf", surface.abs().mean().item<double>()}};  // mean |f| on the surface (normalised units)
-  // The gradient of the losses() call that produced `output` (not there for an output made without one).
+  // The gradient of the losses_on_field() call that produced `output` (not there for an output made without one).
   if (last_gradient_.defined() && last_gradient_.size(0) == output.size(0)) {
     torch::NoGradGuard no_grad;
     figures["grad_norm_error"] = (last_gradient_.norm(2, -1) - 1).abs().mean().item<double>();  // mean |‖∇f‖ - 1|

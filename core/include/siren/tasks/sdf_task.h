@@ -38,7 +38,10 @@ class SdfTask : public Task {
   int64_t steps_per_epoch(int64_t batch_size) const override;
   Batch sample(int64_t batch_size, at::Generator& gen) const override;
   bool needs_coordinate_gradients() const override { return true; }
-  LossTerms losses(const torch::Tensor& coords, const torch::Tensor& output, const Batch& batch) const override;
+  // ∇f: from a SIREN by the gradient node of sine_gradient.h, else by autograd (the trainer's choice).
+  DerivativeOrder coordinate_derivatives() const override { return DerivativeOrder::First; }
+  LossTerms losses_on_field(const torch::Tensor& coords, const FieldDerivatives& field,
+                            const Batch& batch) const override;
   std::map<std::string, double> metrics(const torch::Tensor& output, const Batch& batch) const override;
   std::map<std::string, std::string> metadata() const override;
 
@@ -54,8 +57,8 @@ class SdfTask : public Task {
   PointNormalization normalization_;
   torch::Tensor positions_;
   torch::Tensor normals_;
-  // ∇f (detached) of the last losses() call, for metrics(), which only sees the detached output: the
-  // trainer calls losses() then metrics() on the same batch (on a GPU, only at the progress cadence).
+  // ∇f (detached) of the last losses_on_field() call, for metrics(), which only sees the detached output:
+  // the trainer calls losses_on_field() then metrics() on the same batch (on a GPU, only at the progress cadence).
   mutable torch::Tensor last_gradient_;
 };
 

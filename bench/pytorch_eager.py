@@ -12,7 +12,7 @@ same PyTorch version.
 
   pytorch_eager.py [--threads T] time WORKLOAD [--size N] [--points N] [--channels C] [--repeats R]
                    [--warmup W] [--device cpu|cuda|cuda:N] [--precision fp32|tf32|bf16] [--steps-per-repeat K]
-      WORKLOAD: image | sdf | poisson-lapl | query | mesh. Prints one JSON line: median/min/max ms.
+      WORKLOAD: image | sdf | poisson-lapl | query | query-gradients | mesh. Prints one JSON line: median/min/max ms.
       On a GPU the device is drained (torch.cuda.synchronize) before and after each timed repeat, so the
       clock never stops before the kernels do; a repeat of K steps gives their mean, as siren-bench does.
       --precision: fp32 is PyTorch's default and the paper's (IEEE products); tf32 lets cuBLAS use TF32
@@ -184,6 +184,20 @@ def query_pass(args):
     return run
 
 
+def query_gradients_pass(args):
+    """Host points in, each point's gradient out (siren's FieldModel::query_gradients): autograd's backward
+    pass per chunk, the way a PyTorch user gets a field's normals."""
+    coords = torch.rand(args.points, 2) * 2 - 1
+    net = siren_network(2, 1).to(args.device)
+
+    def run():
+        with precision_scope(args):
+            for chunk in coords.split(262144):
+                x = chunk.to(args.device).requires_grad_(True)
+                torch.autograd.grad(net(x).sum(), x)[0].cpu()
+    return run
+
+
 def mesh_grid_pass(args):
     """sdf_meshing.create_mesh's evaluation: the N^3 grid over [-1, 1]^3 in chunks of 262,144 points
     (its marching cubes, skimage's, comes on top and is not timed: a lower bound on the reference). On a
@@ -203,7 +217,7 @@ def mesh_grid_pass(args):
 
 
 WORKLOADS = {'image': image_step, 'sdf': sdf_step, 'poisson-lapl': poisson_lapl_step, 'query': query_pass,
-             'mesh': mesh_grid_pass}
+             'query-gradients': query_gradients_pass, 'mesh': mesh_grid_pass}
 
 
 def time_workload(args):
@@ -323,7 +337,8 @@ def main():
     t = sub.add_parser('time')
     t.add_argument('workload', choices=sorted(WORKLOADS))
     t.add_argument('--size', type=int, default=256, help='grid side for image / poisson-lapl / mesh')
-    t.add_argument('--points', type=int, default=250000, help='sdf: on-surface points (as many off); query: points')
+    t.add_argument('--points', type=int, default=250000,
+                   help='sdf: on-surface points (as many off); query, query-gradients: points')
     t.add_argument('--channels', type=int, default=1)
     t.add_argument('--repeats', type=int, default=5)
     t.add_argument('--warmup', type=int, default=1)

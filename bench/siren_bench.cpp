@@ -58,12 +58,15 @@ Workloads (default: all but gemm-peak, which is asked for by name)
                         gray or RGB, 3x256 sine network; FLOP/s from the network's multiply-adds
   sdf                   one SDF step: --sdf-points on-surface points (default 250000) and as many
                         off-surface ones, so 250000 is the paper's 500k-point batch; 4-term loss with
-                        gradients (second-order autodiff)
+                        gradients (the gradient node of sine_gradient.h; --closed-form off: autograd's
+                        second-order backward, as eager)
   poisson-lapl          one Poisson-from-Laplacian step on a --poisson-size^2 grid (default 256;
                         third-order autodiff)
   query                 one dense query of --query-points 2-D points (default 1048576), host memory in
                         and out; prints points/s, then each stage alone (check and copy in, the
                         forward pass on the device, copy out) to tell copies from kernels
+  query-gradients       one gradient query (FieldModel::query_gradients) of --query-points 2-D points:
+                        each point's gradient, host memory in and out; eager: autograd's backward pass
   mesh                  a PLY export at each of --mesh-resolutions (default 256,512): the grid evaluated
                         on the device, marching tetrahedra on the host; prints the host's peak resident
                         memory (VmHWM) and the PLY's size. At most 2 samples each; --mesh-sampling
@@ -185,8 +188,8 @@ Args parse(int argc, char** argv) {
   }
   a.repeats = std::max(a.repeats, 1);
   if (a.steps_per_repeat < 1) a.steps_per_repeat = a.on_gpu() ? 10 : 1;
-  const std::vector<std::string> known = {"gemm-peak", "image", "image-rgb", "sdf", "poisson-lapl", "query", "mesh",
-                                          "inverse-helmholtz", "packed"};
+  const std::vector<std::string> known = {"gemm-peak", "image", "image-rgb", "sdf", "poisson-lapl", "query",
+                                          "query-gradients", "mesh", "inverse-helmholtz", "packed"};
   for (const std::string& w : a.workloads)  // before anything runs, not after an hour of it
     if (std::find(known.begin(), known.end(), w) == known.end()) fail("unknown workload " + w);
   // Default: the workloads; gemm-peak (first in `known`) measures the GPU, not siren: by name only.
@@ -376,6 +379,15 @@ void query_workload(const Args& args, const Placement& placement) {
   print_timing("copy out into a vector", parts.copy_out, 0);
 }
 
+void query_gradients_workload(const Args& args, const Placement& placement) {
+  // The value chain and the gradient chain: two products per layer.
+  const double flop = 2.0 * 2.0 * multiply_adds_per_point(2, 1) * static_cast<double>(args.query_points);
+  const Timing t = query(args.query_points, args.repeats, placement, /*gradients=*/true);
+  report_ours("gradient query, " + std::to_string(args.query_points) + " points (2-D, 3x256)", t, flop);
+  std::printf("  siren: %.3g points/s\n", args.query_points / (t.median_ms * 1e-3));
+  report_eager(args, t, flop, "query-gradients", "--points " + std::to_string(args.query_points), args.repeats);
+}
+
 void mesh_workload(const Args& args, const Placement& placement) {
   const int repeats = std::min(args.repeats, 2);  // a 1024^3 export takes a while
   for (int r : args.mesh_resolutions) {
@@ -416,6 +428,7 @@ int main(int argc, char** argv) {
       else if (w == "sdf") sdf_workload(args, step);
       else if (w == "poisson-lapl") poisson_workload(args, step);
       else if (w == "query") query_workload(args, placement);
+      else if (w == "query-gradients") query_gradients_workload(args, placement);
       else if (w == "mesh") mesh_workload(args, placement);
       else if (w == "gemm-peak") gemm_workload(args);
       else if (w == "inverse-helmholtz") inverse_helmholtz_workload(args, step);

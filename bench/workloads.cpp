@@ -167,19 +167,20 @@ Timing inverse_helmholtz_step(int sources, int64_t points, const StepOptions& op
   return time_steps(config, std::make_unique<InverseHelmholtzTask>(std::move(setup)), options);
 }
 
-Timing query(int64_t points, int repeats, const Placement& placement) {
+Timing query(int64_t points, int repeats, const Placement& placement, bool gradients) {
   FitConfig config = preset_fit_config("image");
   config.train.steps = 1;
   const FieldModel model =
       trained_model(config, std::make_unique<ImageTask>(synthetic_image(16, 1)), placement, "query.ckpt");
   std::vector<float> coords(static_cast<size_t>(points) * 2);
   for (size_t i = 0; i < coords.size(); ++i) coords[i] = std::fmod(i * 0.618034f, 2.0f) - 1.0f;
-  model.query(coords);  // warm-up
+  auto run = [&] { return gradients ? model.query_gradients(coords) : model.query(coords); };
+  run();  // warm-up
   std::vector<double> ms;
   for (int r = 0; r < repeats; ++r) {
     wait_for_device(placement.device);
     const auto start = Clock::now();
-    model.query(coords);  // copies its values to the host, so the device is idle; the wait makes sure
+    run();  // copies its values to the host, so the device is idle; the wait makes sure
     wait_for_device(placement.device);
     ms.push_back(ms_between(start, Clock::now()));
   }

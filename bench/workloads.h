@@ -38,8 +38,9 @@ Timing poisson_laplacian_step(int size, const StepOptions& options);
 // The Helmholtz inversion's step (PML residual of every source's wavefield, second derivatives of
 // 2 S + 1 outputs) on `points` points per step, S sources around a synthetic survey of 30 receivers.
 Timing inverse_helmholtz_step(int sources, int64_t points, const StepOptions& options);
-// Each sample one FieldModel::query call over all points: host coordinates in, host values out.
-Timing query(int64_t points, int repeats, const Placement& placement);
+// Each sample one FieldModel::query call over all points: host coordinates in, host values out. With
+// `gradients`, FieldModel::query_gradients instead: each point's gradient out (N x 2).
+Timing query(int64_t points, int repeats, const Placement& placement, bool gradients = false);
 
 // Where a query's time goes (FieldModel::query's stages, each timed alone on `points` 2-D points of a 3x256
 // network): the validity check and the copy into a pinned buffer and onto the device, the forward pass on

@@ -95,8 +95,11 @@ run_checks() {
   local bench="stage $BUILD_DIR/bench/siren-bench"
   # Training steps and queries next to eager PyTorch on the same GPU (as installed, and at siren's
   # precision); meshing without eager (time and host memory are the figures); the GEMMs against peak.
-  $bench --device cuda --repeats "$REPEATS" --workloads image,image-rgb,sdf,poisson-lapl,query --size 512 \
-    --sdf-points 250000 --query-points 16777216 || status=$?
+  $bench --device cuda --repeats "$REPEATS" --workloads image,image-rgb,sdf,poisson-lapl,query,query-gradients \
+    --size 512 --sdf-points 250000 --query-points 16777216 || status=$?
+  # The SDF step by autograd's double backward instead of the gradient node (sine_gradient.h).
+  $bench --device cuda --repeats "$REPEATS" --workloads sdf --sdf-points 250000 --eager off --closed-form off \
+    || status=$?
   # BF16 products (autocast), against eager PyTorch at the same precision.
   $bench --device cuda --precision bf16 --repeats "$REPEATS" --workloads image --size 512 || status=$?
   # The same steps as plain launches: what the CUDA graphs bring.

@@ -14,7 +14,7 @@
 namespace siren {
 namespace {
 
-constexpr int64_t kGradientBlockPoints = 1 << 14;  // the backward pass keeps every activation
+constexpr int64_t kGradientBlockPoints = 1 << 14;  // every layer's activation (or cosine) is kept
 constexpr int64_t kDeviceGradientBlockPoints = 1 << 18;
 
 }  // namespace
@@ -29,19 +29,11 @@ struct FieldModel::Impl {
   }
 
   torch::Tensor evaluate_gradients(const torch::Tensor& host_coords) {
-    torch::AutoGradMode enable_grad(true);
     const torch::Tensor coords = coordinates_on_device(host_coords, device);
     const int64_t block = device.is_cpu() ? kGradientBlockPoints : kDeviceGradientBlockPoints;
     std::vector<torch::Tensor> blocks;
-    for (int64_t start = 0; start < coords.size(0); start += block) {
-      const int64_t n = std::min(block, coords.size(0) - start);
-      const torch::Tensor x = coords.narrow(0, start, n).detach().clone().requires_grad_(true);
-      const torch::Tensor y = network->forward(x);
-      // A plain first-order backward: siren::gradient builds the double-backward graph training needs.
-      const auto g = torch::autograd::grad({y}, {x}, {torch::ones_like(y)}, /*retain_graph=*/false,
-                                           /*create_graph=*/false, /*allow_unused=*/true);
-      blocks.push_back(g[0].defined() ? g[0] : torch::zeros_like(x));
-    }
+    for (int64_t start = 0; start < coords.size(0); start += block)
+      blocks.push_back(network->input_gradient(coords.narrow(0, start, std::min(block, coords.size(0) - start))));
     if (blocks.empty()) return torch::zeros({0, info.config.model.in_features});
     return values_on_host(torch::cat(blocks, 0));
   }

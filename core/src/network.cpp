@@ -100,6 +100,20 @@ FieldDerivatives FieldNetworkImpl::forward_with_derivatives(const torch::Tensor&
   return derivatives_by_autograd(forward(x), x, order);
 }
 
+torch::Tensor FieldNetworkImpl::input_gradient(const torch::Tensor& coords) {
+  if (has_closed_form_derivatives() && sine_network_gradient_applies(layers_, coords)) {
+    const torch::NoGradGuard no_grad;
+    return sine_network_gradient(layers_, spec_.first_omega0, spec_.hidden_omega0, coords).jacobian.select(1, 0);
+  }
+  const torch::AutoGradMode with_grad(true);
+  const torch::Tensor x = coords.detach().clone().requires_grad_(true);
+  const torch::Tensor y = forward(x);
+  // A plain first-order backward: siren::gradient builds the double-backward graph training needs.
+  const auto g = torch::autograd::grad({y}, {x}, {torch::ones_like(y)}, /*retain_graph=*/false,
+                                       /*create_graph=*/false, /*allow_unused=*/true);
+  return g[0].defined() ? g[0] : torch::zeros_like(x);
+}
+
 std::vector<torch::Tensor> FieldNetworkImpl::forward_with_activations(const torch::Tensor& coords) {
   std::vector<torch::Tensor> out;
   torch::Tensor h = encode(coords);

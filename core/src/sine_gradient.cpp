@@ -41,32 +41,47 @@ void accumulate(torch::Tensor& sum, const torch::Tensor& term) {
   }
 }
 
+// The value (N, 1) and gradient (N, D) of y at the coordinates. With `for_backward`, `saved` receives what
+// the backward pass needs; without (queries), only the cosines are kept, until the gradient chain has used them.
+std::pair<torch::Tensor, torch::Tensor> value_and_gradient(const torch::Tensor& coords, const Layers& net,
+                                                           double first_omega0, double hidden_omega0,
+                                                           bool for_backward, SavedLayers& saved) {
+  const size_t last = net.sine_layers();
+  // Down the value chain: z_i = ω_i (W_i a_i + b_i) in one GEMM, then sin and ω_i cos in one pass.
+  torch::Tensor a = coords;
+  for (size_t i = 0; i < last; ++i) {
+    const double omega = omega_of(i, first_omega0, hidden_omega0);
+    torch::Tensor z = addmm_no_grad(net.bias(i), a, net.weight(i), omega, omega);
+    saved.cosines.push_back(sine_and_scaled_cosine_(z, omega));
+    if (for_backward) saved.sines.push_back(z);
+    a = z;
+  }
+  const torch::Tensor value = addmm_no_grad(net.bias(last), a, net.weight(last), 1.0, 1.0);
+  // Down the gradient chain: p_{L-1} = w (the same row at every point), u_i = ω_i cos z_i ⊙ p_i,
+  // p_{i-1} = u_i W_i; the coordinates' gradient is p_{-1}.
+  if (for_backward) {
+    saved.scaled.resize(last);
+    saved.products.resize(last);
+  }
+  torch::Tensor p = net.weight(last);
+  for (size_t i = last; i-- > 0;) {
+    torch::Tensor u = saved.cosines[i] * p;
+    if (for_backward) {
+      saved.products[i] = i + 1 == last ? saved.sines[i] * p : p.mul_(saved.sines[i]);  // p is not needed again
+      saved.scaled[i] = u;
+    }
+    p = matrix_product(u, net.weight(i));
+  }
+  return {value, p};
+}
+
 struct SineNetworkGradient : public torch::autograd::Function<SineNetworkGradient> {
   static variable_list forward(AutogradContext* ctx, const torch::Tensor& coords, torch::TensorList params,
                                double first_omega0, double hidden_omega0) {
     const Layers net{params};
     const size_t last = net.sine_layers();
     SavedLayers saved;
-    // Down the value chain: z_i = ω_i (W_i a_i + b_i) in one GEMM, then sin and ω_i cos in one pass.
-    torch::Tensor a = coords;
-    for (size_t i = 0; i < last; ++i) {
-      const double omega = omega_of(i, first_omega0, hidden_omega0);
-      torch::Tensor z = addmm_no_grad(net.bias(i), a, net.weight(i), omega, omega);
-      saved.cosines.push_back(sine_and_scaled_cosine_(z, omega));
-      saved.sines.push_back(z);
-      a = z;
-    }
-    const torch::Tensor value = addmm_no_grad(net.bias(last), a, net.weight(last), 1.0, 1.0);
-    // Down the gradient chain: p_{L-1} = w (the same row at every point), u_i = ω_i cos z_i ⊙ p_i,
-    // p_{i-1} = u_i W_i; the coordinates' gradient is p_{-1}.
-    saved.scaled.resize(last);
-    saved.products.resize(last);
-    torch::Tensor p = net.weight(last);
-    for (size_t i = last; i-- > 0;) {
-      saved.scaled[i] = saved.cosines[i] * p;
-      saved.products[i] = i + 1 == last ? saved.sines[i] * p : p.mul_(saved.sines[i]);  // p is not needed again
-      p = matrix_product(saved.scaled[i], net.weight(i));
-    }
+    const auto [value, gradient] = value_and_gradient(coords, net, first_omega0, hidden_omega0, true, saved);
     std::vector<torch::Tensor> keep{coords};
     keep.insert(keep.end(), params.begin(), params.end());
     for (auto* list : {&saved.sines, &saved.cosines, &saved.scaled, &saved.products})
@@ -75,7 +90,7 @@ struct SineNetworkGradient : public torch::autograd::Function<SineNetworkGradien
     ctx->saved_data["first_omega0"] = first_omega0;
     ctx->saved_data["hidden_omega0"] = hidden_omega0;
     ctx->saved_data["sine_layers"] = static_cast<int64_t>(last);
-    return {value, p};
+    return {value, gradient};
   }
 
   static tensor_list backward(AutogradContext* ctx, tensor_list grad_outputs) {
@@ -168,10 +183,21 @@ FieldDerivatives sine_network_gradient(const std::vector<torch::nn::Linear>& lay
     params.push_back(layer->weight);
     params.push_back(layer->bias);
   }
-  const variable_list out = SineNetworkGradient::apply(coords.contiguous(), torch::TensorList(params), first_omega0, hidden_omega0);
+  bool trains = coords.requires_grad();
+  for (const auto& p : params) trains = trains || p.requires_grad();
   FieldDerivatives field;
-  field.value = out[0];
-  field.jacobian = out[1].unsqueeze(1);
+  if (torch::GradMode::is_enabled() && trains) {
+    const variable_list out =
+        SineNetworkGradient::apply(coords.contiguous(), torch::TensorList(params), first_omega0, hidden_omega0);
+    field.value = out[0];
+    field.jacobian = out[1].unsqueeze(1);
+  } else {  // a query: the forward pass alone, nothing kept for a backward pass
+    SavedLayers cosines;
+    const auto [value, gradient] =
+        value_and_gradient(coords.contiguous(), Layers{params}, first_omega0, hidden_omega0, false, cosines);
+    field.value = value;
+    field.jacobian = gradient.unsqueeze(1);
+  }
   return field;
 }
 

@@ -137,6 +137,28 @@ TEST(FieldDerivatives, TheGradientNodeTrainsOnALossOfTheValueOrOfTheGradientAlon
   }
 }
 
+TEST(FieldDerivatives, GradientQueriesEqualAutogradsForEveryNetwork) {
+  // input_gradient (FieldModel::query_gradients): the gradient node's forward pass for a one-output SIREN,
+  // autograd's backward pass of the outputs' sum for the others; nothing left requiring grad.
+  ModelSpec relu;
+  relu.in_features = 3;
+  relu.out_features = 1;
+  relu.hidden_features = 32;
+  relu.activation = Activation::Relu;
+  torch::manual_seed(4);
+  std::vector<FieldNetwork> nets{siren_network(3, 1, 64, 3, 4), siren_network(2, 3, 32, 2, 4), FieldNetwork(relu)};
+  for (FieldNetwork& net : nets) {
+    const int64_t in = net->spec().in_features;
+    const torch::Tensor coords = torch::rand({300, in}) * 2 - 1;
+    const torch::Tensor g = net->input_gradient(coords);
+    const torch::Tensor x = coords.clone().requires_grad_(true);
+    const torch::Tensor expected = gradient(net->forward(x), x);
+    ASSERT_EQ(g.sizes(), expected.sizes());
+    EXPECT_FALSE(g.requires_grad());
+    EXPECT_LT(relative_difference(g, expected), 1e-5) << in << "->" << net->spec().out_features;
+  }
+}
+
 TEST(FieldDerivatives, ParameterGradientsOfALossOnThemAgree) {
   // Training differentiates the derivatives w.r.t. the weights: both routes give the same update.
   FieldNetwork net = siren_network(2, 4, 32, 2, 11);

@@ -34,7 +34,7 @@ class FieldModel {
   // coords: n * in_features floats (row-major) -> n * out_features raw outputs. Evaluated in blocks.
   std::vector<float> query(const std::vector<float>& coords) const;
   // coords as for query() -> n * in_features values: d(sum of the outputs)/dx at each point (the
-  // gradient of a one-output field such as an SDF), by autograd (siren::gradient), in blocks.
+  // gradient of a one-output field such as an SDF), in blocks (FieldNetworkImpl::input_gradient).
   std::vector<float> query_gradients(const std::vector<float>& coords) const;
   // Image models only: the field sampled on a width x height grid spanning [-1,1]^2.
   Image render_image(int width, int height) const;

@@ -32,6 +32,10 @@ class FieldNetworkImpl : public torch::nn::Module {
   // else by autograd on forward(). Both are differentiable for training.
   FieldDerivatives forward_with_derivatives(const torch::Tensor& coords, DerivativeOrder order, bool closed_form = true);
   bool has_closed_form_derivatives() const { return spec_.activation == Activation::Sine; }
+  // d(sum of the outputs)/d coords (N, D), outside training (gradient queries): for a one-output SIREN the
+  // forward pass of the gradient node (sine_gradient.h), two products per layer and nothing kept; else a
+  // first-order autograd backward pass.
+  torch::Tensor input_gradient(const torch::Tensor& coords);
 
   const ModelSpec& spec() const { return spec_; }
   // Sine layers as one fused autograd node each (sine_layer.h) whenever the coordinates do not require

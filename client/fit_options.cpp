@@ -133,10 +133,11 @@ void add_fit_settings_options(CLI::App& command, const TaskDescription& task, Fi
                "separate ops (default: on)")
       ->type_name("on|off")->group(training);
   add_optional(command, "--closed-form-derivatives", s.closed_form_derivatives,
-               "speed and memory only: the field's derivatives that PDE, Poisson and SDF losses use, carried "
-               "forward through the SIREN's layers in closed form (sin' = cos, sin'' = -sin) instead of "
-               "autograd's double backward per output channel; same values up to float rounding; off = "
-               "the reference's autograd (other networks always use it) (default: on)")
+               "speed and memory only: the field's derivatives that PDE, Poisson and SDF losses use, computed "
+               "in closed form through the SIREN's layers (sin' = cos, sin'' = -sin: Jacobians and Laplacians "
+               "carried forward, a one-output gradient with its backward pass written out) instead of "
+               "autograd's double backward; same values up to float rounding; off = the reference's "
+               "autograd (other networks always use it) (default: on)")
       ->type_name("on|off")->group(training);
   add_optional(command, "--device", s.device,
                "where the fit runs: auto = the next free worker's device (a GPU when the server has one), "

@@ -65,17 +65,18 @@ Batch WaveTask::sample_at_step(int64_t step, int64_t batch_size, at::Generator& 
   return batch;
 }
 
-LossTerms wave_loss_terms(const torch::Tensor& coords, const torch::Tensor& output, const torch::Tensor& initial,
-                          const torch::Tensor& dirichlet, const torch::Tensor& squared_slowness) {
-  const auto n = static_cast<double>(coords.size(0));
-  const torch::Tensor du = jacobian(output, coords).select(1, 0);  // (N, 3): u_t, u_x, u_y
-  const torch::Tensor dudt = du.narrow(1, 0, 1);
+LossTerms wave_loss_terms(const FieldDerivatives& field, const torch::Tensor& initial, const torch::Tensor& dirichlet,
+                          const torch::Tensor& squared_slowness) {
+  const torch::Tensor& output = field.value;
+  const auto n = static_cast<double>(output.size(0));
+  const torch::Tensor dudt = field.jacobian.select(1, 0).narrow(1, 0, 1);  // (N, 1)
+  const torch::Tensor second = field.second.select(1, 0);                  // (N, 3): u_tt, u_xx, u_yy
+  // The reference takes the whole Hessian (jacobian of the gradient) and reads its diagonal: the same values.
+  const torch::Tensor laplacian = second.narrow(1, 1, 2).sum(1, /*keepdim=*/true);
+  const torch::Tensor dudt2 = second.narrow(1, 0, 1);
   // The reference turns the PDE term off when every point is on the initial condition (pretraining). The
   // same choice made on the device: asking the host (dirichlet.all().item()) would stall a GPU every step
-  // and keep the step out of a CUDA graph. Pretraining steps compute the Hessian they then discard.
-  const torch::Tensor hessian = jacobian(du, coords);  // (N, 3, 3)
-  const torch::Tensor laplacian = (hessian.select(1, 1).select(1, 1) + hessian.select(1, 2).select(1, 2)).unsqueeze(1);
-  const torch::Tensor dudt2 = hessian.select(1, 0).select(1, 0).unsqueeze(1);
+  // and keep the step out of a CUDA graph. Pretraining steps compute the second derivatives they then discard.
   const torch::Tensor pde_on = dirichlet.logical_not().any();
   const torch::Tensor residual = torch::where(pde_on, dudt2 - laplacian / squared_slowness, torch::zeros_like(dudt2));
   // Sums over the boundary points by mask rather than masked_select, whose size the host would read back.
@@ -87,9 +88,9 @@ LossTerms wave_loss_terms(const torch::Tensor& coords, const torch::Tensor& outp
           {"diff_constraint_hom", residual.abs().sum()}};
 }
 
-LossTerms WaveTask::losses(const torch::Tensor& coords, const torch::Tensor& output, const Batch& batch) const {
-  return wave_loss_terms(coords, output, batch.field("initial"), batch.field("dirichlet"),
-                         batch.field("squared_slowness"));
+LossTerms WaveTask::losses_on_field(const torch::Tensor& /*coords*/, const FieldDerivatives& field,
+                                    const Batch& batch) const {
+  return wave_loss_terms(field, batch.field("initial"), batch.field("dirichlet"), batch.field("squared_slowness"));
 }
 
 std::map<std::string, double> WaveTask::metrics(const torch::Tensor& output, const Batch& batch) const {

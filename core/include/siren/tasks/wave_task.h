@@ -61,7 +61,11 @@ class WaveTask : public Task {
   // "dirichlet" (N, 1) bool = where it applies, "squared_slowness" (N, 1).
   Batch sample_at_step(int64_t step, int64_t batch_size, at::Generator& gen) const override;
   bool needs_coordinate_gradients() const override { return true; }
-  LossTerms losses(const torch::Tensor& coords, const torch::Tensor& output, const Batch& batch) const override;
+  // u_t and the Hessian's diagonal (u_tt, u_xx, u_yy): in closed form through a SIREN (sine_derivatives.h),
+  // else by autograd (the trainer's choice).
+  DerivativeOrder coordinate_derivatives() const override { return DerivativeOrder::Second; }
+  LossTerms losses_on_field(const torch::Tensor& coords, const FieldDerivatives& field,
+                            const Batch& batch) const override;
   // "initial_error": mean |u - u0| where the initial condition applies; "time_window": the batch's
   // largest t (how far in time the fit reaches so far).
   std::map<std::string, double> metrics(const torch::Tensor& output, const Batch& batch) const override;
@@ -76,9 +80,9 @@ class WaveTask : public Task {
 
 // The reference's wave_pml terms (sums scaled by N = points): dirichlet = sum |u - u0| over the mask x N/10,
 // neumann = sum |u_t| over the mask x N/100, diff_constraint_hom = sum |u_tt - (u_xx + u_yy)/m| over all
-// points (0 when every point is on the initial condition, as while pretraining). coords (N, 3) require
-// grad; output (N, 1).
-LossTerms wave_loss_terms(const torch::Tensor& coords, const torch::Tensor& output, const torch::Tensor& initial,
-                          const torch::Tensor& dirichlet, const torch::Tensor& squared_slowness);
+// points (0 when every point is on the initial condition, as while pretraining). field: u (N, 1) over
+// (t, x, y) with its Jacobian and Hessian diagonal (DerivativeOrder::Second).
+LossTerms wave_loss_terms(const FieldDerivatives& field, const torch::Tensor& initial, const torch::Tensor& dirichlet,
+                          const torch::Tensor& squared_slowness);
 
 }  // namespace siren

@@ -13,14 +13,27 @@
 namespace siren {
 namespace {
 
-FieldNetwork siren_network(int in, int out, int hidden, int layers, uint64_t seed) {
+FieldNetwork network(Activation activation, int in, int out, int hidden, int layers, uint64_t seed) {
   ModelSpec spec;
+  spec.activation = activation;
   spec.in_features = in;
   spec.out_features = out;
   spec.hidden_features = hidden;
   spec.hidden_layers = layers;
   torch::manual_seed(seed);
   return FieldNetwork(spec);
+}
+
+FieldNetwork siren_network(int in, int out, int hidden, int layers, uint64_t seed) {
+  return network(Activation::Sine, in, out, hidden, layers, seed);
+}
+
+// Every parameter's gradient after a backward pass, flattened into one tensor (zeros where none flowed).
+torch::Tensor parameter_gradients(FieldNetwork& net) {
+  std::vector<torch::Tensor> grads;
+  for (const auto& p : net->parameters())
+    grads.push_back(p.grad().defined() ? p.grad().clone().flatten() : torch::zeros({p.numel()}));
+  return torch::cat(grads);
 }
 
 // max |a - b| / max |b|: relative to the tensor's scale (derivatives of a SIREN reach ω per layer).
@@ -67,9 +80,7 @@ TEST(FieldDerivatives, TheLaplacianAloneEqualsTheSumOfTheDiagonalAndItsWeightGra
       const FieldDerivatives f = net->forward_with_derivatives(coords, DerivativeOrder::Laplacian, closed_form);
       EXPECT_FALSE(f.second.defined());
       (f.laplacian().pow(2).mean() + f.value.pow(2).mean()).backward();
-      std::vector<torch::Tensor> grads;
-      for (const auto& p : net->parameters()) grads.push_back(p.grad().clone().flatten());
-      return std::make_pair(f.laplacian().detach(), torch::cat(grads));
+      return std::make_pair(f.laplacian().detach(), parameter_gradients(net));
     };
     const auto [closed, closed_grad] = laplacian_and_gradient(true);
     const auto [autograd, autograd_grad] = laplacian_and_gradient(false);
@@ -101,9 +112,7 @@ TEST(FieldDerivatives, TheGradientNodeEqualsAutogradInValuesAndEveryWeightGradie
       const torch::Tensor loss = f.value.pow(2).mean() * 3 + (g.pow(2).sum(-1) - 1).pow(2).mean() +
                                  (g * normals).sum(-1).mean() + torch::exp(-f.value.pow(2)).mean();
       loss.backward();
-      std::vector<torch::Tensor> grads;
-      for (const auto& p : net->parameters()) grads.push_back(p.grad().clone().flatten());
-      return std::make_tuple(f.value.detach(), g.detach(), torch::cat(grads), coords.grad().clone());
+      return std::make_tuple(f.value.detach(), g.detach(), parameter_gradients(net), coords.grad().clone());
     };
     const auto [value, gradient, weight_grads, coord_grads] = gradient_and_its_weight_gradients(true);
     const auto [value_ag, gradient_ag, weight_grads_ag, coord_grads_ag] = gradient_and_its_weight_gradients(false);
@@ -128,10 +137,7 @@ TEST(FieldDerivatives, TheGradientNodeTrainsOnALossOfTheValueOrOfTheGradientAlon
       net->zero_grad();
       const FieldDerivatives f = net->forward_with_derivatives(coords, DerivativeOrder::First, closed_form);
       (on_value ? f.value.pow(2).mean() : f.jacobian.pow(2).mean()).backward();
-      std::vector<torch::Tensor> grads;
-      for (const auto& p : net->parameters())
-        grads.push_back(p.grad().defined() ? p.grad().clone().flatten() : torch::zeros({p.numel()}));
-      return torch::cat(grads);
+      return parameter_gradients(net);
     };
     EXPECT_LT(relative_difference(weight_gradients(true), weight_gradients(false)), 1e-5) << on_value;
   }
@@ -140,13 +146,8 @@ TEST(FieldDerivatives, TheGradientNodeTrainsOnALossOfTheValueOrOfTheGradientAlon
 TEST(FieldDerivatives, GradientQueriesEqualAutogradsForEveryNetwork) {
   // input_gradient (FieldModel::query_gradients): the gradient node's forward pass for a one-output SIREN,
   // autograd's backward pass of the outputs' sum for the others; nothing left requiring grad.
-  ModelSpec relu;
-  relu.in_features = 3;
-  relu.out_features = 1;
-  relu.hidden_features = 32;
-  relu.activation = Activation::Relu;
-  torch::manual_seed(4);
-  std::vector<FieldNetwork> nets{siren_network(3, 1, 64, 3, 4), siren_network(2, 3, 32, 2, 4), FieldNetwork(relu)};
+  std::vector<FieldNetwork> nets{siren_network(3, 1, 64, 3, 4), siren_network(2, 3, 32, 2, 4),
+                                 network(Activation::Relu, 3, 1, 32, 3, 4)};
   for (FieldNetwork& net : nets) {
     const int64_t in = net->spec().in_features;
     const torch::Tensor coords = torch::rand({300, in}) * 2 - 1;
@@ -167,9 +168,7 @@ TEST(FieldDerivatives, ParameterGradientsOfALossOnThemAgree) {
     net->zero_grad();
     const FieldDerivatives f = net->forward_with_derivatives(coords, DerivativeOrder::Second, closed_form);
     (f.laplacian().pow(2).mean() + f.jacobian.abs().mean() + f.value.pow(2).mean()).backward();
-    std::vector<torch::Tensor> grads;
-    for (const auto& p : net->parameters()) grads.push_back(p.grad().clone().flatten());
-    return torch::cat(grads);
+    return parameter_gradients(net);
   };
   const torch::Tensor closed = weight_gradient(true), autograd = weight_gradient(false);
   EXPECT_LT(relative_difference(closed, autograd), 1e-4);
@@ -177,13 +176,7 @@ TEST(FieldDerivatives, ParameterGradientsOfALossOnThemAgree) {
 }
 
 TEST(FieldDerivatives, OtherNetworksUseAutograd) {
-  ModelSpec spec;
-  spec.in_features = 2;
-  spec.out_features = 2;
-  spec.hidden_features = 16;
-  spec.activation = Activation::Tanh;
-  torch::manual_seed(2);
-  FieldNetwork net(spec);
+  FieldNetwork net = network(Activation::Tanh, 2, 2, 16, 3, 2);
   EXPECT_FALSE(net->has_closed_form_derivatives());
   const torch::Tensor coords = torch::rand({30, 2});  // need not require grad
   const FieldDerivatives f = net->forward_with_derivatives(coords, DerivativeOrder::Second, true);

@@ -8,7 +8,6 @@
 #include "siren/device_transfer.h"
 #include "siren/errors.h"
 #include "siren/exact_text.h"
-#include "siren/operators.h"
 #include "siren/positional_encoding.h"
 
 namespace siren {

@@ -6,7 +6,6 @@
 #include "siren/device_transfer.h"
 #include "siren/errors.h"
 #include "siren/exact_text.h"
-#include "siren/operators.h"
 #include "siren/positional_encoding.h"
 #include "siren/task_options.h"
 
@@ -69,11 +68,10 @@ LossTerms wave_loss_terms(const FieldDerivatives& field, const torch::Tensor& in
                           const torch::Tensor& squared_slowness) {
   const torch::Tensor& output = field.value;
   const auto n = static_cast<double>(output.size(0));
-  const torch::Tensor dudt = field.jacobian.select(1, 0).narrow(1, 0, 1);  // (N, 1)
-  const torch::Tensor second = field.second.select(1, 0);                  // (N, 3): u_tt, u_xx, u_yy
-  // The reference takes the whole Hessian (jacobian of the gradient) and reads its diagonal: the same values.
-  const torch::Tensor laplacian = second.narrow(1, 1, 2).sum(1, /*keepdim=*/true);
-  const torch::Tensor dudt2 = second.narrow(1, 0, 1);
+  // Coordinates (t, x, y). The reference takes the whole Hessian and reads its diagonal: the same values.
+  const torch::Tensor dudt = field.jacobian.select(2, 0);  // (N, 1)
+  const torch::Tensor dudt2 = field.second.select(2, 0);   // (N, 1)
+  const torch::Tensor laplacian = field.laplacian(1);      // (N, 1): u_xx + u_yy
   // The reference turns the PDE term off when every point is on the initial condition (pretraining). The
   // same choice made on the device: asking the host (dirichlet.all().item()) would stall a GPU every step
   // and keep the step out of a CUDA graph. Pretraining steps compute the second derivatives they then discard.
